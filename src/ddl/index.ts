@@ -1,0 +1,9 @@
+export type { DdlKind, DdlObject, DdlPhase } from './object';
+export { ddlObject } from './object';
+export { quoteIdent, quoteLiteral, tableName, columnName } from './names';
+export { defineFunction, type DbFunction, type FunctionArgument, type FunctionDefinition } from './function';
+export { defineTrigger, type DbTrigger, type TriggerDefinition, type TriggerEvent } from './trigger';
+export { exclusionConstraint, type DbConstraint, type ExclusionDefinition } from './constraint';
+export { documentTable, type TableDocs } from './comment';
+export { extension, schema, statement, type StatementDefinition } from './statement';
+export { diffDdl, advanceSnapshot, assertUniqueKeys, emptyDdlSnapshot, type DdlDiff, type DdlChange, type DdlSnapshot } from './diff';
