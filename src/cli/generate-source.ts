@@ -1,0 +1,18 @@
+import { join } from 'node:path';
+import type { Logger } from '../log';
+import { databaseObjects } from '../objects';
+import { packageRoot } from '../paths';
+import { generate } from './generate';
+
+/** `therapy-db generate` / `npm run db:generate` in this repository. */
+export function generateFromSource(options: { name: string; log: Logger }): void {
+  const root = packageRoot();
+  process.chdir(root);
+  generate({
+    migrationsFolder: join(root, 'drizzle'),
+    objects: databaseObjects,
+    name: options.name,
+    drizzleConfig: join(root, 'drizzle.config.ts'),
+    log: options.log,
+  });
+}

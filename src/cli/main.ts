@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { stderrLogger } from '../log';
+
+const USAGE = `therapy-db <command> [options]
+
+Commands:
+  demo                     boot the embedded database, migrate, seed a demo organisation and print
+                           what each persona can see
+  migrate [--url URL]      apply the migrations (DATABASE_URL, or the embedded database in
+                           ./.therapy-db when neither is given)
+  generate [--name NAME]   (development) regenerate drizzle/ from the TypeScript source
+
+Options:
+  --url URL        a PostgreSQL connection URL (default: DATABASE_URL)
+  --data-dir DIR   embedded database directory (default: ./.therapy-db)
+  -h, --help       show this help
+`;
+
+export class UsageError extends Error {}
+
+async function run(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      url: { type: 'string' },
+      'data-dir': { type: 'string' },
+      name: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const url = values.url ?? process.env.DATABASE_URL;
+  const dataDir = values['data-dir'] ?? './.therapy-db';
+  switch (command) {
+    case 'migrate': {
+      const { migrate } = await import('../migrate');
+      if (url) {
+        await migrate({ url, log: stderrLogger });
+      } else {
+        const { connect } = await import('../db');
+        const database = await connect({ dataDir, log: stderrLogger });
+        try {
+          await migrate({ client: database.sql, log: stderrLogger });
+        } finally {
+          await database.close();
+        }
+      }
+      return 0;
+    }
+    case 'demo': {
+      const { runDemo } = await import('./demo');
+      await runDemo({ ...(url ? { url } : {}), log: stderrLogger });
+      return 0;
+    }
+    case 'generate': {
+      const { generateFromSource } = await import('./generate-source');
+      generateFromSource({ name: values.name ?? 'change', log: stderrLogger });
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      process.stderr.write(`therapy-db: ${(error as Error).message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    const pg = error as { code?: string; constraint_name?: string };
+    process.stderr.write(`therapy-db: ${(error as Error).message ?? String(error)}${pg.code && !(error as Error).message?.includes('SQLSTATE') ? ` (SQLSTATE ${pg.code}${pg.constraint_name ? `, constraint ${pg.constraint_name}` : ''})` : ''}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,127 @@
+/**
+ * Turns a PostgreSQL error into something an app can show a person and a log can search:
+ * the SQLSTATE, what kind of rule refused the write, the table, column and constraint it names.
+ */
+export type DbErrorKind =
+  | 'unique'
+  | 'foreign_key'
+  | 'check'
+  | 'exclusion'
+  | 'not_null'
+  | 'raised'
+  | 'permission'
+  | 'other';
+
+export interface DescribedDbError {
+  /** SQLSTATE, e.g. `23P01`. */
+  readonly code: string;
+  readonly kind: DbErrorKind;
+  readonly table?: string;
+  readonly column?: string;
+  /** The constraint's name: our names say the rule, e.g. `therapy_sessions_end_after_start_check`. */
+  readonly constraint?: string;
+  /** A sentence for a person. */
+  readonly message: string;
+  /** Postgres's own message and detail, for logs. */
+  readonly databaseMessage: string;
+  readonly detail?: string;
+}
+
+/** The fields postgres.js (and node-postgres) put on a database error. */
+interface PgErrorLike {
+  readonly code?: unknown;
+  readonly message?: unknown;
+  readonly detail?: unknown;
+  readonly table_name?: unknown;
+  readonly column_name?: unknown;
+  readonly constraint_name?: unknown;
+  readonly table?: unknown;
+  readonly column?: unknown;
+  readonly constraint?: unknown;
+}
+
+const KINDS: Record<string, DbErrorKind> = {
+  '23505': 'unique',
+  '23503': 'foreign_key',
+  '23514': 'check',
+  '23P01': 'exclusion',
+  '23502': 'not_null',
+  P0001: 'raised',
+  '42501': 'permission',
+};
+
+/** Sentences for constraints whose name alone would not tell a person what to do. */
+const constraintMessages = new Map<string, string>();
+
+/** Registers plain-language messages for constraint names (the schema registers its own). */
+export function registerConstraintMessages(messages: Readonly<Record<string, string>>): void {
+  for (const [name, text] of Object.entries(messages)) constraintMessages.set(name, text);
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
+
+/** `Key (organization_id, slug)=(…) already exists.` → `organization_id, slug` */
+function keyColumns(detail: string | undefined): string | undefined {
+  return detail ? /^Key \(([^)]+)\)=/.exec(detail)?.[1] : undefined;
+}
+
+function sentence(kind: DbErrorKind, e: { table?: string; column?: string; constraint?: string; detail?: string; pgMessage: string }): string {
+  const known = e.constraint ? constraintMessages.get(e.constraint) : undefined;
+  if (known) return known;
+  const columns = keyColumns(e.detail);
+  switch (kind) {
+    case 'unique':
+      return `${e.table ?? 'a row'} with this ${columns ?? 'value'} already exists (${e.constraint ?? 'unique'})`;
+    case 'foreign_key': {
+      const referenced = e.detail?.match(/is not present in table "([^"]+)"/)?.[1];
+      if (referenced) return `${columns ?? 'the reference'} must point to an existing ${referenced} row of the same organisation (${e.constraint})`;
+      const referencing = e.detail?.match(/is still referenced from table "([^"]+)"/)?.[1];
+      if (referencing) return `${e.table ?? 'this row'} is still referenced by ${referencing} and cannot be removed (${e.constraint})`;
+      return `${e.table ?? 'the row'} refers to a row that does not exist (${e.constraint})`;
+    }
+    case 'check':
+      return e.constraint ? `${e.table ?? 'the row'} breaks the rule ${e.constraint}` : e.pgMessage;
+    case 'exclusion':
+      return `${e.table ?? 'the row'} overlaps an existing one (${e.constraint ?? 'exclusion constraint'})`;
+    case 'not_null':
+      return `${e.column ?? 'a required field'} is required${e.table ? ` on ${e.table}` : ''}`;
+    case 'permission':
+      return `not allowed: ${e.pgMessage}`;
+    default:
+      return e.pgMessage;
+  }
+}
+
+/** True when `error` carries a SQLSTATE, i.e. it came from the database. */
+export function isDbError(error: unknown): error is Error & { code: string } {
+  return typeof error === 'object' && error !== null && typeof (error as PgErrorLike).code === 'string' && /^[0-9A-Z]{5}$/.test((error as { code: string }).code);
+}
+
+export function describeDbError(error: unknown): DescribedDbError {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as PgErrorLike;
+  const code = str(e.code) ?? 'unknown';
+  const kind = KINDS[code] ?? 'other';
+  const pgMessage = str(e.message) ?? String(error);
+  let table = str(e.table_name) ?? str(e.table);
+  const column = str(e.column_name) ?? str(e.column);
+  const constraint = str(e.constraint_name) ?? str(e.constraint);
+  const detail = str(e.detail);
+  // RLS refusals carry the table only in the message.
+  if (!table) table = /(?:for|on) table "([^"]+)"/.exec(pgMessage)?.[1];
+  return {
+    code,
+    kind,
+    ...(table ? { table } : {}),
+    ...(column ? { column } : {}),
+    ...(constraint ? { constraint } : {}),
+    message: sentence(kind, { ...(table ? { table } : {}), ...(column ? { column } : {}), ...(constraint ? { constraint } : {}), ...(detail ? { detail } : {}), pgMessage }),
+    databaseMessage: pgMessage,
+    ...(detail ? { detail } : {}),
+  };
+}
+
+/** A one-line log form: `23P01 exclusion therapy_sessions therapy_sessions_therapist_overlap_excl: …`. */
+export function formatDbError(error: unknown): string {
+  const d = describeDbError(error);
+  return [d.code, d.kind, d.table, d.constraint ?? d.column].filter(Boolean).join(' ') + `: ${d.databaseMessage}`;
+}

@@ -1,0 +1,1 @@
+export { describeDbError, formatDbError, isDbError, registerConstraintMessages, type DbErrorKind, type DescribedDbError } from './describe';

@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The statement separator drizzle-kit writes between statements. */
+export const STATEMENT_BREAKPOINT = '--> statement-breakpoint';
+
+export interface MigrationFile {
+  /** drizzle-kit's tag, the file name without `.sql`, e.g. `0003_scheduling`. */
+  readonly tag: string;
+  readonly file: string;
+  readonly sql: string;
+  /** sha256 of the file's text: an edited migration has a different hash. */
+  readonly hash: string;
+  readonly statements: readonly string[];
+}
+
+interface Journal {
+  readonly entries: readonly { readonly idx: number; readonly tag: string; readonly when: number }[];
+}
+
+export function splitStatements(sql: string): string[] {
+  return sql
+    .split(STATEMENT_BREAKPOINT)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/** Reads the migrations in journal order (`meta/_journal.json`, as drizzle-kit writes it). */
+export function readMigrations(folder: string): MigrationFile[] {
+  const journalPath = join(folder, 'meta', '_journal.json');
+  if (!existsSync(journalPath)) {
+    throw new Error(`no migrations journal at ${journalPath}; is ${folder} a drizzle-kit migrations folder?`);
+  }
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as Journal;
+  return [...journal.entries]
+    .sort((a, b) => a.idx - b.idx)
+    .map(({ tag }) => {
+      const file = join(folder, `${tag}.sql`);
+      if (!existsSync(file)) throw new Error(`migration ${tag} is in the journal but ${file} does not exist`);
+      const sql = readFileSync(file, 'utf8');
+      return { tag, file, sql, hash: createHash('sha256').update(sql).digest('hex'), statements: splitStatements(sql) };
+    });
+}

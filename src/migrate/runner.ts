@@ -1,0 +1,119 @@
+import { basename } from 'node:path';
+import type postgres from 'postgres';
+import { connect } from '../db';
+import type { Logger } from '../log';
+import { stderrLogger } from '../log';
+import { defaultMigrationsFolder } from '../paths';
+import { applySupabaseShim, hasSupabasePlatform } from '../platform';
+import { MigrationError } from './errors';
+import { readMigrations } from './journal';
+
+export interface MigrateOptions {
+  /** A connection URL (else `client`, else `DATABASE_URL`, else a throwaway embedded database). */
+  readonly url?: string;
+  /** An open postgres.js client; it is not closed. */
+  readonly client?: postgres.Sql;
+  /** Defaults to the migrations shipped in the package (`drizzle/`). */
+  readonly migrationsFolder?: string;
+  /**
+   * `auto` (default): apply the Supabase platform shim when the database lacks Supabase's `auth`
+   * schema; `never`: fail instead (for production, where the platform must be the real one).
+   */
+  readonly shim?: 'auto' | 'never';
+  readonly log?: Logger;
+}
+
+export interface MigrateResult {
+  readonly applied: readonly string[];
+  readonly alreadyApplied: readonly string[];
+  readonly shimCreated: readonly string[];
+}
+
+const LEDGER = 'therapy_db.schema_migrations';
+
+/**
+ * Applies the migrations in order, each file in its own transaction, recording each in
+ * `therapy_db.schema_migrations`. Re-running is a no-op. A failing file is rolled back whole and
+ * reported with its file, statement and SQLSTATE (`MigrationError`). Concurrent runs are serialised
+ * with an advisory lock.
+ */
+export async function migrate(options: MigrateOptions = {}): Promise<MigrateResult> {
+  const log = options.log ?? stderrLogger;
+  if (options.client) return migrateWith(options.client, options, log);
+  const database = await connect({ ...(options.url ? { url: options.url } : {}), max: 1, log });
+  try {
+    return await migrateWith(database.sql, options, log);
+  } finally {
+    await database.close();
+  }
+}
+
+const LOCK = `select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('therapy-db:migrate'))`;
+
+async function migrateWith(sql: postgres.Sql, options: MigrateOptions, log: Logger): Promise<MigrateResult> {
+  const folder = options.migrationsFolder ?? defaultMigrationsFolder();
+  const migrations = readMigrations(folder);
+  let shimCreated: readonly string[] = [];
+  if (!(await hasSupabasePlatform(sql))) {
+    if (options.shim === 'never') {
+      throw new Error('the database has no Supabase auth schema and shim is "never": run against a Supabase project');
+    }
+    log('database lacks the Supabase platform (auth schema): applying the local shim first');
+    shimCreated = (await applySupabaseShim(sql, log)).created;
+  }
+  await sql.begin(async (tx) => {
+    await tx.unsafe(LOCK);
+    await tx.unsafe(`create schema if not exists therapy_db;
+create table if not exists ${LEDGER} (
+  tag text primary key,
+  hash text not null,
+  applied_at timestamptz not null default now(),
+  duration_ms integer not null
+);
+revoke all on schema therapy_db from public;`);
+  });
+  const rows = await sql.unsafe<{ tag: string; hash: string }[]>(`select tag, hash from ${LEDGER}`);
+  const recorded = new Map(rows.map((r) => [r.tag, r.hash]));
+  const applied: string[] = [];
+  const alreadyApplied: string[] = [];
+  for (const migration of migrations) {
+    const previousHash = recorded.get(migration.tag);
+    if (previousHash !== undefined) {
+      if (previousHash !== migration.hash) {
+        log(`warning: ${basename(migration.file)} was edited after it was applied (hash differs); run \`therapy-db check\``);
+      }
+      alreadyApplied.push(migration.tag);
+      continue;
+    }
+    const started = performance.now();
+    // Each file in its own transaction, under a lock that serialises concurrent migrators; the
+    // ledger is read again under the lock in case another migrator applied this file meanwhile.
+    const ran = await sql.begin(async (tx) => {
+      await tx.unsafe(LOCK);
+      const done = await tx.unsafe(`select 1 from ${LEDGER} where tag = $1`, [migration.tag]);
+      if (done.length > 0) return false;
+      for (const [index, statement] of migration.statements.entries()) {
+        try {
+          await tx.unsafe(statement);
+        } catch (error) {
+          throw new MigrationError(basename(migration.file), index + 1, statement, (error as { code?: string }).code, error);
+        }
+      }
+      const ms = Math.round(performance.now() - started);
+      await tx.unsafe(`insert into ${LEDGER} (tag, hash, duration_ms) values ($1, $2, $3)`, [migration.tag, migration.hash, ms]);
+      return true;
+    });
+    if (!ran) {
+      alreadyApplied.push(migration.tag);
+      continue;
+    }
+    log(`applied ${basename(migration.file)} in ${Math.round(performance.now() - started)} ms`);
+    applied.push(migration.tag);
+  }
+  log(
+    applied.length === 0
+      ? `migrations: up to date (${alreadyApplied.length} applied before)`
+      : `migrations: ${applied.length} applied, ${alreadyApplied.length} already up to date`,
+  );
+  return { applied, alreadyApplied, shimCreated };
+}

@@ -1,0 +1,1 @@
+export { applySupabaseShim, hasSupabasePlatform, supabaseShimParts, type ShimPart, type ShimResult } from './supabase-shim';

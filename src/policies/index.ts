@@ -1,0 +1,4 @@
+import type { DdlObject } from '../ddl';
+
+/** The policies' database objects drizzle-kit cannot express: RLS helpers (prelude) and grants. */
+export const policyObjects: readonly DdlObject[] = [];

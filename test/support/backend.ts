@@ -1,0 +1,24 @@
+/**
+ * Which real PostgreSQL the test suite runs on, decided once per run:
+ *   1. DATABASE_URL, when set (any PostgreSQL ≥ 15; CI runs the suite on PostgreSQL 15 this way);
+ *   2. a testcontainers PostgreSQL 15, when a Docker engine answers;
+ *   3. embedded PGlite (real Postgres in WASM), in memory.
+ */
+export type TestBackend =
+  | { readonly kind: 'server'; readonly adminUrl: string; readonly template: string; readonly label: string }
+  | { readonly kind: 'pglite'; readonly dumpPath: string; readonly label: string };
+
+export const CONTAINER_IMAGE = 'postgres:15-alpine';
+
+/** Replaces the database name of a connection URL. */
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/** Resolves when a Docker engine answers; rejects with the reason otherwise. */
+export async function dockerReachable(): Promise<void> {
+  const { getContainerRuntimeClient } = await import('testcontainers');
+  await getContainerRuntimeClient();
+}
