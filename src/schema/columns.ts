@@ -1,0 +1,45 @@
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { check, customType, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * Column types and helpers shared by the area files. Nothing here is exported from the package's
+ * table barrel: they are building blocks, not schema.
+ */
+
+/**
+ * `daterange`, as Postgres' text form, e.g. `'[2026-01-01,2026-06-30)'`. Postgres normalises
+ * discrete ranges to `[)`, so what comes back may differ in form from what went in.
+ */
+export const daterange = customType<{ data: string; driverData: string }>({
+  dataType: () => 'daterange',
+});
+
+/** `tstzrange`, as Postgres' text form, e.g. `'["2026-01-05 09:00:00+00","2026-01-05 09:30:00+00")'`. */
+export const tstzrange = customType<{ data: string; driverData: string }>({
+  dataType: () => 'tstzrange',
+});
+
+/** `created_at timestamptz not null default now()`. */
+export const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+/** `updated_at timestamptz not null default now()`; kept current by the `touch_updated_at` trigger. */
+export const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+/** `deleted_at timestamptz`: soft delete, null while the row is live. */
+export const deletedAt = () => timestamp('deleted_at', { withTimezone: true });
+
+/** A SQL string literal; the code lists are constants, but quoting stays correct for any text. */
+export function literal(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** `'a', 'b', 'c'` as raw SQL, for `in (...)` lists in checks, index predicates and generated columns. */
+export function literalList(values: readonly string[]): SQL {
+  if (values.length === 0) throw new Error('literalList: empty list');
+  return sql.raw(values.map(literal).join(', '));
+}
+
+/** `check(name, column in ('a', 'b', ...))` over one of the code lists in `./codes`. */
+export function oneOf(name: string, column: SQLWrapper, values: readonly string[]) {
+  return check(name, sql`${column} in (${literalList(values)})`);
+}
