@@ -56,7 +56,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     console.log(`tests: no Docker engine (${(error as Error).message.split('\n')[0]}); testcontainers skipped, using embedded PGlite`);
   }
   const dir = mkdtempSync(join(tmpdir(), 'therapy-db-test-'));
-  const database = await connect();
+  const database = await connect({ embedded: true });
   await migrate({ client: database.sql, log: silentLogger });
   const dump = await database.embedded!.pglite.dumpDataDir('none');
   const dumpPath = join(dir, 'template.tar');

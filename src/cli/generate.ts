@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { advanceSnapshot, diffDdl, emptyDdlSnapshot, type DdlObject, type DdlPhase, type DdlSnapshot } from '../ddl';
 import type { Logger } from '../log';
 import { STATEMENT_BREAKPOINT } from '../migrate';
@@ -27,20 +27,26 @@ export interface GenerateOptions {
   readonly log: Logger;
 }
 
-export const DDL_SNAPSHOT_FILE = 'ddl_snapshot.json';
+/** Beside the migrations, not in `meta/`: drizzle-kit reads every JSON file there as its own snapshot. */
+export const DDL_SNAPSHOT_FILE = 'database-objects.json';
 
 export function readDdlSnapshot(folder: string): DdlSnapshot {
-  const path = join(folder, 'meta', DDL_SNAPSHOT_FILE);
+  const path = join(folder, DDL_SNAPSHOT_FILE);
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as DdlSnapshot) : emptyDdlSnapshot;
 }
 
 function writeDdlSnapshot(folder: string, snapshot: DdlSnapshot): void {
-  writeFileSync(join(folder, 'meta', DDL_SNAPSHOT_FILE), `${JSON.stringify(snapshot, null, 2)}\n`);
+  writeFileSync(join(folder, DDL_SNAPSHOT_FILE), `${JSON.stringify(snapshot, null, 2)}\n`);
 }
 
+/** Runs the drizzle-kit CLI; it exits 0 on some failures, so success is read from what it prints. */
 function drizzleKit(args: readonly string[], config: string): string {
-  const bin = createRequire(import.meta.url).resolve('drizzle-kit/bin.cjs');
-  return execFileSync(process.execPath, [bin, ...args, '--config', config], { encoding: 'utf8', stdio: ['inherit', 'pipe', 'inherit'] });
+  const bin = join(dirname(createRequire(import.meta.url).resolve('drizzle-kit')), 'bin.cjs');
+  const out = execFileSync(process.execPath, [bin, ...args, '--config', config], { encoding: 'utf8', stdio: ['inherit', 'pipe', 'pipe'] });
+  if (!/Your SQL migration file|Prepared empty file|No schema changes/.test(out)) {
+    throw new Error(`drizzle-kit ${args.join(' ')} failed:\n${out}`);
+  }
+  return out;
 }
 
 function newestTag(folder: string): string | undefined {

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { formatDbError, isDbError } from '../errors';
 import { stderrLogger } from '../log';
 
 const USAGE = `therapy-db <command> [options]
 
 Commands:
-  demo                     boot the embedded database, migrate, seed a demo organisation and print
-                           what each persona can see
+  demo                     boot an embedded database in memory, migrate, seed two demo organisations
+                           and print what each persona can see
   migrate [--url URL]      apply the migrations (DATABASE_URL, or the embedded database in
                            ./.therapy-db when neither is given)
   generate [--name NAME]   (development) regenerate drizzle/ from the TypeScript source
@@ -55,7 +56,7 @@ async function run(argv: readonly string[]): Promise<number> {
     }
     case 'demo': {
       const { runDemo } = await import('./demo');
-      await runDemo({ ...(url ? { url } : {}), log: stderrLogger });
+      await runDemo({ log: stderrLogger });
       return 0;
     }
     case 'generate': {
@@ -75,8 +76,8 @@ run(process.argv.slice(2)).then(
       process.stderr.write(`therapy-db: ${(error as Error).message}\n\n${USAGE}`);
       process.exit(2);
     }
-    const pg = error as { code?: string; constraint_name?: string };
-    process.stderr.write(`therapy-db: ${(error as Error).message ?? String(error)}${pg.code && !(error as Error).message?.includes('SQLSTATE') ? ` (SQLSTATE ${pg.code}${pg.constraint_name ? `, constraint ${pg.constraint_name}` : ''})` : ''}\n`);
+    // Database errors carry their SQLSTATE and constraint; everything else its message.
+    process.stderr.write(`therapy-db: ${isDbError(error) && !error.message.includes('SQLSTATE') ? formatDbError(error) : ((error as Error).message ?? String(error))}\n`);
     process.exit(1);
   },
 );

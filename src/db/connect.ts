@@ -18,6 +18,8 @@ export interface Database {
 export interface ConnectOptions {
   /** Any PostgreSQL ≥ 15 (a Supabase project, a local server). Defaults to `DATABASE_URL`. */
   readonly url?: string;
+  /** Use the embedded database even when `DATABASE_URL` is set. */
+  readonly embedded?: boolean;
   /** Embedded only: persist to this data directory; in memory when omitted. */
   readonly dataDir?: string;
   /** Embedded only: start from a `dumpDataDir()` tarball. */
@@ -34,7 +36,7 @@ const clientOptions = { onnotice: () => {}, connection: { application_name: 'the
  */
 export async function connect(options: ConnectOptions = {}): Promise<Database> {
   const log = options.log ?? silentLogger;
-  const url = options.url ?? process.env.DATABASE_URL;
+  const url = options.embedded ? undefined : (options.url ?? process.env.DATABASE_URL);
   if (url) {
     const sql = postgres(url, { ...clientOptions, max: options.max ?? 10 });
     log(`database: ${redact(url)}`);

@@ -183,8 +183,9 @@ export const sessionParticipants = pgTable(
     serviceMandateId: uuid('service_mandate_id'),
     attendance: text('attendance', { enum: attendanceCodes }).notNull().default('expected'),
     minutesAttended: smallint('minutes_attended'),
-    timeRange: tstzrange('time_range').notNull(),
-    isActive: boolean('is_active').notNull(),
+    // Both are copied from the session by the session_participants_sync trigger; clients never set them.
+    timeRange: tstzrange('time_range').notNull().default(sql`'empty'`),
+    isActive: boolean('is_active').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [

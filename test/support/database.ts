@@ -18,9 +18,9 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   const backend = inject('testBackend');
   const migrated = options.migrated ?? true;
   if (backend.kind === 'pglite') {
-    if (!migrated) return connect({});
+    if (!migrated) return connect({ embedded: true });
     const dump = readFileSync(backend.dumpPath);
-    return connect({ loadDataDir: new Blob([dump]) });
+    return connect({ embedded: true, loadDataDir: new Blob([dump]) });
   }
   const name = `therapy_db_test_${process.ppid}_${randomBytes(4).toString('hex')}`;
   const admin = postgres(backend.adminUrl, { max: 1, onnotice: () => {} });

@@ -1,0 +1,129 @@
+import { defineFunction, type DdlObject } from '../ddl';
+
+/**
+ * The RLS helper functions policies call. Each reads the caller's memberships once and returns an
+ * array, so a policy written `col = any ((select app.x())::uuid[])` costs one evaluation per
+ * statement, not one per row. They are SECURITY DEFINER — so a policy on A reading B never recurses
+ * through B's own policies — with `search_path = ''`, live in the private `app` schema, and are
+ * executable by `authenticated` only. They are migrated before the tables' policies (`pre`).
+ */
+const helper = (name: string, returns: string, body: string, comment: string, args: { name: string; type: string; default?: string }[] = []) =>
+  defineFunction({
+    schema: 'app',
+    name,
+    args,
+    returns,
+    language: 'sql',
+    volatility: 'stable',
+    security: 'definer',
+    searchPath: '',
+    executableBy: ['authenticated'],
+    phase: 'pre',
+    body,
+    comment,
+  });
+
+export const isPlatformAdmin = helper(
+  'is_platform_admin',
+  'boolean',
+  `
+select coalesce((
+  select p.is_platform_admin from public.profiles p
+   where p.id = (select auth.uid()) and p.deactivated_at is null
+), false)`,
+  'True when the signed-in user is an active platform administrator.',
+);
+
+export const orgIds = helper(
+  'org_ids',
+  'uuid[]',
+  `
+select coalesce(pg_catalog.array_agg(distinct m.organization_id), '{}')
+  from public.organization_members m
+ where m.user_id = (select auth.uid()) and m.status = 'active'
+   and (p_roles is null or m.role = any (p_roles))`,
+  'Organisations where the signed-in user has an active membership, optionally only with one of p_roles.',
+  [{ name: 'p_roles', type: 'text[]', default: 'null' }],
+);
+
+export const caseloadStudentIds = helper(
+  'caseload_student_ids',
+  'uuid[]',
+  `
+select coalesce(pg_catalog.array_agg(distinct c.student_id), '{}')
+  from public.caseload_assignments c
+  join public.organization_members m
+    on m.organization_id = c.organization_id and m.user_id = (select auth.uid())
+   and m.role = 'therapist' and m.status = 'active'
+ where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
+   and (c.therapist_id = (select auth.uid())
+        or c.therapist_id in (select s.supervisee_id from public.supervision_assignments s
+                               where s.supervisor_id = (select auth.uid()) and s.active_during @> current_date))`,
+  "Students on the signed-in therapist's current caseload, plus those of therapists they actively supervise.",
+);
+
+export const supervisedTherapistIds = helper(
+  'supervised_therapist_ids',
+  'uuid[]',
+  `
+select coalesce(pg_catalog.array_agg(distinct s.supervisee_id), '{}')
+  from public.supervision_assignments s
+ where s.supervisor_id = (select auth.uid()) and s.active_during @> current_date`,
+  'Therapists the signed-in therapist actively supervises.',
+);
+
+export const guardianStudentIds = helper(
+  'guardian_student_ids',
+  'uuid[]',
+  `
+select coalesce(pg_catalog.array_agg(distinct sg.student_id), '{}')
+  from public.guardians g
+  join public.student_guardians sg on sg.guardian_id = g.id and sg.portal_access
+  join public.organization_members m on m.organization_id = g.organization_id
+   and m.user_id = g.user_id and m.role = 'guardian' and m.status = 'active'
+ where g.user_id = (select auth.uid()) and g.deleted_at is null`,
+  'Children of the signed-in guardian with portal access (court orders can withhold it).',
+);
+
+export const ownStudentIds = helper(
+  'own_student_ids',
+  'uuid[]',
+  `
+select coalesce(pg_catalog.array_agg(distinct s.id), '{}')
+  from public.students s
+  join public.organization_members m on m.organization_id = s.organization_id
+   and m.user_id = s.user_id and m.role = 'student' and m.status = 'active'
+ where s.user_id = (select auth.uid()) and s.deleted_at is null`,
+  'The student record(s) of the signed-in student.',
+);
+
+export const staffSchoolIds = helper(
+  'staff_school_ids',
+  'uuid[]',
+  `
+select coalesce(pg_catalog.array_agg(distinct m.school_id), '{}')
+  from public.organization_members m
+ where m.user_id = (select auth.uid()) and m.role = 'school_staff' and m.status = 'active' and m.school_id is not null`,
+  'Schools of the signed-in school staff member.',
+);
+
+export const conversationIds = helper(
+  'conversation_ids',
+  'uuid[]',
+  `
+select coalesce(pg_catalog.array_agg(cp.conversation_id), '{}')
+  from public.conversation_participants cp
+ where cp.user_id = (select auth.uid()) and cp.left_at is null`,
+  'Conversations the signed-in user currently takes part in.',
+);
+
+export const rlsHelpers: readonly DdlObject[] = [
+  isPlatformAdmin,
+  orgIds,
+  caseloadStudentIds,
+  supervisedTherapistIds,
+  guardianStudentIds,
+  ownStudentIds,
+  staffSchoolIds,
+  conversationIds,
+];

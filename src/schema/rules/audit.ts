@@ -1,0 +1,91 @@
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { getTableConfig } from 'drizzle-orm/pg-core';
+import { defineFunction, defineTrigger, type DdlObject } from '../../ddl';
+import { auditLog } from '../audit';
+
+/**
+ * Writes one `audit.audit_log` row per changed row: who (auth.uid() and the JWT role), what
+ * (insert/update/delete, or sign/cosign for notes), which record, the old and new data and the
+ * changed fields. Security definer so the log is written whatever the writer may read, and
+ * nobody can write it any other way.
+ */
+export const auditRow = defineFunction({
+  schema: 'app',
+  name: 'audit_row',
+  returns: 'trigger',
+  language: 'plpgsql',
+  security: 'definer',
+  searchPath: '',
+  body: `
+declare
+  v_old jsonb := case when tg_op in ('UPDATE', 'DELETE') then pg_catalog.to_jsonb(old) end;
+  v_new jsonb := case when tg_op in ('INSERT', 'UPDATE') then pg_catalog.to_jsonb(new) end;
+  v_row jsonb := coalesce(v_new, v_old);
+  v_action text := pg_catalog.lower(tg_op);
+  v_changed text[];
+begin
+  if tg_op = 'UPDATE' then
+    select pg_catalog.array_agg(n.key order by n.key) into v_changed
+      from pg_catalog.jsonb_each(v_new) n
+     where n.value is distinct from (v_old -> n.key);
+    if v_changed is null then
+      return null;  -- nothing changed: nothing to audit
+    end if;
+    if tg_table_name = 'session_notes' then
+      v_action := case
+        when v_old ->> 'status' = 'draft' and v_new ->> 'status' in ('signed', 'pending_cosign') then 'sign'
+        when v_old ->> 'status' = 'pending_cosign' and v_new ->> 'status' = 'signed' then 'cosign'
+        else v_action end;
+    end if;
+  end if;
+  insert into audit.audit_log (organization_id, actor_id, actor_role, action, table_name, record_id, old_data, new_data, changed_fields)
+  values (
+    (v_row ->> 'organization_id')::uuid,
+    auth.uid(),
+    coalesce(auth.role(), pg_catalog.current_setting('role', true)),
+    v_action,
+    tg_table_name,
+    case when v_row ? 'id' then (v_row ->> 'id')::uuid end,
+    v_old,
+    v_new,
+    v_changed
+  );
+  return null;
+end`,
+  comment: 'Trigger: appends the change to audit.audit_log.',
+});
+
+/** The log is append-only for everyone, the server included. */
+export const auditLogAppendOnly = defineFunction({
+  schema: 'app',
+  name: 'audit_log_append_only',
+  returns: 'trigger',
+  language: 'plpgsql',
+  searchPath: '',
+  body: `
+begin
+  raise exception 'audit.audit_log is append-only'
+    using errcode = 'insufficient_privilege', table = 'audit_log', constraint = 'audit_log_append_only';
+end`,
+  comment: 'Trigger: refuses update, delete and truncate of the audit log.',
+});
+
+/** An `<table>_audit` trigger per audited table. */
+export function auditTriggers(tables: readonly PgTable[]): DdlObject[] {
+  return tables.map((table) =>
+    defineTrigger({
+      name: `${getTableConfig(table).name}_audit`,
+      table,
+      timing: 'after',
+      events: ['insert', 'update', 'delete'],
+      function: auditRow,
+    }),
+  );
+}
+
+export const auditRules: readonly DdlObject[] = [
+  auditLogAppendOnly,
+  defineTrigger({ name: 'audit_log_no_update_delete', table: auditLog, timing: 'before', events: ['update', 'delete'], function: auditLogAppendOnly }),
+  defineTrigger({ name: 'audit_log_no_truncate', table: auditLog, timing: 'before', events: ['truncate'], forEach: 'statement', function: auditLogAppendOnly }),
+  auditRow,
+];

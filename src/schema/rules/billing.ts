@@ -1,0 +1,48 @@
+import { defineFunction, defineTrigger, type DdlObject } from '../../ddl';
+import { serviceCharges } from '../billing';
+
+/**
+ * A charge bills a signed note of the same session and student; a Medicaid charge also needs the
+ * student's active `medicaid_billing` consent on the service date.
+ */
+export const checkChargeEligibility = defineFunction({
+  schema: 'app',
+  name: 'check_charge_eligibility',
+  returns: 'trigger',
+  language: 'plpgsql',
+  security: 'definer',
+  searchPath: '',
+  body: `
+begin
+  if not exists (
+    select 1 from public.session_notes n
+     where n.id = new.note_id and n.session_id = new.session_id and n.student_id = new.student_id and n.status = 'signed'
+  ) then
+    raise exception 'a charge needs a signed note of the same session and student (note %)', new.note_id
+      using errcode = 'check_violation', table = 'service_charges', column = 'note_id', constraint = 'service_charges_signed_note';
+  end if;
+  if new.payer = 'medicaid' and new.status <> 'void' and not exists (
+    select 1 from public.consents c
+     where c.student_id = new.student_id and c.consent_type = 'medicaid_billing'
+       and c.granted_at::date <= new.service_date
+       and (c.expires_at is null or c.expires_at::date >= new.service_date)
+       and (c.revoked_at is null or c.revoked_at::date > new.service_date)
+  ) then
+    raise exception 'student % has no medicaid_billing consent on %', new.student_id, new.service_date
+      using errcode = 'check_violation', table = 'service_charges', column = 'payer', constraint = 'service_charges_medicaid_consent';
+  end if;
+  return new;
+end`,
+  comment: 'Trigger: charges bill signed notes; Medicaid charges need medicaid_billing consent.',
+});
+
+export const billingRules: readonly DdlObject[] = [
+  checkChargeEligibility,
+  defineTrigger({
+    name: 'service_charges_eligibility',
+    table: serviceCharges,
+    timing: 'before',
+    events: ['insert', { updateOf: [serviceCharges.noteId, serviceCharges.payer, serviceCharges.status, serviceCharges.serviceDate, serviceCharges.studentId] }],
+    function: checkChargeEligibility,
+  }),
+];

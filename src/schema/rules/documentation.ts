@@ -1,0 +1,86 @@
+import { defineFunction, defineTrigger, type DdlObject } from '../../ddl';
+import { sessionNotes } from '../documentation';
+
+/**
+ * Clinical notes are legal records. Notes are written as drafts; signing (draft → signed or
+ * pending_cosign) stamps `signed_at`, `signed_by` and a sha256 `content_hash` of the clinical
+ * content; after that the only changes are a co-signature by an active supervisor of the author,
+ * voiding with a reason, and the guardian-visibility toggle. Corrections are amendments (new notes
+ * with `amends_note_id`). Only drafts can be deleted.
+ */
+export const protectSignedNotes = defineFunction({
+  schema: 'app',
+  name: 'protect_signed_notes',
+  returns: 'trigger',
+  language: 'plpgsql',
+  security: 'definer',
+  searchPath: '',
+  body: `
+declare
+  v_fixed constant text[] := array['status', 'cosigned_by', 'cosigned_at', 'void_reason', 'visible_to_guardian', 'updated_at'];
+begin
+  if tg_op = 'DELETE' then
+    if old.status <> 'draft' then
+      raise exception 'only draft notes can be deleted; note % is %', old.id, old.status
+        using errcode = 'check_violation', table = 'session_notes', constraint = 'session_notes_signed_immutable';
+    end if;
+    return old;
+  end if;
+  if tg_op = 'INSERT' then
+    if new.status <> 'draft' then
+      raise exception 'notes are created as drafts and signed by an update (status %)', new.status
+        using errcode = 'check_violation', table = 'session_notes', column = 'status', constraint = 'session_notes_signed_immutable';
+    end if;
+    new.signed_at := null; new.signed_by := null; new.content_hash := null;
+    return new;
+  end if;
+  -- UPDATE
+  if old.status = 'draft' then
+    if new.status in ('signed', 'pending_cosign') then
+      new.signed_at := pg_catalog.now();
+      new.signed_by := new.author_id;
+      new.content_hash := pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.concat_ws(E'\\x1f',
+        new.subjective, new.objective, new.assessment, new.plan, new.structured::text, new.billable_minutes::text), 'UTF8')), 'hex');
+      return new;
+    elsif new.status = 'draft' then
+      new.signed_at := null; new.signed_by := null; new.content_hash := null;
+      return new;
+    end if;
+  elsif (pg_catalog.to_jsonb(new) - v_fixed) is distinct from (pg_catalog.to_jsonb(old) - v_fixed) then
+    raise exception 'note % is % and can no longer be changed; write an amendment (amends_note_id)', old.id, old.status
+      using errcode = 'check_violation', table = 'session_notes', constraint = 'session_notes_signed_immutable';
+  elsif old.status = 'pending_cosign' and new.status = 'signed' and new.cosigned_by is not null
+        and old.void_reason is not distinct from new.void_reason then
+    if not exists (
+      select 1 from public.supervision_assignments s
+       where s.supervisor_id = new.cosigned_by and s.supervisee_id = new.author_id
+         and s.active_during @> current_date
+    ) then
+      raise exception 'therapist % does not actively supervise the author of note %', new.cosigned_by, old.id
+        using errcode = 'check_violation', table = 'session_notes', column = 'cosigned_by', constraint = 'session_notes_cosigner_supervises';
+    end if;
+    new.cosigned_at := pg_catalog.now();
+    return new;
+  elsif old.status in ('signed', 'pending_cosign') and new.status = 'void'
+        and (old.cosigned_by, old.cosigned_at) is not distinct from (new.cosigned_by, new.cosigned_at) then
+    return new;  -- the void_reason check constraint requires the reason
+  elsif old.status = new.status and old.status in ('signed', 'pending_cosign')
+        and (old.cosigned_by, old.cosigned_at, old.void_reason) is not distinct from (new.cosigned_by, new.cosigned_at, new.void_reason) then
+    return new;  -- only the guardian-visibility toggle changed
+  end if;
+  raise exception 'note % is %: % is not an allowed change; write an amendment (amends_note_id)', old.id, old.status, new.status
+    using errcode = 'check_violation', table = 'session_notes', constraint = 'session_notes_signed_immutable';
+end`,
+  comment: 'Trigger: drafts only on insert; signing stamps and hashes; signed notes are immutable except co-sign, void and visibility.',
+});
+
+export const documentationRules: readonly DdlObject[] = [
+  protectSignedNotes,
+  defineTrigger({
+    name: 'session_notes_signed_immutable',
+    table: sessionNotes,
+    timing: 'before',
+    events: ['insert', 'update', 'delete'],
+    function: protectSignedNotes,
+  }),
+];

@@ -1,0 +1,228 @@
+import { columnName as c, defineFunction, defineTrigger, exclusionConstraint, type DdlObject } from '../../ddl';
+import { activeSessionStatuses } from '../codes';
+import { sessionParticipants as sp, therapySessions as ts } from '../scheduling';
+
+/** `'scheduled', 'confirmed', …`: the statuses that occupy a slot. */
+const active = activeSessionStatuses.map((s) => `'${s}'`).join(', ');
+
+/**
+ * The session status machine. Allowed: scheduled → confirmed | cancelled; confirmed →
+ * in_progress | completed | cancelled | no_show; in_progress → completed. A future session cannot
+ * start or complete, and a closed session cannot be rescheduled.
+ */
+export const enforceSessionTransition = defineFunction({
+  schema: 'app',
+  name: 'enforce_session_transition',
+  returns: 'trigger',
+  language: 'plpgsql',
+  searchPath: '',
+  body: `
+begin
+  if new.status is distinct from old.status and not (
+       (old.status = 'scheduled'   and new.status in ('confirmed', 'cancelled'))
+    or (old.status = 'confirmed'   and new.status in ('in_progress', 'completed', 'cancelled', 'no_show'))
+    or (old.status = 'in_progress' and new.status = 'completed')
+  ) then
+    raise exception 'illegal session status transition % -> %', old.status, new.status
+      using errcode = 'check_violation', table = 'therapy_sessions', column = 'status',
+            constraint = 'therapy_sessions_status_transition';
+  end if;
+  if new.status is distinct from old.status and new.status in ('in_progress', 'completed') and new.start_time > pg_catalog.now() then
+    raise exception 'a session that has not started cannot be marked %', new.status
+      using errcode = 'check_violation', table = 'therapy_sessions', column = 'status',
+            constraint = 'therapy_sessions_status_transition';
+  end if;
+  if old.status in ('completed', 'cancelled', 'no_show')
+     and (new.start_time, new.end_time, new.therapist_id) is distinct from (old.start_time, old.end_time, old.therapist_id) then
+    raise exception 'a % session cannot be rescheduled', old.status
+      using errcode = 'check_violation', table = 'therapy_sessions', constraint = 'therapy_sessions_closed_no_reschedule';
+  end if;
+  return new;
+end`,
+  comment: 'Trigger: the session status machine (allowed transitions, no future completion, closed sessions keep their time).',
+});
+
+/**
+ * Copies the session's time range and activity onto each participant (so the student exclusion
+ * constraint can see them), and on insert checks capacity and treatment consent. Security definer:
+ * the rules hold whatever the writer is allowed to read.
+ */
+export const syncParticipantFromSession = defineFunction({
+  schema: 'app',
+  name: 'sync_participant_from_session',
+  returns: 'trigger',
+  language: 'plpgsql',
+  security: 'definer',
+  searchPath: '',
+  body: `
+declare
+  s record;
+  v_count integer;
+begin
+  -- Lock the session row so concurrent inserts count participants one at a time.
+  select pg_catalog.tstzrange(ts.start_time, ts.end_time, '[)') as time_range, ts.status, ts.deleted_at, ts.start_time,
+         st.max_participants
+    into s
+    from public.therapy_sessions ts
+    join public.session_types st on st.id = ts.session_type_id
+   where ts.id = new.session_id
+     for no key update of ts;
+  if not found then
+    return new;  -- the foreign key reports the missing session
+  end if;
+  new.time_range := s.time_range;
+  new.is_active := s.status in (${active}) and s.deleted_at is null;
+  if tg_op = 'INSERT' then
+    select pg_catalog.count(*) into v_count from public.session_participants p where p.session_id = new.session_id;
+    if v_count >= s.max_participants then
+      raise exception 'session % is full (% participants at most)', new.session_id, s.max_participants
+        using errcode = 'check_violation', table = 'session_participants', constraint = 'session_participants_capacity';
+    end if;
+    if not exists (
+      select 1 from public.consents c
+       where c.student_id = new.student_id
+         and c.consent_type = 'treatment'
+         and c.granted_at <= s.start_time
+         and (c.expires_at is null or c.expires_at > s.start_time)
+         and (c.revoked_at is null or c.revoked_at > s.start_time)
+    ) then
+      raise exception 'student % has no active treatment consent at the session''s start', new.student_id
+        using errcode = 'check_violation', table = 'session_participants', column = 'student_id',
+              constraint = 'session_participants_treatment_consent';
+    end if;
+  end if;
+  return new;
+end`,
+  comment: 'Trigger: participant time_range/is_active follow the session; capacity and treatment consent on insert.',
+});
+
+/** When a session moves, is cancelled or soft-deleted, its participants follow. */
+export const propagateSessionToParticipants = defineFunction({
+  schema: 'app',
+  name: 'propagate_session_to_participants',
+  returns: 'trigger',
+  language: 'plpgsql',
+  security: 'definer',
+  searchPath: '',
+  body: `
+begin
+  update public.session_participants p
+     set time_range = pg_catalog.tstzrange(new.start_time, new.end_time, '[)'),
+         is_active = new.status in (${active}) and new.deleted_at is null
+   where p.session_id = new.id;
+  return null;
+end`,
+  comment: 'Trigger: keeps session_participants.time_range and is_active in step with the session.',
+});
+
+const availabilityArgs = [
+  { name: 'p_therapist_id', type: 'uuid' },
+  { name: 'p_start_time', type: 'timestamptz' },
+  { name: 'p_end_time', type: 'timestamptz' },
+  { name: 'p_ignore_session_id', type: 'uuid', default: 'null' },
+] as const;
+
+/**
+ * Is the therapist free in `[p_start_time, p_end_time)`? Null for an empty or inverted range.
+ * Security invoker (it sees what the caller may see) with a pinned search path; a hint for forms
+ * only — the exclusion constraint is what guarantees no overlap under concurrency (SQLSTATE 23P01).
+ */
+export const checkTherapistAvailability = defineFunction({
+  schema: 'public',
+  name: 'check_therapist_availability',
+  args: availabilityArgs,
+  returns: 'boolean',
+  language: 'sql',
+  volatility: 'stable',
+  security: 'invoker',
+  searchPath: '',
+  executableBy: ['authenticated', 'service_role'],
+  body: `
+select case
+  when p_start_time is null or p_end_time is null or p_end_time <= p_start_time then null
+  else not exists (
+    select 1
+      from public.therapy_sessions s
+     where s.therapist_id = p_therapist_id
+       and s.status in (${active})
+       and s.deleted_at is null
+       and s.id is distinct from p_ignore_session_id
+       and pg_catalog.tstzrange(s.start_time, s.end_time, '[)') operator(pg_catalog.&&) pg_catalog.tstzrange(p_start_time, p_end_time, '[)')
+  )
+end`,
+  comment: 'True when the therapist has no active session overlapping [start, end); pass p_ignore_session_id when rescheduling.',
+});
+
+/** Every reason a slot is taken, by kind: the therapist's sessions, the students' sessions, blackouts. */
+export const findConflicts = defineFunction({
+  schema: 'public',
+  name: 'find_conflicts',
+  args: [
+    { name: 'p_organization_id', type: 'uuid' },
+    { name: 'p_therapist_id', type: 'uuid' },
+    { name: 'p_start_time', type: 'timestamptz' },
+    { name: 'p_end_time', type: 'timestamptz' },
+    { name: 'p_student_ids', type: 'uuid[]', default: "'{}'" },
+    { name: 'p_school_id', type: 'uuid', default: 'null' },
+    { name: 'p_ignore_session_id', type: 'uuid', default: 'null' },
+  ],
+  returns: 'table (kind text, id uuid, student_id uuid, starts_at timestamptz, ends_at timestamptz)',
+  language: 'sql',
+  volatility: 'stable',
+  security: 'invoker',
+  searchPath: '',
+  executableBy: ['authenticated', 'service_role'],
+  body: `
+with slot as (select pg_catalog.tstzrange(p_start_time, p_end_time, '[)') as r)
+select 'therapist'::text, s.id, null::uuid, s.start_time, s.end_time
+  from public.therapy_sessions s, slot
+ where s.therapist_id = p_therapist_id
+   and s.status in (${active}) and s.deleted_at is null
+   and s.id is distinct from p_ignore_session_id
+   and pg_catalog.tstzrange(s.start_time, s.end_time, '[)') operator(pg_catalog.&&) slot.r
+union all
+select 'student'::text, p.session_id, p.student_id, pg_catalog.lower(p.time_range), pg_catalog.upper(p.time_range)
+  from public.session_participants p, slot
+ where p.student_id operator(pg_catalog.=) any (p_student_ids)
+   and p.is_active
+   and p.session_id is distinct from p_ignore_session_id
+   and p.time_range operator(pg_catalog.&&) slot.r
+union all
+select 'blackout'::text, b.id, null::uuid, pg_catalog.lower(b.during), pg_catalog.upper(b.during)
+  from public.calendar_blackouts b, slot
+ where b.organization_id = p_organization_id
+   and b.during operator(pg_catalog.&&) slot.r
+   and (b.therapist_id = p_therapist_id
+        or (b.therapist_id is null and (b.school_id is null or b.school_id is not distinct from p_school_id)))
+order by 4, 1`,
+  comment: 'The conflicts of a proposed slot, by kind (therapist, student, blackout), as far as the caller may see them.',
+});
+
+export const schedulingRules: readonly DdlObject[] = [
+  // No two active sessions of one therapist overlap; back-to-back is fine ('[)').
+  exclusionConstraint(ts, {
+    name: 'therapy_sessions_therapist_overlap_excl',
+    elements: `${c(ts.therapistId)} with =, tstzrange(${c(ts.startTime)}, ${c(ts.endTime)}, '[)') with &&`,
+    where: `${c(ts.status)} in (${active}) and ${c(ts.deletedAt)} is null`,
+  }),
+  // No student is double-booked across sessions (ranges copied from the session by trigger).
+  exclusionConstraint(sp, {
+    name: 'session_participants_student_overlap_excl',
+    elements: `${c(sp.studentId)} with =, ${c(sp.timeRange)} with &&`,
+    where: `${c(sp.isActive)}`,
+  }),
+  enforceSessionTransition,
+  defineTrigger({ name: 'therapy_sessions_status_transition', table: ts, timing: 'before', events: ['update'], function: enforceSessionTransition }),
+  syncParticipantFromSession,
+  defineTrigger({ name: 'session_participants_sync', table: sp, timing: 'before', events: ['insert', 'update'], function: syncParticipantFromSession }),
+  propagateSessionToParticipants,
+  defineTrigger({
+    name: 'therapy_sessions_propagate_to_participants',
+    table: ts,
+    timing: 'after',
+    events: [{ updateOf: [ts.startTime, ts.endTime, ts.status, ts.deletedAt] }],
+    function: propagateSessionToParticipants,
+  }),
+  checkTherapistAvailability,
+  findConflicts,
+];
