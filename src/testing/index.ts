@@ -1,0 +1,1 @@
+export { asUser, asAnon, asServiceRole, type JwtClaims, type UserIdentity } from './rls';

@@ -1,0 +1,59 @@
+import type postgres from 'postgres';
+
+/** The JWT claims Supabase's API puts in `request.jwt.claims` for a request. */
+export interface JwtClaims {
+  readonly sub?: string;
+  readonly role?: string;
+  readonly email?: string;
+  readonly [claim: string]: unknown;
+}
+
+export interface UserIdentity {
+  /** The user's id (`auth.users.id`), returned by `auth.uid()`. */
+  readonly sub: string;
+  /** Extra claims merged into `request.jwt.claims`. */
+  readonly claims?: Readonly<Record<string, unknown>>;
+}
+
+/** Thrown inside the transaction to roll it back after `fn` returns; never escapes. */
+class Rollback {
+  constructor(readonly value: unknown) {}
+}
+
+async function asRole<T>(
+  sql: postgres.Sql,
+  role: 'anon' | 'authenticated' | 'service_role',
+  claims: JwtClaims,
+  fn: (tx: postgres.TransactionSql) => Promise<T>,
+): Promise<T> {
+  try {
+    await sql.begin(async (tx) => {
+      // set_config(..., true) is `set local`: both end with the transaction, exactly as PostgREST does.
+      await tx`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
+      throw new Rollback(await fn(tx));
+    });
+  } catch (error) {
+    if (error instanceof Rollback) return error.value as T;
+    throw error;
+  }
+  throw new Error('unreachable: the transaction always rolls back');
+}
+
+/**
+ * Runs `fn` as a signed-in user, the way Supabase's API runs a request: in a transaction with
+ * `role authenticated` and the JWT claims set, so RLS applies and `auth.uid()` returns `sub`.
+ * The transaction is always rolled back, so tests leave no trace. `fn`'s result is returned.
+ */
+export function asUser<T>(sql: postgres.Sql, user: UserIdentity, fn: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
+  return asRole(sql, 'authenticated', { ...user.claims, sub: user.sub, role: 'authenticated' }, fn);
+}
+
+/** Runs `fn` as an anonymous API request (`role anon`), rolled back afterwards. */
+export function asAnon<T>(sql: postgres.Sql, fn: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
+  return asRole(sql, 'anon', { role: 'anon' }, fn);
+}
+
+/** Runs `fn` as the server (`role service_role`, which bypasses RLS), rolled back afterwards. */
+export function asServiceRole<T>(sql: postgres.Sql, fn: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
+  return asRole(sql, 'service_role', { role: 'service_role' }, fn);
+}
