@@ -1,0 +1,583 @@
+import { PGlite } from '@electric-sql/pglite';
+import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
+import { boolean, pgSchema, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { describe, expect, it } from 'vitest';
+import {
+  MEMBER_ROLES,
+  PERSONAS,
+  PolicyDslError,
+  accessIssues,
+  allow,
+  always,
+  and,
+  anyOf,
+  app,
+  auth,
+  col,
+  eq,
+  exists,
+  gt,
+  inList,
+  isNotNull,
+  isNull,
+  lit,
+  missingPolicyExports,
+  ne,
+  noClientAccess,
+  not,
+  or,
+  planPolicies,
+  policiesByName,
+  renderAccessMatrixMarkdown,
+  renderPredicate,
+  renderSql,
+  tableAccess,
+  toAccessMatrix,
+  toDrizzlePolicies,
+  toGrants,
+  toTestMatrix,
+  unsafeRaw,
+  validateAccess,
+  type PolicyIssue,
+  type TableAccess,
+} from '../src/policies/dsl';
+
+// ---------------------------------------------------------------------------------------------
+// Throwaway tables: nothing here belongs to the real schema.
+
+const widgets = pgTable('widgets', {
+  id: uuid().primaryKey().defaultRandom(),
+  organizationId: uuid('organization_id').notNull(),
+  ownerId: uuid('owner_id'),
+  studentId: uuid('student_id'),
+  status: text({ enum: ['draft', 'published', 'archived'] }).notNull().default('draft'),
+  title: text().notNull(),
+  shared: boolean().notNull().default(false),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  archivedAt: timestamp('archived_at', { withTimezone: true }),
+}).enableRLS();
+
+const widgetTags = pgTable('widget_tags', {
+  widgetId: uuid('widget_id').notNull(),
+  organizationId: uuid('organization_id').notNull(),
+  userId: uuid('user_id'),
+}).enableRLS();
+
+const gadgets = pgTable('gadgets', { id: uuid().primaryKey() }); // no RLS on purpose
+
+const journal = pgSchema('journal');
+const entries = journal.table('entries', { id: uuid().primaryKey(), actorId: uuid('actor_id') }).enableRLS();
+
+/** Runs `fn` expecting a PolicyDslError and returns its issues. */
+function issuesOf(fn: () => unknown): readonly PolicyIssue[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof PolicyDslError) return error.issues;
+    throw error;
+  }
+  throw new Error('expected a PolicyDslError');
+}
+
+const widgetsAccess = tableAccess(widgets, {
+  tenant: { column: widgets.organizationId },
+  rules: [
+    allow('select', { who: 'therapist', summary: 'own widgets', using: ({ t }) => eq(t.ownerId, auth.uid()) }),
+    allow('select', { who: 'org_admin', using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')) }),
+    allow(['insert', 'update'], { who: 'therapist', using: ({ t }) => eq(t.ownerId, auth.uid()), columns: ['status', 'title'] }),
+    allow('update', { who: 'org_admin', using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')), columns: ['shared'] }),
+    allow('delete', { who: 'org_admin', using: ({ t }) => and(eq(t.status, 'draft'), anyOf(t.organizationId, app.orgIds('org_admin'))) }),
+  ],
+});
+
+const widgetTagsAccess = tableAccess(widgetTags, {
+  tenant: { column: widgetTags.organizationId },
+  rules: [allow('select', { who: 'member', using: ({ t }) => eq(t.userId, auth.uid()) })],
+});
+
+const entriesAccess = noClientAccess(entries, 'written only by SECURITY DEFINER triggers');
+
+const allAccess: readonly TableAccess[] = [widgetsAccess, widgetTagsAccess, entriesAccess];
+
+// ---------------------------------------------------------------------------------------------
+
+describe('predicates render to exact SQL', () => {
+  it('column references are quoted and qualified by their table (and schema when not public)', () => {
+    expect(renderSql(col(widgets.ownerId))).toBe('"widgets"."owner_id"');
+    expect(renderSql(col(entries.actorId))).toBe('"journal"."entries"."actor_id"');
+  });
+
+  it('comparisons, literals and null tests', () => {
+    expect(renderPredicate(eq(widgets.ownerId, auth.uid()))).toBe('"widgets"."owner_id" = (select auth.uid())');
+    expect(renderPredicate(eq(widgets.status, 'published'))).toBe(`"widgets"."status" = 'published'`);
+    expect(renderPredicate(ne(widgets.title, "it's"))).toBe(`"widgets"."title" <> 'it''s'`);
+    expect(renderPredicate(eq(widgets.shared, true))).toBe('"widgets"."shared" = true');
+    expect(renderPredicate(eq(lit(1), lit(2)))).toBe('1 = 2');
+    expect(renderPredicate(isNull(widgets.archivedAt))).toBe('"widgets"."archived_at" is null');
+    expect(renderPredicate(isNotNull(widgets.ownerId))).toBe('"widgets"."owner_id" is not null');
+    expect(renderPredicate(inList(widgets.status, ['draft', 'published']))).toBe(`"widgets"."status" in ('draft', 'published')`);
+    expect(renderPredicate(gt(widgets.createdAt, unsafeRaw("now() - interval '15 minutes'")))).toBe(
+      `"widgets"."created_at" > (now() - interval '15 minutes')`,
+    );
+  });
+
+  it('helpers always render wrapped in (select …), array helpers cast to uuid[]', () => {
+    expect(renderSql(auth.uid())).toBe('(select auth.uid())');
+    expect(renderSql(app.orgIds())).toBe('(select app.org_ids())');
+    // roles are put in MEMBER_ROLES order, so the same set always renders the same text
+    expect(renderSql(app.orgIds('billing', 'org_admin'))).toBe(`(select app.org_ids('{org_admin,billing}'::text[]))`);
+    expect(renderPredicate(anyOf(widgets.studentId, app.caseloadStudentIds()))).toBe(
+      '"widgets"."student_id" = any ((select app.caseload_student_ids())::uuid[])',
+    );
+    expect(renderPredicate(anyOf(widgets.studentId, app.guardianStudentIds()))).toBe(
+      '"widgets"."student_id" = any ((select app.guardian_student_ids())::uuid[])',
+    );
+    expect(renderPredicate(anyOf(widgets.id, app.conversationIds()))).toBe('"widgets"."id" = any ((select app.conversation_ids())::uuid[])');
+    expect(renderPredicate(anyOf(widgets.organizationId, app.orgIds('org_admin', 'billing')))).toBe(
+      `"widgets"."organization_id" = any ((select app.org_ids('{org_admin,billing}'::text[]))::uuid[])`,
+    );
+    expect(renderPredicate(app.isPlatformAdmin())).toBe('(select app.is_platform_admin())');
+  });
+
+  it('and/or are flattened; parentheses only where needed (and an and inside an or)', () => {
+    const a = eq(widgets.ownerId, auth.uid());
+    const b = eq(widgets.status, 'draft');
+    const c = isNull(widgets.archivedAt);
+    expect(renderPredicate(or(a, or(b, c)))).toBe(`"widgets"."owner_id" = (select auth.uid()) or "widgets"."status" = 'draft' or "widgets"."archived_at" is null`);
+    expect(renderPredicate(and(a, or(b, c)))).toBe(`"widgets"."owner_id" = (select auth.uid()) and ("widgets"."status" = 'draft' or "widgets"."archived_at" is null)`);
+    expect(renderPredicate(or(a, and(b, c)))).toBe(`"widgets"."owner_id" = (select auth.uid()) or ("widgets"."status" = 'draft' and "widgets"."archived_at" is null)`);
+    expect(renderPredicate(not(and(b, c)))).toBe(`not ("widgets"."status" = 'draft' and "widgets"."archived_at" is null)`);
+    expect(renderPredicate(not(b))).toBe(`not ("widgets"."status" = 'draft')`);
+    expect(renderPredicate(not(app.isPlatformAdmin()))).toBe('not (select app.is_platform_admin())');
+    expect(renderPredicate(and(a))).toBe(renderPredicate(a));
+    expect(renderPredicate(and(a, unsafeRaw('1 < 2')))).toBe('"widgets"."owner_id" = (select auth.uid()) and (1 < 2)');
+    expect(renderPredicate(always())).toBe('true');
+  });
+
+  it('exists subqueries correlate through an alias', () => {
+    const tagged = exists(widgetTags, 'wt', (wt) => and(eq(wt.widgetId, widgets.id), eq(wt.userId, auth.uid())));
+    expect(renderPredicate(tagged)).toBe(
+      'exists (select 1 from "public"."widget_tags" as "wt" where "wt"."widget_id" = "widgets"."id" and "wt"."user_id" = (select auth.uid()))',
+    );
+    expect(renderPredicate(not(exists(widgetTags, (t) => eq(t.widgetId, widgets.id))))).toBe(
+      'not exists (select 1 from "public"."widget_tags" where "widget_tags"."widget_id" = "widgets"."id")',
+    );
+  });
+
+  it('is deterministic and builds frozen plain data', () => {
+    const build = () => or(eq(widgets.ownerId, auth.uid()), anyOf(widgets.organizationId, app.orgIds('billing', 'org_admin')));
+    expect(renderPredicate(build())).toBe(renderPredicate(build()));
+    expect(build()).toEqual(build());
+    const node = build();
+    expect(Object.isFrozen(node)).toBe(true);
+    expect(JSON.parse(JSON.stringify(node))).toEqual(node);
+  });
+
+  it('refuses wrong arguments with messages that say what to do', () => {
+    expect(() => eq(widgets.ownerId, null as unknown as string)).toThrow(/isNull/);
+    expect(() => app.orgIds('teacher' as never)).toThrow(/unknown member role the string "teacher"; expected one of org_admin, therapist/);
+    expect(() => inList(widgets.status, [])).toThrow(/non-empty/);
+    expect(() => anyOf(widgets.id, auth.uid() as never)).toThrow(/array helper/);
+    expect(() => and(widgets.shared as never)).toThrow(/eq\(column, true\)/);
+  });
+
+  it('is typed: literals are checked against the column, columns against the table', () => {
+    // @ts-expect-error 'deleted' is not a status
+    expect(() => eq(widgets.status, 'deleted')).not.toThrow(); // renders, but does not compile
+    expect(() =>
+      tableAccess(widgets, {
+        // @ts-expect-error a column of widget_tags outside an exists is not a column of widgets
+        rules: [allow('select', { who: 'therapist', using: () => eq(widgetTags.userId, auth.uid()) })],
+      }),
+    ).toThrow(/widgets: select rule for therapist uses widget_tags.user_id in using, which is neither a column of widgets nor of an enclosing exists/);
+    expect(() =>
+      tableAccess(widgets, {
+        // @ts-expect-error columns are the table's TypeScript keys
+        rules: [allow('update', { who: 'therapist', using: ({ t }) => eq(t.ownerId, auth.uid()), columns: ['nope'] })],
+      }),
+    ).toThrow(/widgets: rule 0 lists "nope" among its columns, but widgets has no such column/);
+  });
+});
+
+describe('policies: one permissive policy per table, operation and role', () => {
+  const plans = planPolicies(widgetsAccess);
+
+  it('has deterministic names: <table>_<operation>_<role> and <table>_tenant_isolation', () => {
+    expect(plans.map((plan) => plan.name)).toEqual([
+      'widgets_tenant_isolation',
+      'widgets_select_authenticated',
+      'widgets_insert_authenticated',
+      'widgets_update_authenticated',
+      'widgets_delete_authenticated',
+    ]);
+  });
+
+  it('compiles the tenant column to one restrictive policy for all operations', () => {
+    const tenant = plans[0];
+    expect(tenant).toMatchObject({ as: 'restrictive', for: 'all', to: 'authenticated' });
+    expect(tenant?.usingSql).toBe('"widgets"."organization_id" = any ((select app.org_ids())::uuid[])');
+    expect(tenant?.withCheckSql).toBe(tenant?.usingSql);
+  });
+
+  it('ORs two rules for one operation into one permissive policy', () => {
+    const select = plans.find((plan) => plan.for === 'select');
+    expect(select).toMatchObject({ as: 'permissive', to: 'authenticated', rules: [0, 1], withCheckSql: undefined });
+    expect(select?.usingSql).toBe(
+      `"widgets"."owner_id" = (select auth.uid()) or "widgets"."organization_id" = any ((select app.org_ids('{org_admin}'::text[]))::uuid[])`,
+    );
+  });
+
+  it('uses the clauses Postgres evaluates: insert with check only, update both (check defaults to using)', () => {
+    const insert = plans.find((plan) => plan.for === 'insert');
+    expect(insert?.usingSql).toBeUndefined();
+    expect(insert?.withCheckSql).toBe('"widgets"."owner_id" = (select auth.uid())');
+    const update = plans.find((plan) => plan.for === 'update');
+    const expected = `"widgets"."owner_id" = (select auth.uid()) or "widgets"."organization_id" = any ((select app.org_ids('{org_admin}'::text[]))::uuid[])`;
+    expect(update?.usingSql).toBe(expected);
+    expect(update?.withCheckSql).toBe(expected);
+    const del = plans.find((plan) => plan.for === 'delete');
+    expect(del?.withCheckSql).toBeUndefined();
+  });
+
+  it('drops duplicate predicates and gives anon rules their own policy', () => {
+    const access = tableAccess(widgets, {
+      rules: [
+        allow('select', { who: 'therapist', using: ({ t }) => eq(t.ownerId, auth.uid()) }),
+        allow('select', { who: 'supervisor', using: ({ t }) => eq(t.ownerId, auth.uid()) }),
+        allow('select', { who: 'anon', using: ({ t }) => eq(t.status, 'published'), deliberatelyPublic: 'published widgets are a public catalogue' }),
+      ],
+    });
+    expect(planPolicies(access).map((plan) => [plan.name, plan.usingSql])).toEqual([
+      ['widgets_select_authenticated', '"widgets"."owner_id" = (select auth.uid())'],
+      ['widgets_select_anon', `"widgets"."status" = 'published'`],
+    ]);
+  });
+
+  it('compiles to Drizzle pgPolicy objects linked to the table with the Supabase roles', () => {
+    const policies = toDrizzlePolicies(widgetsAccess);
+    expect(policies.map((policy) => [policy.name, policy.as, policy.for])).toEqual([
+      ['widgets_tenant_isolation', 'restrictive', 'all'],
+      ['widgets_select_authenticated', 'permissive', 'select'],
+      ['widgets_insert_authenticated', 'permissive', 'insert'],
+      ['widgets_update_authenticated', 'permissive', 'update'],
+      ['widgets_delete_authenticated', 'permissive', 'delete'],
+    ]);
+    expect((policies[1]?.to as { name: string }).name).toBe('authenticated');
+    expect((policies[1] as unknown as { _linkedTable: unknown })._linkedTable).toBe(widgets);
+    expect(policies[2]?.using).toBeUndefined();
+  });
+
+  it('never renders a bare auth.uid() anywhere', () => {
+    const everything = allAccess.flatMap((access) => planPolicies(access)).flatMap((plan) => [plan.usingSql ?? '', plan.withCheckSql ?? '']);
+    const all = everything.join('\n');
+    expect(all).toContain('(select auth.uid())');
+    expect(all.replace(/\(select auth\.uid\(\)\)/g, '')).not.toMatch(/auth\.uid\(\)/);
+  });
+});
+
+describe('grants: least privilege, one DDL object per table', () => {
+  it('revokes the Supabase defaults, then grants the covered operations and the union of update columns', () => {
+    const [grants] = toGrants([widgetsAccess]);
+    expect(grants).toMatchObject({ kind: 'grant', key: 'grants on public.widgets', phase: 'post', onChange: 'replace' });
+    expect(grants?.create).toEqual([
+      'revoke all on table public.widgets from anon, authenticated',
+      'grant select, insert, delete on table public.widgets to authenticated',
+      'grant update (status, title, shared) on table public.widgets to authenticated',
+      'grant select, insert, update, delete on table public.widgets to service_role',
+    ]);
+    expect(grants?.drop).toEqual([
+      "do $$ begin if to_regclass('public.widgets') is not null then execute 'revoke all on table public.widgets from anon, authenticated'; end if; end $$",
+    ]);
+  });
+
+  it('grants whole-table update when any update rule has no column list, and notes it in the matrix', () => {
+    const access = tableAccess(widgets, {
+      rules: [
+        allow('update', { who: 'therapist', using: ({ t }) => eq(t.ownerId, auth.uid()), columns: ['title'] }),
+        allow('update', { who: 'org_admin', using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')) }),
+      ],
+    });
+    expect(toGrants([access])[0]?.create).toEqual([
+      'revoke all on table public.widgets from anon, authenticated',
+      'grant update on table public.widgets to authenticated',
+      'grant select, insert, update, delete on table public.widgets to service_role',
+    ]);
+    expect(toAccessMatrix([access]).tables[0]?.notes[0]).toMatch(/rule\(s\) 0 list columns but rule\(s\) 1 do not/);
+  });
+
+  it('gives a table without client access nothing but the revoke (and the server its DML)', () => {
+    expect(toGrants([entriesAccess])[0]?.create).toEqual([
+      'revoke all on table journal.entries from anon, authenticated',
+      'grant select, insert, update, delete on table journal.entries to service_role',
+    ]);
+    expect(planPolicies(entriesAccess)).toEqual([]);
+  });
+});
+
+describe('validation refuses unsafe or incomplete declarations', () => {
+  it('refuses a table without a policy, naming it (coverage over all tables)', () => {
+    const issues = issuesOf(() => validateAccess([widgetsAccess, entriesAccess], [widgets, widgetTags, entries]));
+    expect(issues).toEqual([
+      expect.objectContaining({ code: 'missing_access', table: 'widget_tags', message: expect.stringContaining('widget_tags: table without a policy') }),
+    ]);
+    expect(() => validateAccess(allAccess, { widgets, widgetTags, entries, notATable: 42 })).not.toThrow();
+  });
+
+  it('refuses a table without RLS, at declaration and in the coverage check', () => {
+    const declared = issuesOf(() =>
+      tableAccess(gadgets as never, { rules: [allow('select', { who: 'member', using: eq(gadgets.id, auth.uid()) as never })] }),
+    );
+    expect(declared.map((issue) => issue.code)).toEqual(['rls_disabled']);
+    expect(declared[0]?.message).toMatch(/^gadgets: row level security is not enabled; call \.enableRLS\(\)/);
+    const coverage = issuesOf(() => validateAccess(allAccess, [widgets, widgetTags, entries, gadgets]));
+    expect(coverage.map((issue) => [issue.code, issue.table])).toEqual([
+      ['rls_disabled', 'gadgets'],
+      ['missing_access', 'gadgets'],
+    ]);
+    // and at the type level:
+    // @ts-expect-error gadgets never had .enableRLS() called
+    expect(() => noClientAccess(gadgets, 'x')).toThrow(/gadgets: row level security is not enabled/);
+  });
+
+  it('refuses using (true) unless the rule is deliberatelyPublic', () => {
+    const issues = issuesOf(() => tableAccess(widgets, { rules: [allow('select', { who: 'member', using: () => always() })] }));
+    expect(issues.map((issue) => issue.message)).toEqual([
+      `widgets: select rule for member allows every row (using is always true); mark the rule deliberatelyPublic: '<why>' if that is intended`,
+    ]);
+    expect(issuesOf(() => tableAccess(widgets, { rules: [allow('select', { who: 'member', using: ({ t }) => or(isNull(t.ownerId), always()) })] }))[0]?.code).toBe(
+      'always_true',
+    );
+    expect(issuesOf(() => tableAccess(widgets, { rules: [allow('select', { who: 'member', using: unsafeRaw(' ( TRUE ) ') })] }))[0]?.code).toBe('always_true');
+    const open = tableAccess(widgets, { rules: [allow('select', { who: 'member', using: always(), deliberatelyPublic: 'reference data every member reads' })] });
+    expect(planPolicies(open)[0]?.usingSql).toBe('true');
+    expect(issuesOf(() => tableAccess(widgets, { rules: [allow('select', { who: 'member', using: always(), deliberatelyPublic: ' ' })] }))[0]?.code).toBe(
+      'public_without_reason',
+    );
+  });
+
+  it('refuses anon rules without a reason', () => {
+    const issues = issuesOf(() => tableAccess(widgets, { rules: [allow('select', { who: 'anon', using: ({ t }) => eq(t.status, 'published') })] }));
+    expect(issues[0]?.message).toBe(`widgets: select rule for anon opens rows to unauthenticated requests (anon); mark it deliberatelyPublic: '<why>'`);
+  });
+
+  it('refuses unsafeRaw with a bare auth.uid() or app helper call, accepts the wrapped form', () => {
+    const issues = issuesOf(() =>
+      tableAccess(widgets, { rules: [allow('select', { who: 'therapist', using: unsafeRaw('owner_id = auth.uid() or organization_id = any(app.org_ids())') })] }),
+    );
+    expect(issues.map((issue) => [issue.code, issue.operation])).toEqual([
+      ['bare_helper_call', 'select'],
+      ['bare_helper_call', 'select'],
+    ]);
+    expect(issues[0]?.message).toMatch(/^widgets: select rule for therapist calls auth\.uid\(\) without \(select …\)/);
+    expect(issues[1]?.message).toMatch(/calls app\.org_ids\(\)/);
+    expect(() =>
+      tableAccess(widgets, { rules: [allow('select', { who: 'therapist', using: unsafeRaw('owner_id = ( SELECT auth.uid())') })] }),
+    ).not.toThrow();
+  });
+
+  it('refuses an insert rule with using (Postgres ignores it) and a select rule with withCheck', () => {
+    const insert = issuesOf(() => tableAccess(widgets, { rules: [allow('insert', { who: 'therapist', using: ({ t }) => eq(t.ownerId, auth.uid()) })] }));
+    expect(insert.map((issue) => issue.code)).toEqual(['insert_using', 'missing_clause']);
+    expect(insert[0]?.message).toBe(
+      'widgets: insert rule for therapist has a using predicate, which Postgres ignores for insert; write it as withCheck (the rows it may create)',
+    );
+    const select = issuesOf(() =>
+      tableAccess(widgets, { rules: [allow('select', { who: 'therapist', using: ({ t }) => eq(t.ownerId, auth.uid()), withCheck: ({ t }) => eq(t.ownerId, auth.uid()) })] }),
+    );
+    expect(select.map((issue) => issue.code)).toEqual(['ignored_clause']);
+    const noUsing = issuesOf(() => tableAccess(widgets, { rules: [allow('delete', { who: 'therapist' })] }));
+    expect(noUsing[0]?.message).toBe('widgets: delete rule for therapist has no using predicate; delete needs one (the existing rows it may delete)');
+  });
+
+  it('refuses an update rule that lets a user move a row to another tenant', () => {
+    const issues = issuesOf(() =>
+      tableAccess(widgets, {
+        tenant: { column: widgets.organizationId },
+        rules: [allow('update', { who: 'therapist', using: ({ t }) => eq(t.ownerId, auth.uid()), columns: ['title', 'organizationId'] })],
+      }),
+    );
+    expect(issues).toEqual([
+      {
+        code: 'tenant_column_updatable',
+        table: 'widgets',
+        operation: 'update',
+        path: ['widgets', 'rules', 0, 'columns'],
+        message: 'widgets: update rule for therapist lists organization_id among updatable columns; a user can never move a row to another tenant',
+      },
+    ]);
+  });
+
+  it('refuses operations that are not operations, empty rule lists and exists over the table itself', () => {
+    expect(issuesOf(() => tableAccess(widgets, { rules: [allow('all' as never, { who: 'org_admin', using: always() })] }))[0]?.message).toMatch(
+      /widgets: rule 0 allows "all", which is not an operation/,
+    );
+    expect(issuesOf(() => tableAccess(widgets, { rules: [] }))[0]?.message).toMatch(/widgets: no rules; if API users must not reach this table, declare noClientAccess/);
+    const self = issuesOf(() =>
+      tableAccess(widgets, { rules: [allow('select', { who: 'therapist', using: ({ t }) => exists(widgets, 'w2', (w2) => eq(w2.id, t.id)) })] }),
+    );
+    expect(self.map((issue) => issue.code)).toEqual(['self_reference']);
+  });
+
+  it('refuses policies that read each other in a cycle', () => {
+    const a = tableAccess(widgets, {
+      rules: [allow('select', { who: 'member', using: ({ t }) => exists(widgetTags, 'wt', (wt) => eq(wt.widgetId, t.id)) })],
+    });
+    const b = tableAccess(widgetTags, {
+      rules: [allow('select', { who: 'member', using: ({ t }) => exists(widgets, 'w', (w) => eq(w.id, t.widgetId)) })],
+    });
+    const issues = accessIssues([a, b], [widgets, widgetTags]);
+    expect(issues.map((issue) => issue.message)).toEqual([
+      expect.stringMatching(/^widget_tags: policies read each other in a cycle \(widget_tags → widgets → widget_tags\)/),
+    ]);
+  });
+
+  it('refuses two declarations for one table and declarations for tables the schema lacks', () => {
+    const issues = accessIssues([widgetsAccess, widgetsAccess, widgetTagsAccess, entriesAccess], [widgets, widgetTags]);
+    expect(issues.map((issue) => [issue.code, issue.table])).toEqual([
+      ['duplicate_access', 'widgets'],
+      ['unknown_table', 'journal.entries'],
+    ]);
+  });
+
+  it('lists every issue of a table, Zod-style', () => {
+    try {
+      tableAccess(widgets, {
+        rules: [
+          allow('insert', { who: 'therapist', using: ({ t }) => eq(t.ownerId, auth.uid()) }),
+          allow('select', { who: 'member', using: always() }),
+        ],
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(PolicyDslError);
+      expect((error as Error).message).toBe(
+        [
+          'Invalid access declarations (3 issues):',
+          '✖ widgets: insert rule for therapist has a using predicate, which Postgres ignores for insert; write it as withCheck (the rows it may create)',
+          '  → at widgets.rules[0].using',
+          '✖ widgets: insert rule for therapist has no withCheck predicate; insert needs one (the rows it may create)',
+          '  → at widgets.rules[0].withCheck',
+          `✖ widgets: select rule for member allows every row (using is always true); mark the rule deliberatelyPublic: '<why>' if that is intended`,
+          '  → at widgets.rules[1].using',
+        ].join('\n'),
+      );
+    }
+  });
+});
+
+describe('access matrix and test matrix', () => {
+  it('renders a deterministic markdown document, independent of declaration order', () => {
+    const once = renderAccessMatrixMarkdown(toAccessMatrix(allAccess));
+    const again = renderAccessMatrixMarkdown(toAccessMatrix([...allAccess].reverse()));
+    expect(again).toBe(once);
+    expect(once).toContain(`| table | ${PERSONAS.join(' | ')} |`);
+    expect(once).toContain('| journal.entries | – | – | – | – | – | – | – | – | – | – | – |');
+    expect(once).toContain('| widget_tags | R | R | R | R | R | R | R | – | R | – | – |');
+    expect(once).toContain('| widgets | RUD | CRU | CRU | – | – | – | – | – | – | – | – |');
+    expect(once).toContain('| 0 | select | therapist | own widgets | `"widgets"."owner_id" = (select auth.uid())` |  |  |');
+    expect(once).toContain('No client access: written only by SECURITY DEFINER triggers.');
+    expect(once).toContain('- `widgets_select_authenticated` — permissive, for select, to authenticated: using `"widgets"."owner_id" = (select auth.uid()) or');
+    expect(once).toContain('grant update (status, title, shared) on table public.widgets to authenticated;');
+  });
+
+  it('has one row per table × persona × operation × rule', () => {
+    const { rows } = toAccessMatrix([widgetsAccess]);
+    expect(rows.filter((row) => row.persona === 'therapist').map((row) => [row.operation, row.rule, row.summary, row.columns])).toEqual([
+      ['select', 0, 'own widgets', undefined],
+      ['insert', 2, '"widgets"."owner_id" = (select auth.uid())', undefined],
+      ['update', 2, '"widgets"."owner_id" = (select auth.uid())', ['status', 'title']],
+    ]);
+  });
+
+  it('gives every table × persona × operation a verdict, with the rules that allow it', () => {
+    const cases = toTestMatrix(allAccess);
+    expect(cases).toHaveLength(allAccess.length * PERSONAS.length * 4);
+    const find = (id: string) => cases.find((c) => c.id === id);
+    expect(find('widgets › therapist › update')).toMatchObject({ expected: 'allowed', role: 'authenticated', rules: [2], columns: ['status', 'title'] });
+    expect(find('widgets › therapist › delete')).toMatchObject({ expected: 'denied', rules: [] });
+    expect(find('widgets › supervisor › select')).toMatchObject({ expected: 'allowed', rules: [0] }); // a supervisor is a therapist
+    expect(find('widget_tags › guardian › select')).toMatchObject({ expected: 'allowed' }); // via member
+    expect(find('widget_tags › anon › select')).toMatchObject({ expected: 'denied', role: 'anon' });
+    expect(find('journal.entries › org_admin › select')).toMatchObject({ expected: 'denied' });
+  });
+
+  it('exports the persona and member-role lists', () => {
+    expect(MEMBER_ROLES).toEqual(['org_admin', 'therapist', 'school_staff', 'guardian', 'student', 'billing']);
+    expect(PERSONAS).toContain('platform_admin');
+  });
+});
+
+describe('drizzle-kit and Postgres accept the compiled policies', () => {
+  const policyExports = { ...policiesByName(widgetsAccess), ...policiesByName(widgetTagsAccess) };
+
+  it('tells which compiled policies a module forgets to export', () => {
+    expect(missingPolicyExports(policyExports, allAccess)).toEqual([]);
+    const { widgets_delete_authenticated: _omitted, ...rest } = policyExports;
+    expect(missingPolicyExports(rest, allAccess)).toEqual(['widgets_delete_authenticated']);
+  });
+
+  async function migrationSql(): Promise<string[]> {
+    return generateMigration(generateDrizzleJson({}), generateDrizzleJson({ widgets, widgetTags, ...policyExports }));
+  }
+
+  it('generates CREATE POLICY statements with the rendered predicates', async () => {
+    const statements = await migrationSql();
+    expect(statements).toContain(
+      `CREATE POLICY "widgets_select_authenticated" ON "widgets" AS PERMISSIVE FOR SELECT TO "authenticated" USING ("widgets"."owner_id" = (select auth.uid()) or "widgets"."organization_id" = any ((select app.org_ids('{org_admin}'::text[]))::uuid[]));`,
+    );
+    expect(statements).toContain(
+      'CREATE POLICY "widgets_tenant_isolation" ON "widgets" AS RESTRICTIVE FOR ALL TO "authenticated" USING ("widgets"."organization_id" = any ((select app.org_ids())::uuid[])) WITH CHECK ("widgets"."organization_id" = any ((select app.org_ids())::uuid[]));',
+    );
+    expect(statements).toContain(
+      `CREATE POLICY "widgets_insert_authenticated" ON "widgets" AS PERMISSIVE FOR INSERT TO "authenticated" WITH CHECK ("widgets"."owner_id" = (select auth.uid()));`,
+    );
+  });
+
+  it('is valid SQL that Postgres enforces (PGlite with auth/app stand-ins)', async () => {
+    const db = new PGlite();
+    try {
+      await db.exec(`
+        create role anon nologin; create role authenticated nologin; create role service_role nologin bypassrls;
+        create schema auth; create schema app;
+        create function auth.uid() returns uuid language sql stable as $$ select nullif(current_setting('test.uid', true), '')::uuid $$;
+        create function app.org_ids(p_roles text[] default null) returns uuid[] language sql stable as $$
+          select case when p_roles is null or 'org_admin' <> all (p_roles) or current_setting('test.admin', true) = 'on'
+                      then array[nullif(current_setting('test.org', true), '')::uuid] else '{}'::uuid[] end $$;
+        create function app.caseload_student_ids() returns uuid[] language sql stable as $$ select '{}'::uuid[] $$;
+        create function app.guardian_student_ids() returns uuid[] language sql stable as $$ select '{}'::uuid[] $$;
+        create function app.conversation_ids() returns uuid[] language sql stable as $$ select '{}'::uuid[] $$;
+        create function app.is_platform_admin() returns boolean language sql stable as $$ select false $$;
+        grant usage on schema auth, app to anon, authenticated;
+      `);
+      for (const statement of (await migrationSql()).flatMap((s) => s.split('--> statement-breakpoint'))) await db.exec(statement);
+      for (const object of toGrants([widgetsAccess, widgetTagsAccess])) for (const statement of object.create) await db.exec(statement);
+
+      const org = '00000000-0000-0000-0000-00000000000a';
+      const other = '00000000-0000-0000-0000-00000000000b';
+      const me = '00000000-0000-0000-0000-000000000001';
+      await db.exec(`
+        insert into widgets (organization_id, owner_id, title) values
+          ('${org}', '${me}', 'mine'), ('${org}', null, 'colleague''s'), ('${other}', '${me}', 'mine elsewhere');
+      `);
+      const asUser = async (settings: Record<string, string>, query: string): Promise<unknown[]> =>
+        db.transaction(async (tx) => {
+          await tx.exec(`set local role authenticated; ${Object.entries(settings).map(([k, v]) => `set local test.${k} = '${v}';`).join(' ')}`);
+          return (await tx.query(query)).rows;
+        });
+
+      // therapist: own rows, and only inside the current organisation (restrictive tenant policy)
+      expect(await asUser({ uid: me, org }, 'select title from widgets order by title')).toEqual([{ title: 'mine' }]);
+      // org admin: every row of the organisation
+      expect(await asUser({ uid: me, org, admin: 'on' }, 'select title from widgets order by title')).toEqual([{ title: "colleague's" }, { title: 'mine' }]);
+      // column grant: title is updatable, organization_id is not
+      expect(await asUser({ uid: me, org }, `update widgets set title = 'renamed' where title = 'mine' returning title`)).toEqual([{ title: 'renamed' }]);
+      await expect(asUser({ uid: me, org }, `update widgets set organization_id = '${other}'`)).rejects.toThrow(/permission denied/);
+      // insert outside my organisation fails the tenant policy's with check
+      await expect(asUser({ uid: me, org }, `insert into widgets (organization_id, owner_id, title) values ('${other}', '${me}', 'x')`)).rejects.toThrow(
+        /row-level security/,
+      );
+    } finally {
+      await db.close();
+    }
+  });
+});
