@@ -5,10 +5,12 @@ import { packageRoot } from '../paths';
 import { generate } from './generate';
 
 /** `therapy-db generate` / `npm run db:generate` in this repository. */
-export function generateFromSource(options: { name: string; log: Logger }): void {
+export async function generateFromSource(options: { name: string; log: Logger }): Promise<void> {
   const root = packageRoot();
   process.chdir(root);
-  generate({
+  const imports = { ...(await import('../schema')), ...(await import('../policies')) };
+  await generate({
+    imports,
     migrationsFolder: join(root, 'drizzle'),
     objects: databaseObjects,
     name: options.name,

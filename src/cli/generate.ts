@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { advanceSnapshot, diffDdl, emptyDdlSnapshot, type DdlObject, type DdlPhase, type DdlSnapshot } from '../ddl';
+import { advanceSnapshot, diffDdl, type DdlObject, type DdlPhase, type DdlSnapshot } from '../ddl';
+import { readDdlSnapshot, writeDdlSnapshot } from './ddl-snapshot';
 import type { Logger } from '../log';
 import { STATEMENT_BREAKPOINT } from '../migrate';
+import { detectDrift } from './drift';
 
 /**
  * The project's generate command. drizzle-kit generates the tables, indexes, foreign keys, checks,
@@ -24,29 +26,28 @@ export interface GenerateOptions {
   /** Migration name (drizzle-kit `--name`). */
   readonly name: string;
   readonly drizzleConfig: string;
+  /** The modules drizzle-kit reads (every export of the schema and policies), to verify its work. */
+  readonly imports: Record<string, unknown>;
   readonly log: Logger;
 }
 
-/** Beside the migrations, not in `meta/`: drizzle-kit reads every JSON file there as its own snapshot. */
-export const DDL_SNAPSHOT_FILE = 'database-objects.json';
+const drizzleKitBin = () => join(dirname(createRequire(import.meta.url).resolve('drizzle-kit')), 'bin.cjs');
 
-export function readDdlSnapshot(folder: string): DdlSnapshot {
-  const path = join(folder, DDL_SNAPSHOT_FILE);
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as DdlSnapshot) : emptyDdlSnapshot;
+/** `drizzle-kit generate --custom`: it exits 0 on some failures, so success is read from what it prints. */
+function drizzleKitCustom(name: string, config: string): void {
+  const out = execFileSync(process.execPath, [drizzleKitBin(), 'generate', '--custom', '--name', name, '--config', config], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (!/Prepared empty file/.test(out)) throw new Error(`drizzle-kit generate --custom failed:\n${out}`);
 }
 
-function writeDdlSnapshot(folder: string, snapshot: DdlSnapshot): void {
-  writeFileSync(join(folder, DDL_SNAPSHOT_FILE), `${JSON.stringify(snapshot, null, 2)}\n`);
-}
-
-/** Runs the drizzle-kit CLI; it exits 0 on some failures, so success is read from what it prints. */
-function drizzleKit(args: readonly string[], config: string): string {
-  const bin = join(dirname(createRequire(import.meta.url).resolve('drizzle-kit')), 'bin.cjs');
-  const out = execFileSync(process.execPath, [bin, ...args, '--config', config], { encoding: 'utf8', stdio: ['inherit', 'pipe', 'pipe'] });
-  if (!/Your SQL migration file|Prepared empty file|No schema changes/.test(out)) {
-    throw new Error(`drizzle-kit ${args.join(' ')} failed:\n${out}`);
-  }
-  return out;
+/**
+ * `drizzle-kit generate` with the terminal attached, so its rename prompts reach the developer.
+ * Whether it wrote everything is then checked, not read from its output (see `generate`).
+ */
+function drizzleKitGenerate(name: string, config: string): void {
+  execFileSync(process.execPath, [drizzleKitBin(), 'generate', '--name', name, '--config', config], { stdio: 'inherit' });
 }
 
 function newestTag(folder: string): string | undefined {
@@ -72,7 +73,7 @@ function emitPhase(options: GenerateOptions, snapshot: DdlSnapshot, phase: DdlPh
   const diff = diffDdl(snapshot.objects, options.objects, phase);
   if (diff.statements.length === 0) return snapshot;
   const suffix = phase === 'pre' ? 'prelude' : 'objects';
-  drizzleKit(['generate', '--custom', '--name', `${options.name}_${suffix}`], options.drizzleConfig);
+  drizzleKitCustom(`${options.name}_${suffix}`, options.drizzleConfig);
   const tag = newestTag(options.migrationsFolder);
   if (!tag) throw new Error('drizzle-kit did not create a custom migration');
   const changed = diff.changes.map((c) => c.key);
@@ -86,15 +87,21 @@ function emitPhase(options: GenerateOptions, snapshot: DdlSnapshot, phase: DdlPh
   return next;
 }
 
-export function generate(options: GenerateOptions): void {
-  const before = readdirSync(options.migrationsFolder).filter((f) => f.endsWith('.sql')).length;
+export async function generate(options: GenerateOptions): Promise<void> {
+  mkdirSync(options.migrationsFolder, { recursive: true });
+  const sqlFiles = () => readdirSync(options.migrationsFolder).filter((f) => f.endsWith('.sql')).length;
+  const before = sqlFiles();
   let snapshot = readDdlSnapshot(options.migrationsFolder);
   snapshot = emitPhase(options, snapshot, 'pre');
   options.log('drizzle-kit generate (tables, indexes, constraints, policies)…');
-  const out = drizzleKit(['generate', '--name', options.name], options.drizzleConfig);
-  const written = /Your SQL migration file ➜ (\S+)/.exec(out);
-  options.log(written ? `wrote ${written[1]}` : 'drizzle-kit: no schema changes');
+  drizzleKitGenerate(options.name, options.drizzleConfig);
+  // drizzle-kit exits 0 even when it did not write (a failed schema load, an aborted prompt):
+  // prove the migrations now match the source.
+  const left = await detectDrift({ migrationsFolder: options.migrationsFolder, imports: options.imports, objects: [] });
+  if (left.drizzleStatements.length > 0) {
+    throw new Error(`drizzle-kit did not generate everything; still missing:\n  ${left.drizzleStatements.slice(0, 5).join('\n  ')}`);
+  }
   emitPhase(options, snapshot, 'post');
-  const after = readdirSync(options.migrationsFolder).filter((f) => f.endsWith('.sql')).length;
+  const after = sqlFiles();
   options.log(after === before ? 'nothing to generate: the migrations match the TypeScript source' : `${after - before} migration file(s) written`);
 }

@@ -61,7 +61,7 @@ async function run(argv: readonly string[]): Promise<number> {
     }
     case 'generate': {
       const { generateFromSource } = await import('./generate-source');
-      generateFromSource({ name: values.name ?? 'change', log: stderrLogger });
+      await generateFromSource({ name: values.name ?? 'change', log: stderrLogger });
       return 0;
     }
     default:

@@ -1,0 +1,16 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { emptyDdlSnapshot, type DdlSnapshot } from '../ddl';
+
+/** Beside the migrations, not in `meta/`: drizzle-kit reads every JSON file there as its own snapshot. */
+export const DDL_SNAPSHOT_FILE = 'database-objects.json';
+
+export function readDdlSnapshot(folder: string): DdlSnapshot {
+  const path = join(folder, DDL_SNAPSHOT_FILE);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as DdlSnapshot) : emptyDdlSnapshot;
+}
+
+export function writeDdlSnapshot(folder: string, snapshot: DdlSnapshot): void {
+  writeFileSync(join(folder, DDL_SNAPSHOT_FILE), `${JSON.stringify(snapshot, null, 2)}\n`);
+}
+
