@@ -58,8 +58,8 @@ begin
   if v_uid is not null
      and (old.user_id = v_uid or new.user_id = v_uid)
      and not coalesce((select p.is_platform_admin from public.profiles p where p.id = v_uid), false) then
-    raise exception 'users cannot change their own membership (organization_members.user_id = auth.uid())'
-      using errcode = 'insufficient_privilege', table = 'organization_members';
+    raise exception 'users cannot change their own membership: organization_members.user_id = auth.uid() (organization_members_protect_own)'
+      using errcode = 'insufficient_privilege', table = 'organization_members', column = 'user_id', constraint = 'organization_members_protect_own';
   end if;
   return coalesce(new, old);
 end
@@ -83,8 +83,8 @@ as $function$
 begin
   if current_user in ('anon', 'authenticated')
      and new.is_platform_admin is distinct from (case when tg_op = 'INSERT' then false else old.is_platform_admin end) then
-    raise exception 'profiles.is_platform_admin cannot be set through the API'
-      using errcode = 'insufficient_privilege', table = 'profiles', column = 'is_platform_admin';
+    raise exception 'profiles.is_platform_admin cannot be set through the API (profiles_protect_platform_admin)'
+      using errcode = 'insufficient_privilege', table = 'profiles', column = 'is_platform_admin', constraint = 'profiles_protect_platform_admin';
   end if;
   return new;
 end
@@ -118,13 +118,13 @@ set search_path = ''
 as $function$
 begin
   if tg_op = 'DELETE' then
-    raise exception 'consents are append-only: revoke consent % instead of deleting it', old.id
-      using errcode = 'check_violation', table = 'consents';
+    raise exception 'consents are append-only: revoke consent % instead of deleting it (consents_append_only)', old.id
+      using errcode = 'check_violation', table = 'consents', constraint = 'consents_append_only';
   end if;
   if old.revoked_at is not null
      or (pg_catalog.to_jsonb(new) - array['revoked_at', 'revoked_reason']) is distinct from (pg_catalog.to_jsonb(old) - array['revoked_at', 'revoked_reason']) then
-    raise exception 'consents are append-only: only revoked_at and revoked_reason may be set, once (consent %)', old.id
-      using errcode = 'check_violation', table = 'consents';
+    raise exception 'consents are append-only: only revoked_at and revoked_reason may be set, once; consent % (consents_append_only)', old.id
+      using errcode = 'check_violation', table = 'consents', constraint = 'consents_append_only';
   end if;
   return new;
 end
@@ -159,18 +159,18 @@ begin
     or (old.status = 'confirmed'   and new.status in ('in_progress', 'completed', 'cancelled', 'no_show'))
     or (old.status = 'in_progress' and new.status = 'completed')
   ) then
-    raise exception 'illegal session status transition % -> %', old.status, new.status
+    raise exception 'illegal session status transition % -> % (therapy_sessions_status_transition)', old.status, new.status
       using errcode = 'check_violation', table = 'therapy_sessions', column = 'status',
             constraint = 'therapy_sessions_status_transition';
   end if;
-  if new.status is distinct from old.status and new.status in ('in_progress', 'completed') and new.start_time > pg_catalog.now() then
-    raise exception 'a session that has not started cannot be marked %', new.status
+  if new.status is distinct from old.status and new.status in ('in_progress', 'completed', 'no_show') and new.start_time > pg_catalog.now() then
+    raise exception 'a session that has not started cannot be marked % (therapy_sessions_not_yet_started)', new.status
       using errcode = 'check_violation', table = 'therapy_sessions', column = 'status',
-            constraint = 'therapy_sessions_status_transition';
+            constraint = 'therapy_sessions_not_yet_started';
   end if;
   if old.status in ('completed', 'cancelled', 'no_show')
      and (new.start_time, new.end_time, new.therapist_id) is distinct from (old.start_time, old.end_time, old.therapist_id) then
-    raise exception 'a % session cannot be rescheduled', old.status
+    raise exception 'a % session cannot be rescheduled (therapy_sessions_closed_no_reschedule)', old.status
       using errcode = 'check_violation', table = 'therapy_sessions', constraint = 'therapy_sessions_closed_no_reschedule';
   end if;
   return new;
@@ -212,7 +212,7 @@ begin
   if tg_op = 'INSERT' then
     select pg_catalog.count(*) into v_count from public.session_participants p where p.session_id = new.session_id;
     if v_count >= s.max_participants then
-      raise exception 'session % is full (% participants at most)', new.session_id, s.max_participants
+      raise exception 'session % is full: % participants at most (session_participants_capacity)', new.session_id, s.max_participants
         using errcode = 'check_violation', table = 'session_participants', constraint = 'session_participants_capacity';
     end if;
     if not exists (
@@ -223,7 +223,7 @@ begin
          and (c.expires_at is null or c.expires_at > s.start_time)
          and (c.revoked_at is null or c.revoked_at > s.start_time)
     ) then
-      raise exception 'student % has no active treatment consent at the session''s start', new.student_id
+      raise exception 'student % has no active treatment consent at the session''s start (session_participants_treatment_consent)', new.student_id
         using errcode = 'check_violation', table = 'session_participants', column = 'student_id',
               constraint = 'session_participants_treatment_consent';
     end if;
@@ -340,15 +340,15 @@ declare
 begin
   if tg_op = 'DELETE' then
     if old.status <> 'draft' then
-      raise exception 'only draft notes can be deleted; note % is %', old.id, old.status
-        using errcode = 'check_violation', table = 'session_notes', constraint = 'session_notes_signed_immutable';
+      raise exception 'only draft notes can be deleted; note % is % (session_notes_delete_drafts_only)', old.id, old.status
+        using errcode = 'check_violation', table = 'session_notes', constraint = 'session_notes_delete_drafts_only';
     end if;
     return old;
   end if;
   if tg_op = 'INSERT' then
     if new.status <> 'draft' then
-      raise exception 'notes are created as drafts and signed by an update (status %)', new.status
-        using errcode = 'check_violation', table = 'session_notes', column = 'status', constraint = 'session_notes_signed_immutable';
+      raise exception 'notes are created as drafts and signed by an update, not inserted as % (session_notes_created_as_draft)', new.status
+        using errcode = 'check_violation', table = 'session_notes', column = 'status', constraint = 'session_notes_created_as_draft';
     end if;
     new.signed_at := null; new.signed_by := null; new.content_hash := null;
     return new;
@@ -366,7 +366,7 @@ begin
       return new;
     end if;
   elsif (pg_catalog.to_jsonb(new) - v_fixed) is distinct from (pg_catalog.to_jsonb(old) - v_fixed) then
-    raise exception 'note % is % and can no longer be changed; write an amendment (amends_note_id)', old.id, old.status
+    raise exception 'note % is % and can no longer be changed; write an amendment with amends_note_id (session_notes_signed_immutable)', old.id, old.status
       using errcode = 'check_violation', table = 'session_notes', constraint = 'session_notes_signed_immutable';
   elsif old.status = 'pending_cosign' and new.status = 'signed' and new.cosigned_by is not null
         and old.void_reason is not distinct from new.void_reason then
@@ -375,7 +375,7 @@ begin
        where s.supervisor_id = new.cosigned_by and s.supervisee_id = new.author_id
          and s.active_during @> current_date
     ) then
-      raise exception 'therapist % does not actively supervise the author of note %', new.cosigned_by, old.id
+      raise exception 'therapist % does not actively supervise the author of note % (session_notes_cosigner_supervises)', new.cosigned_by, old.id
         using errcode = 'check_violation', table = 'session_notes', column = 'cosigned_by', constraint = 'session_notes_cosigner_supervises';
     end if;
     new.cosigned_at := pg_catalog.now();
@@ -387,7 +387,7 @@ begin
         and (old.cosigned_by, old.cosigned_at, old.void_reason) is not distinct from (new.cosigned_by, new.cosigned_at, new.void_reason) then
     return new;  -- only the guardian-visibility toggle changed
   end if;
-  raise exception 'note % is %: % is not an allowed change; write an amendment (amends_note_id)', old.id, old.status, new.status
+  raise exception 'note % is %: % is not an allowed change; write an amendment with amends_note_id (session_notes_signed_immutable)', old.id, old.status, new.status
     using errcode = 'check_violation', table = 'session_notes', constraint = 'session_notes_signed_immutable';
 end
 $function$;
@@ -415,7 +415,7 @@ begin
     select 1 from public.session_notes n
      where n.id = new.note_id and n.session_id = new.session_id and n.student_id = new.student_id and n.status = 'signed'
   ) then
-    raise exception 'a charge needs a signed note of the same session and student (note %)', new.note_id
+    raise exception 'a charge needs a signed note of the same session and student; note % is not (service_charges_signed_note)', new.note_id
       using errcode = 'check_violation', table = 'service_charges', column = 'note_id', constraint = 'service_charges_signed_note';
   end if;
   if new.payer = 'medicaid' and new.status <> 'void' and not exists (
@@ -425,7 +425,7 @@ begin
        and (c.expires_at is null or c.expires_at::date >= new.service_date)
        and (c.revoked_at is null or c.revoked_at::date > new.service_date)
   ) then
-    raise exception 'student % has no medicaid_billing consent on %', new.student_id, new.service_date
+    raise exception 'student % has no medicaid_billing consent on % (service_charges_medicaid_consent)', new.student_id, new.service_date
       using errcode = 'check_violation', table = 'service_charges', column = 'payer', constraint = 'service_charges_medicaid_consent';
   end if;
   return new;
@@ -448,7 +448,7 @@ security invoker
 set search_path = ''
 as $function$
 begin
-  raise exception 'audit.audit_log is append-only'
+  raise exception 'audit.audit_log is append-only (audit_log_append_only)'
     using errcode = 'insufficient_privilege', table = 'audit_log', constraint = 'audit_log_append_only';
 end
 $function$;

@@ -65,7 +65,13 @@ function keyColumns(detail: string | undefined): string | undefined {
   return detail ? /^Key \(([^)]+)\)=/.exec(detail)?.[1] : undefined;
 }
 
+/** The sentence for a person, always naming the rule (constraint) when the database named one. */
 function sentence(kind: DbErrorKind, e: { table?: string; column?: string; constraint?: string; detail?: string; pgMessage: string }): string {
+  const text = baseSentence(kind, e);
+  return e.constraint && !text.includes(e.constraint) ? `${text} (${e.constraint})` : text;
+}
+
+function baseSentence(kind: DbErrorKind, e: { table?: string; column?: string; constraint?: string; detail?: string; pgMessage: string }): string {
   const known = e.constraint ? constraintMessages.get(e.constraint) : undefined;
   if (known) return known;
   const columns = keyColumns(e.detail);
@@ -80,7 +86,8 @@ function sentence(kind: DbErrorKind, e: { table?: string; column?: string; const
       return `${e.table ?? 'the row'} refers to a row that does not exist (${e.constraint})`;
     }
     case 'check':
-      return e.constraint ? `${e.table ?? 'the row'} breaks the rule ${e.constraint}` : e.pgMessage;
+      // A CHECK constraint's own message says only which; a trigger's says why, so keep that.
+      return e.constraint && /violates check constraint/.test(e.pgMessage) ? `${e.table ?? 'the row'} breaks the rule ${e.constraint}` : e.pgMessage;
     case 'exclusion':
       return `${e.table ?? 'the row'} overlaps an existing one (${e.constraint ?? 'exclusion constraint'})`;
     case 'not_null':

@@ -73,6 +73,8 @@ export async function expectRefusal(sql: postgres.Sql, expected: ExpectedRule, f
   const described = await dbErrorOf(sql, fn);
   expect({ code: described.code, constraint: described.constraint }, described.databaseMessage).toEqual({ code: expected.code, constraint: expected.rule });
   expect(described.message).toContain(expected.rule);
+  // What PostgREST hands a client is the message, not the constraint field: it must name the rule too.
+  expect(described.databaseMessage).toContain(expected.rule);
   if (expected.table) expect(described.table).toBe(expected.table);
   if (expected.column) expect(described.column).toBe(expected.column);
   return described;

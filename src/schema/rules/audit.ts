@@ -64,7 +64,7 @@ export const auditLogAppendOnly = defineFunction({
   searchPath: '',
   body: `
 begin
-  raise exception 'audit.audit_log is append-only'
+  raise exception 'audit.audit_log is append-only (audit_log_append_only)'
     using errcode = 'insufficient_privilege', table = 'audit_log', constraint = 'audit_log_append_only';
 end`,
   comment: 'Trigger: refuses update, delete and truncate of the audit log.',

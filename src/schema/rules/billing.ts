@@ -18,7 +18,7 @@ begin
     select 1 from public.session_notes n
      where n.id = new.note_id and n.session_id = new.session_id and n.student_id = new.student_id and n.status = 'signed'
   ) then
-    raise exception 'a charge needs a signed note of the same session and student (note %)', new.note_id
+    raise exception 'a charge needs a signed note of the same session and student; note % is not (service_charges_signed_note)', new.note_id
       using errcode = 'check_violation', table = 'service_charges', column = 'note_id', constraint = 'service_charges_signed_note';
   end if;
   if new.payer = 'medicaid' and new.status <> 'void' and not exists (
@@ -28,7 +28,7 @@ begin
        and (c.expires_at is null or c.expires_at::date >= new.service_date)
        and (c.revoked_at is null or c.revoked_at::date > new.service_date)
   ) then
-    raise exception 'student % has no medicaid_billing consent on %', new.student_id, new.service_date
+    raise exception 'student % has no medicaid_billing consent on % (service_charges_medicaid_consent)', new.student_id, new.service_date
       using errcode = 'check_violation', table = 'service_charges', column = 'payer', constraint = 'service_charges_medicaid_consent';
   end if;
   return new;

@@ -11,13 +11,13 @@ export const protectConsents = defineFunction({
   body: `
 begin
   if tg_op = 'DELETE' then
-    raise exception 'consents are append-only: revoke consent % instead of deleting it', old.id
-      using errcode = 'check_violation', table = 'consents';
+    raise exception 'consents are append-only: revoke consent % instead of deleting it (consents_append_only)', old.id
+      using errcode = 'check_violation', table = 'consents', constraint = 'consents_append_only';
   end if;
   if old.revoked_at is not null
      or (pg_catalog.to_jsonb(new) - array['revoked_at', 'revoked_reason']) is distinct from (pg_catalog.to_jsonb(old) - array['revoked_at', 'revoked_reason']) then
-    raise exception 'consents are append-only: only revoked_at and revoked_reason may be set, once (consent %)', old.id
-      using errcode = 'check_violation', table = 'consents';
+    raise exception 'consents are append-only: only revoked_at and revoked_reason may be set, once; consent % (consents_append_only)', old.id
+      using errcode = 'check_violation', table = 'consents', constraint = 'consents_append_only';
   end if;
   return new;
 end`,

@@ -21,15 +21,15 @@ declare
 begin
   if tg_op = 'DELETE' then
     if old.status <> 'draft' then
-      raise exception 'only draft notes can be deleted; note % is %', old.id, old.status
-        using errcode = 'check_violation', table = 'session_notes', constraint = 'session_notes_signed_immutable';
+      raise exception 'only draft notes can be deleted; note % is % (session_notes_delete_drafts_only)', old.id, old.status
+        using errcode = 'check_violation', table = 'session_notes', constraint = 'session_notes_delete_drafts_only';
     end if;
     return old;
   end if;
   if tg_op = 'INSERT' then
     if new.status <> 'draft' then
-      raise exception 'notes are created as drafts and signed by an update (status %)', new.status
-        using errcode = 'check_violation', table = 'session_notes', column = 'status', constraint = 'session_notes_signed_immutable';
+      raise exception 'notes are created as drafts and signed by an update, not inserted as % (session_notes_created_as_draft)', new.status
+        using errcode = 'check_violation', table = 'session_notes', column = 'status', constraint = 'session_notes_created_as_draft';
     end if;
     new.signed_at := null; new.signed_by := null; new.content_hash := null;
     return new;
@@ -47,7 +47,7 @@ begin
       return new;
     end if;
   elsif (pg_catalog.to_jsonb(new) - v_fixed) is distinct from (pg_catalog.to_jsonb(old) - v_fixed) then
-    raise exception 'note % is % and can no longer be changed; write an amendment (amends_note_id)', old.id, old.status
+    raise exception 'note % is % and can no longer be changed; write an amendment with amends_note_id (session_notes_signed_immutable)', old.id, old.status
       using errcode = 'check_violation', table = 'session_notes', constraint = 'session_notes_signed_immutable';
   elsif old.status = 'pending_cosign' and new.status = 'signed' and new.cosigned_by is not null
         and old.void_reason is not distinct from new.void_reason then
@@ -56,7 +56,7 @@ begin
        where s.supervisor_id = new.cosigned_by and s.supervisee_id = new.author_id
          and s.active_during @> current_date
     ) then
-      raise exception 'therapist % does not actively supervise the author of note %', new.cosigned_by, old.id
+      raise exception 'therapist % does not actively supervise the author of note % (session_notes_cosigner_supervises)', new.cosigned_by, old.id
         using errcode = 'check_violation', table = 'session_notes', column = 'cosigned_by', constraint = 'session_notes_cosigner_supervises';
     end if;
     new.cosigned_at := pg_catalog.now();
@@ -68,7 +68,7 @@ begin
         and (old.cosigned_by, old.cosigned_at, old.void_reason) is not distinct from (new.cosigned_by, new.cosigned_at, new.void_reason) then
     return new;  -- only the guardian-visibility toggle changed
   end if;
-  raise exception 'note % is %: % is not an allowed change; write an amendment (amends_note_id)', old.id, old.status, new.status
+  raise exception 'note % is %: % is not an allowed change; write an amendment with amends_note_id (session_notes_signed_immutable)', old.id, old.status, new.status
     using errcode = 'check_violation', table = 'session_notes', constraint = 'session_notes_signed_immutable';
 end`,
   comment: 'Trigger: drafts only on insert; signing stamps and hashes; signed notes are immutable except co-sign, void and visibility.',

@@ -20,8 +20,8 @@ begin
   if v_uid is not null
      and (old.user_id = v_uid or new.user_id = v_uid)
      and not coalesce((select p.is_platform_admin from public.profiles p where p.id = v_uid), false) then
-    raise exception 'users cannot change their own membership (organization_members.user_id = auth.uid())'
-      using errcode = 'insufficient_privilege', table = 'organization_members';
+    raise exception 'users cannot change their own membership: organization_members.user_id = auth.uid() (organization_members_protect_own)'
+      using errcode = 'insufficient_privilege', table = 'organization_members', column = 'user_id', constraint = 'organization_members_protect_own';
   end if;
   return coalesce(new, old);
 end`,
@@ -39,8 +39,8 @@ export const protectPlatformAdminFlag = defineFunction({
 begin
   if current_user in ('anon', 'authenticated')
      and new.is_platform_admin is distinct from (case when tg_op = 'INSERT' then false else old.is_platform_admin end) then
-    raise exception 'profiles.is_platform_admin cannot be set through the API'
-      using errcode = 'insufficient_privilege', table = 'profiles', column = 'is_platform_admin';
+    raise exception 'profiles.is_platform_admin cannot be set through the API (profiles_protect_platform_admin)'
+      using errcode = 'insufficient_privilege', table = 'profiles', column = 'is_platform_admin', constraint = 'profiles_protect_platform_admin';
   end if;
   return new;
 end`,

@@ -7,8 +7,9 @@ const active = activeSessionStatuses.map((s) => `'${s}'`).join(', ');
 
 /**
  * The session status machine. Allowed: scheduled → confirmed | cancelled; confirmed →
- * in_progress | completed | cancelled | no_show; in_progress → completed. A future session cannot
- * start or complete, and a closed session cannot be rescheduled.
+ * in_progress | completed | cancelled | no_show; in_progress → completed. A session that has not
+ * started cannot be started, completed or marked a no-show, and a closed session cannot be
+ * rescheduled. Each refusal names its rule in the error's `constraint` field.
  */
 export const enforceSessionTransition = defineFunction({
   schema: 'app',
@@ -23,18 +24,18 @@ begin
     or (old.status = 'confirmed'   and new.status in ('in_progress', 'completed', 'cancelled', 'no_show'))
     or (old.status = 'in_progress' and new.status = 'completed')
   ) then
-    raise exception 'illegal session status transition % -> %', old.status, new.status
+    raise exception 'illegal session status transition % -> % (therapy_sessions_status_transition)', old.status, new.status
       using errcode = 'check_violation', table = 'therapy_sessions', column = 'status',
             constraint = 'therapy_sessions_status_transition';
   end if;
-  if new.status is distinct from old.status and new.status in ('in_progress', 'completed') and new.start_time > pg_catalog.now() then
-    raise exception 'a session that has not started cannot be marked %', new.status
+  if new.status is distinct from old.status and new.status in ('in_progress', 'completed', 'no_show') and new.start_time > pg_catalog.now() then
+    raise exception 'a session that has not started cannot be marked % (therapy_sessions_not_yet_started)', new.status
       using errcode = 'check_violation', table = 'therapy_sessions', column = 'status',
-            constraint = 'therapy_sessions_status_transition';
+            constraint = 'therapy_sessions_not_yet_started';
   end if;
   if old.status in ('completed', 'cancelled', 'no_show')
      and (new.start_time, new.end_time, new.therapist_id) is distinct from (old.start_time, old.end_time, old.therapist_id) then
-    raise exception 'a % session cannot be rescheduled', old.status
+    raise exception 'a % session cannot be rescheduled (therapy_sessions_closed_no_reschedule)', old.status
       using errcode = 'check_violation', table = 'therapy_sessions', constraint = 'therapy_sessions_closed_no_reschedule';
   end if;
   return new;
@@ -75,7 +76,7 @@ begin
   if tg_op = 'INSERT' then
     select pg_catalog.count(*) into v_count from public.session_participants p where p.session_id = new.session_id;
     if v_count >= s.max_participants then
-      raise exception 'session % is full (% participants at most)', new.session_id, s.max_participants
+      raise exception 'session % is full: % participants at most (session_participants_capacity)', new.session_id, s.max_participants
         using errcode = 'check_violation', table = 'session_participants', constraint = 'session_participants_capacity';
     end if;
     if not exists (
@@ -86,7 +87,7 @@ begin
          and (c.expires_at is null or c.expires_at > s.start_time)
          and (c.revoked_at is null or c.revoked_at > s.start_time)
     ) then
-      raise exception 'student % has no active treatment consent at the session''s start', new.student_id
+      raise exception 'student % has no active treatment consent at the session''s start (session_participants_treatment_consent)', new.student_id
         using errcode = 'check_violation', table = 'session_participants', column = 'student_id',
               constraint = 'session_participants_treatment_consent';
     end if;
