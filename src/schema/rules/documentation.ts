@@ -4,9 +4,11 @@ import { sessionNotes } from '../documentation';
 /**
  * Clinical notes are legal records. Notes are written as drafts; signing (draft → signed or
  * pending_cosign) stamps `signed_at`, `signed_by` and a sha256 `content_hash` of the clinical
- * content; after that the only changes are a co-signature by an active supervisor of the author,
- * voiding with a reason, and the guardian-visibility toggle. Corrections are amendments (new notes
- * with `amends_note_id`). Only drafts can be deleted.
+ * content; after that the only changes are a co-signature by an active supervisor of the author
+ * (supervising in the note's organisation; `cosigned_at` is stamped), voiding with a reason, and
+ * the guardian-visibility toggle. Corrections are amendments (new notes with `amends_note_id`).
+ * Only drafts can be deleted. Through the API (a JWT is present) a note is signed only by its
+ * author and co-signed only by the co-signer in person; server code (no JWT) is exempt.
  */
 export const protectSignedNotes = defineFunction({
   schema: 'app',
@@ -31,16 +33,27 @@ begin
       raise exception 'notes are created as drafts and signed by an update, not inserted as % (session_notes_created_as_draft)', new.status
         using errcode = 'check_violation', table = 'session_notes', column = 'status', constraint = 'session_notes_created_as_draft';
     end if;
+    -- Signature and co-signature are stamped by this trigger, never written by clients.
     new.signed_at := null; new.signed_by := null; new.content_hash := null;
+    new.cosigned_at := null; new.cosigned_by := null;
     return new;
   end if;
   -- UPDATE
   if old.status = 'draft' then
+    new.cosigned_at := null; new.cosigned_by := null;  -- only a supervisor co-signs, after signing
     if new.status in ('signed', 'pending_cosign') then
+      if auth.uid() is not null and auth.uid() is distinct from new.author_id then
+        raise exception 'only the author signs note %; % is not the author (session_notes_signed_by_author)', old.id, auth.uid()
+          using errcode = 'check_violation', table = 'session_notes', column = 'status', constraint = 'session_notes_signed_by_author';
+      end if;
       new.signed_at := pg_catalog.now();
       new.signed_by := new.author_id;
-      new.content_hash := pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.concat_ws(E'\\x1f',
-        new.subjective, new.objective, new.assessment, new.plan, new.structured::text, new.billable_minutes::text), 'UTF8')), 'hex');
+      -- jsonb text is canonical and keeps each section in its place (and nulls as null), so moving
+      -- text from one section to another changes the hash.
+      new.content_hash := pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(pg_catalog.jsonb_build_object(
+        'note_format', new.note_format, 'subjective', new.subjective, 'objective', new.objective,
+        'assessment', new.assessment, 'plan', new.plan, 'structured', new.structured,
+        'billable_minutes', new.billable_minutes)::text, 'UTF8')), 'hex');
       return new;
     elsif new.status = 'draft' then
       new.signed_at := null; new.signed_by := null; new.content_hash := null;
@@ -51,9 +64,14 @@ begin
       using errcode = 'check_violation', table = 'session_notes', constraint = 'session_notes_signed_immutable';
   elsif old.status = 'pending_cosign' and new.status = 'signed' and new.cosigned_by is not null
         and old.void_reason is not distinct from new.void_reason then
+    if auth.uid() is not null and auth.uid() is distinct from new.cosigned_by then
+      raise exception 'note % can be co-signed only by the co-signer in person, not in their name (session_notes_cosigned_in_person)', old.id
+        using errcode = 'check_violation', table = 'session_notes', column = 'cosigned_by', constraint = 'session_notes_cosigned_in_person';
+    end if;
     if not exists (
       select 1 from public.supervision_assignments s
        where s.supervisor_id = new.cosigned_by and s.supervisee_id = new.author_id
+         and s.organization_id = new.organization_id
          and s.active_during @> current_date
     ) then
       raise exception 'therapist % does not actively supervise the author of note % (session_notes_cosigner_supervises)', new.cosigned_by, old.id
