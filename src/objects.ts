@@ -1,5 +1,6 @@
 import type { DdlObject } from './ddl';
 import { assertUniqueKeys } from './ddl';
+import { integrationObjects } from './integrations';
 import { policyObjects } from './policies';
 import { schemaObjects } from './schema';
 
@@ -8,5 +9,5 @@ import { schemaObjects } from './schema';
  * schemas, functions, triggers, exclusion constraints, comments) and the policies' (RLS helpers,
  * grants). `npm run db:generate` migrates exactly this list.
  */
-export const databaseObjects: readonly DdlObject[] = [...schemaObjects, ...policyObjects];
+export const databaseObjects: readonly DdlObject[] = [...schemaObjects, ...policyObjects, ...integrationObjects];
 assertUniqueKeys(databaseObjects);

@@ -10,6 +10,10 @@ Commands:
                            and print what each persona can see
   migrate [--url URL]      apply the migrations (DATABASE_URL, or the embedded database in
                            ./.therapy-db when neither is given)
+  deliver --once|--watch   deliver outbox events to their webhook subscriptions (signed POSTs);
+                           [--batch-size N] [--interval SECONDS] [--lease SECONDS] [--secrets FILE]
+                           secrets: --secrets FILE (JSON {"<subscription id>": "<secret>"}) or
+                           THERAPY_DB_WEBHOOK_SECRET_<SUBSCRIPTION_ID> (upper case, - as _)
   generate [--name NAME]   (development) regenerate drizzle/ from the TypeScript source
 
 Options:
@@ -28,6 +32,12 @@ async function run(argv: readonly string[]): Promise<number> {
       url: { type: 'string' },
       'data-dir': { type: 'string' },
       name: { type: 'string' },
+      once: { type: 'boolean' },
+      watch: { type: 'boolean' },
+      'batch-size': { type: 'string' },
+      interval: { type: 'string' },
+      lease: { type: 'string' },
+      secrets: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -58,6 +68,10 @@ async function run(argv: readonly string[]): Promise<number> {
       const { runDemo } = await import('./demo');
       await runDemo({ log: stderrLogger });
       return 0;
+    }
+    case 'deliver': {
+      const { deliverCommand } = await import('./deliver');
+      return deliverCommand({ values, url, dataDir, log: stderrLogger, usageError: (m) => new UsageError(m) });
     }
     case 'generate': {
       const { generateFromSource } = await import('./generate-source');

@@ -1,0 +1,267 @@
+import { idHeader, signatureHeader, signWebhook, timestampHeader, type WebhookSecret } from '../signature';
+import type { AckResult, ClaimedEvent, DeliveryStore } from './store';
+
+/**
+ * The webhook delivery worker: claim due outbox events, POST each signed envelope to its
+ * subscription's endpoint, ack the outcome. Web APIs only (fetch, crypto.subtle, TextEncoder,
+ * AbortSignal), so it runs unchanged in Node and in a Supabase Edge Function.
+ *
+ * Delivery is at least once: an event whose worker dies (or overruns its lease) is delivered again
+ * by another worker with the same `X-Webhook-Id`, which receivers use to deduplicate.
+ */
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface SecretRequest {
+  readonly subscriptionId: string;
+  readonly secretId: string;
+  readonly organizationId: string;
+}
+
+export interface DeliverWebhooksOptions {
+  readonly db: DeliveryStore;
+  /** Returns the subscription's HMAC secret; `null`/`undefined` fails the attempt (retried with backoff). */
+  readonly secretFor: (subscription: SecretRequest) => WebhookSecret | null | undefined | Promise<WebhookSecret | null | undefined>;
+  /** Default `globalThis.fetch`. */
+  readonly fetch?: FetchLike;
+  /** Events claimed per round (default 20). */
+  readonly batchSize?: number;
+  /** How long a claim is held before another worker may take the event over (default 120 s). */
+  readonly leaseSeconds?: number;
+  /** Per-request timeout (default 10 s); keep it well below the lease. */
+  readonly timeoutMs?: number;
+  /** One line per delivery (e.g. `stderrLogger`). */
+  readonly log?: (line: string) => void;
+  /** The clock, in milliseconds (tests). */
+  readonly now?: () => number;
+  /** `User-Agent` of the requests. */
+  readonly userAgent?: string;
+}
+
+export type DeliveryOutcome = 'delivered' | 'failed' | 'dead' | 'lease_lost';
+
+export interface DeliveryResult {
+  readonly outboxId: string;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly subscriptionId: string;
+  readonly attempt: number;
+  readonly outcome: DeliveryOutcome;
+  /** The endpoint's HTTP status, when it answered. */
+  readonly statusCode: number | null;
+  readonly error: string | null;
+  readonly durationMs: number;
+  /** When a failed event is attempted again. */
+  readonly nextAttemptAt: Date | null;
+}
+
+export interface DeliveryReport {
+  readonly claimed: number;
+  readonly delivered: number;
+  readonly failed: number;
+  readonly dead: number;
+  readonly leaseLost: number;
+  readonly results: readonly DeliveryResult[];
+}
+
+const envelopeKeys = ['id', 'type', 'version', 'occurred_at', 'organization_id', 'actor_id', 'data'] as const;
+
+/** The body sent: the envelope with its keys in the documented order (jsonb stores them sorted by length). */
+export function envelopeBody(payload: Readonly<Record<string, unknown>>): string {
+  const ordered: Record<string, unknown> = {};
+  for (const key of envelopeKeys) if (key in payload) ordered[key] = payload[key];
+  for (const [key, value] of Object.entries(payload)) if (!(key in ordered)) ordered[key] = value;
+  return JSON.stringify(ordered);
+}
+
+/** `Retry-After` in seconds (delta-seconds or an HTTP date), if the endpoint sent one. */
+function retryAfterSeconds(response: Response, nowMs: number): number | null {
+  const value = response.headers.get('retry-after');
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - nowMs) / 1000));
+}
+
+async function readSnippet(response: Response): Promise<string> {
+  try {
+    const text = await response.text();
+    return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+  } catch {
+    return '';
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'timeout';
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code ? `${error.message} (${cause.code})` : cause?.message ? `${error.message}: ${cause.message}` : error.message;
+  }
+  return String(error);
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '<invalid url>';
+  }
+}
+
+interface Attempt {
+  readonly delivered: boolean;
+  readonly statusCode: number | null;
+  readonly error: string | null;
+  readonly retryAfter: number | null;
+}
+
+async function attempt(event: ClaimedEvent, options: DeliverWebhooksOptions, fetchImpl: FetchLike, now: () => number): Promise<Attempt> {
+  let secret: WebhookSecret | null | undefined;
+  try {
+    secret = await options.secretFor({ subscriptionId: event.subscriptionId, secretId: event.secretId, organizationId: event.organizationId });
+  } catch (error) {
+    return { delivered: false, statusCode: null, error: `secret lookup failed: ${describeError(error)}`, retryAfter: null };
+  }
+  if (secret === null || secret === undefined || secret.length === 0) {
+    return { delivered: false, statusCode: null, error: `no secret for subscription ${event.subscriptionId}`, retryAfter: null };
+  }
+  const body = envelopeBody(event.payload);
+  const timestamp = String(Math.floor(now() / 1000));
+  const signature = await signWebhook(secret, timestamp, body);
+  try {
+    const response = await fetchImpl(event.targetUrl, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'User-Agent': options.userAgent ?? 'therapy-db-webhooks/1',
+        [idHeader]: event.eventId,
+        [timestampHeader]: timestamp,
+        [signatureHeader]: signature,
+        'X-Webhook-Event': event.eventType,
+        'X-Webhook-Attempt': String(event.attempt),
+      },
+      body,
+      // A redirect is a misconfigured endpoint, not a delivery: never re-send the body elsewhere.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+    });
+    if (response.status >= 200 && response.status < 300) {
+      await response.body?.cancel().catch(() => {});
+      return { delivered: true, statusCode: response.status, error: null, retryAfter: null };
+    }
+    const snippet = await readSnippet(response);
+    return {
+      delivered: false,
+      statusCode: response.status,
+      error: `HTTP ${response.status}${snippet ? `: ${snippet}` : ''}`,
+      retryAfter: retryAfterSeconds(response, now()),
+    };
+  } catch (error) {
+    return { delivered: false, statusCode: null, error: describeError(error), retryAfter: null };
+  }
+}
+
+function formatDelay(at: Date | null, nowMs: number): string {
+  if (!at) return '';
+  const seconds = Math.max(0, Math.round((at.getTime() - nowMs) / 1000));
+  return seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`;
+}
+
+/**
+ * One round: claims up to `batchSize` due events, delivers them concurrently (the claim hands out
+ * at most one event per subscription and aggregate, the oldest, so per-aggregate order holds) and
+ * acks each. Returns what happened; call it again (or `drainWebhooks`) for the next round.
+ */
+export async function deliverWebhooks(options: DeliverWebhooksOptions): Promise<DeliveryReport> {
+  const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const now = options.now ?? Date.now;
+  const batchSize = options.batchSize ?? 20;
+  const leaseSeconds = options.leaseSeconds ?? 120;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) throw new RangeError('batchSize must be an integer between 1 and 1000');
+  const claimed = await options.db.claim(batchSize, leaseSeconds);
+  const results = await Promise.all(
+    claimed.map(async (event): Promise<DeliveryResult> => {
+      const started = now();
+      const outcome = await attempt(event, options, fetchImpl, now);
+      const durationMs = Math.max(0, now() - started);
+      let ack: AckResult | null;
+      try {
+        ack = await options.db.ack({
+          id: event.id,
+          attempt: event.attempt,
+          delivered: outcome.delivered,
+          statusCode: outcome.statusCode,
+          error: outcome.error,
+          retryAfterSeconds: outcome.retryAfter,
+        });
+      } catch (error) {
+        // The lease expires and another round delivers the event again (same X-Webhook-Id).
+        options.log?.(`deliver: ack of event ${event.eventId} failed, it will be retried after its lease: ${describeError(error)}`);
+        ack = null;
+      }
+      const result: DeliveryResult = {
+        outboxId: event.id,
+        eventId: event.eventId,
+        eventType: event.eventType,
+        subscriptionId: event.subscriptionId,
+        attempt: event.attempt,
+        outcome: ack ? ack.status : 'lease_lost',
+        statusCode: outcome.statusCode,
+        error: outcome.error,
+        durationMs,
+        nextAttemptAt: ack?.status === 'failed' ? ack.nextAttemptAt : null,
+      };
+      options.log?.(formatResult(result, hostOf(event.targetUrl), now()));
+      return result;
+    }),
+  );
+  const count = (outcome: DeliveryOutcome) => results.filter((r) => r.outcome === outcome).length;
+  return {
+    claimed: claimed.length,
+    delivered: count('delivered'),
+    failed: count('failed'),
+    dead: count('dead'),
+    leaseLost: count('lease_lost'),
+    results,
+  };
+}
+
+function formatResult(r: DeliveryResult, host: string, nowMs: number): string {
+  const head = `deliver: ${r.eventType} ${r.eventId} → ${host} (subscription ${r.subscriptionId}, attempt ${r.attempt})`;
+  const answer = r.statusCode !== null ? `HTTP ${r.statusCode}` : (r.error ?? 'no answer');
+  switch (r.outcome) {
+    case 'delivered':
+      return `${head}: ${answer} in ${r.durationMs} ms, delivered`;
+    case 'failed':
+      return `${head}: ${r.error ?? answer} in ${r.durationMs} ms, retry in ${formatDelay(r.nextAttemptAt, nowMs)}`;
+    case 'dead':
+      return `${head}: ${r.error ?? answer}, dead after ${r.attempt} attempts`;
+    case 'lease_lost':
+      return `${head}: ${answer}, lease lost (another worker owns the event)`;
+  }
+}
+
+export interface DrainReport extends DeliveryReport {
+  readonly rounds: number;
+}
+
+/**
+ * Rounds of `deliverWebhooks` until one claims nothing (or `maxRounds`): everything due now is
+ * attempted once, and events queued behind a delivered one in the same aggregate follow in order.
+ */
+export async function drainWebhooks(options: DeliverWebhooksOptions & { readonly maxRounds?: number }): Promise<DrainReport> {
+  const all: DeliveryResult[] = [];
+  let claimed = 0;
+  let rounds = 0;
+  const maxRounds = options.maxRounds ?? 1000;
+  while (rounds < maxRounds) {
+    const report = await deliverWebhooks(options);
+    rounds++;
+    claimed += report.claimed;
+    all.push(...report.results);
+    if (report.claimed === 0) break;
+  }
+  const count = (outcome: DeliveryOutcome) => all.filter((r) => r.outcome === outcome).length;
+  return { rounds, claimed, delivered: count('delivered'), failed: count('failed'), dead: count('dead'), leaseLost: count('lease_lost'), results: all };
+}
