@@ -15,6 +15,9 @@ Commands:
                            secrets: --secrets FILE (JSON {"<subscription id>": "<secret>"}) or
                            THERAPY_DB_WEBHOOK_SECRET_<SUBSCRIPTION_ID> (upper case, - as _)
   generate [--name NAME]   (development) regenerate drizzle/ from the TypeScript source
+  check [--url URL] [--base REF] [--json]
+                           the CI migration checks: drift, integrity, replay, catalogue, safety
+                           (exit 1 when one fails; see docs/ci.md)
 
 Options:
   --url URL        a PostgreSQL connection URL (default: DATABASE_URL)
@@ -32,6 +35,8 @@ async function run(argv: readonly string[]): Promise<number> {
       url: { type: 'string' },
       'data-dir': { type: 'string' },
       name: { type: 'string' },
+      base: { type: 'string' },
+      json: { type: 'boolean' },
       once: { type: 'boolean' },
       watch: { type: 'boolean' },
       'batch-size': { type: 'string' },
@@ -77,6 +82,10 @@ async function run(argv: readonly string[]): Promise<number> {
       const { generateFromSource } = await import('./generate-source');
       await generateFromSource({ name: values.name ?? 'change', log: stderrLogger });
       return 0;
+    }
+    case 'check': {
+      const { runCheckCommand } = await import('./check');
+      return runCheckCommand({ ...(url ? { url } : {}), ...(values.base ? { base: values.base } : {}), json: values.json ?? false });
     }
     default:
       throw new UsageError(`unknown command "${command}"`);

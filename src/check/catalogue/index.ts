@@ -1,0 +1,54 @@
+import type postgres from 'postgres';
+import { noLocator, type Locator } from '../locate';
+import { runCheck, type Check, type CheckResult } from '../model';
+import { authCallsWrappedCheck } from './auth-calls-wrapped';
+import { DEFAULT_API_ROLES, DEFAULT_EXPOSED_SCHEMAS, DEFAULT_PLATFORM_SCHEMAS, type CatalogueContext } from './context';
+import { duplicateIndexesCheck } from './duplicate-indexes';
+import { extensionsNotInPublicCheck } from './extensions-not-in-public';
+import { foreignKeysIndexedCheck } from './foreign-keys-indexed';
+import { grantsHavePoliciesCheck } from './grants-have-policies';
+import { primaryKeysCheck } from './primary-keys';
+import { rlsEnabledCheck } from './rls-enabled';
+import { securityDefinerCheck } from './security-definer';
+import { viewsSecurityInvokerCheck } from './views-security-invoker';
+
+export { DEFAULT_API_ROLES, DEFAULT_EXPOSED_SCHEMAS, DEFAULT_PLATFORM_SCHEMAS, type CatalogueContext } from './context';
+export { unwrappedAuthCalls } from './auth-calls-wrapped';
+export { predicateOnlyExcludesNulls } from './foreign-keys-indexed';
+
+/** The catalogue checks, in report order. */
+export const catalogueChecks: readonly Check<CatalogueContext>[] = [
+  rlsEnabledCheck,
+  grantsHavePoliciesCheck,
+  authCallsWrappedCheck,
+  foreignKeysIndexedCheck,
+  primaryKeysCheck,
+  securityDefinerCheck,
+  duplicateIndexesCheck,
+  viewsSecurityInvokerCheck,
+  extensionsNotInPublicCheck,
+];
+
+export interface CatalogueOptions {
+  /** Default `public`, `audit`. */
+  readonly exposedSchemas?: readonly string[];
+  /** Default `anon`, `authenticated`. */
+  readonly apiRoles?: readonly string[];
+  /** Default: Supabase's schemas (`auth`, `storage`, `realtime`, `extensions`, …). */
+  readonly platformSchemas?: readonly string[];
+  readonly locate?: Locator;
+}
+
+/** Runs the catalogue checks (SQL over pg_catalog) on a migrated database. */
+export async function runCatalogueChecks(sql: postgres.Sql, options: CatalogueOptions = {}): Promise<CheckResult[]> {
+  const context: CatalogueContext = {
+    sql,
+    exposedSchemas: options.exposedSchemas ?? DEFAULT_EXPOSED_SCHEMAS,
+    apiRoles: options.apiRoles ?? DEFAULT_API_ROLES,
+    platformSchemas: options.platformSchemas ?? DEFAULT_PLATFORM_SCHEMAS,
+    locate: options.locate ?? noLocator,
+  };
+  const results: CheckResult[] = [];
+  for (const check of catalogueChecks) results.push(await runCheck(check, context));
+  return results;
+}

@@ -1,0 +1,74 @@
+import { basename } from 'node:path';
+import { detectDrift, type DriftReport } from '../cli/drift';
+import type { DdlObject } from '../ddl';
+import type { Check, Finding } from './model';
+
+/** What the migrations are generated from: Drizzle tables and policies, and the database objects. */
+export interface DriftSource {
+  /** Modules whose exports drizzle-kit reads (tables, enums, policies, roles). */
+  readonly imports: Record<string, unknown>;
+  /** The objects drizzle-kit cannot express (`databaseObjects`). */
+  readonly objects: readonly DdlObject[];
+}
+
+export interface DriftContext {
+  readonly migrationsFolder: string;
+  /** Loaded when the check runs. */
+  readonly source: () => Promise<DriftSource>;
+  /** The detector; `detectDrift` (drizzle-kit's programmatic API) unless a test replaces it. */
+  readonly detect?: typeof detectDrift;
+}
+
+/** therapy-db's own source: `src/schema`, `src/policies` and `databaseObjects`. */
+export async function packageDriftSource(): Promise<DriftSource> {
+  const [schema, policies, { databaseObjects }] = await Promise.all([import('../schema'), import('../policies'), import('../objects')]);
+  return { imports: { ...schema, ...policies }, objects: databaseObjects };
+}
+
+/** True for the error of importing a package that is not installed. */
+function isMissingModule(error: unknown, name: string): boolean {
+  const e = error as { code?: string; message?: string } | undefined;
+  return (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND') && (e.message ?? '').includes(name);
+}
+
+function preview(statement: string): string {
+  const oneLine = statement.replace(/\s+/g, ' ').trim();
+  return oneLine.length > 140 ? `${oneLine.slice(0, 140)}…` : oneLine;
+}
+
+/**
+ * Drift: generating migrations from the TypeScript source (tables, policies, grants, functions,
+ * triggers, comments) would write nothing. Needs drizzle-kit, a development dependency: skipped
+ * where it is not installed (an app that installed the package).
+ */
+export const driftCheck: Check<DriftContext> = {
+  id: 'drift',
+  title: 'the TypeScript source and the committed migrations agree',
+  async run({ migrationsFolder, source, detect = detectDrift }) {
+    let report: DriftReport;
+    try {
+      report = await detect({ migrationsFolder, ...(await source()) });
+    } catch (error) {
+      if (isMissingModule(error, 'drizzle-kit')) {
+        return { skipped: 'drizzle-kit is not installed (a development dependency of therapy-db): the drift check is for the repository that owns the source' };
+      }
+      throw error;
+    }
+    const fix = 'run `npm run db:generate -- --name <change>` and commit the migration it writes (or undo the unintended source change)';
+    const findings: Finding[] = [
+      ...report.drizzleStatements.map((statement) => ({
+        message: `the source differs from the migrations: generating would write \`${preview(statement)}\``,
+        object: preview(statement),
+        file: migrationsFolder,
+        fix,
+      })),
+      ...report.objectChanges.map((change) => ({
+        message: `the source differs from the migrations: generating would ${change.action} ${change.key}`,
+        object: change.key,
+        file: migrationsFolder,
+        fix,
+      })),
+    ];
+    return { findings, checked: `tables, policies and database objects against ${basename(migrationsFolder)}/` };
+  },
+};

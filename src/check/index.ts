@@ -1,0 +1,16 @@
+/**
+ * `therapy-db check` as functions: the CI migration checks (drift, integrity, replay, catalogue,
+ * safety) and their report renderers.
+ */
+export { runChecks, type CheckOptions, type CheckReport } from './run';
+export { renderText, renderJson, renderGithubAnnotations, type RenderOptions } from './report';
+export { CheckUsageError, type Check, type CheckId, type CheckOutcome, type CheckResult, type CheckStatus, type Finding, type SourceLocation } from './model';
+export { runCatalogueChecks, catalogueChecks, DEFAULT_API_ROLES, DEFAULT_EXPOSED_SCHEMAS, DEFAULT_PLATFORM_SCHEMAS, type CatalogueContext, type CatalogueOptions } from './catalogue';
+export { driftCheck, packageDriftSource, type DriftContext, type DriftSource } from './drift';
+export { integrityCheck, type IntegrityContext } from './integrity';
+export { replayCheck, type ReplayContext } from './replay';
+export { safetyCheck, type SafetyContext } from './safety';
+export { SAFETY_RULES, type SafetyRule } from './allow-marker';
+export { readBaseMigrations, type BaseMigrations } from './git';
+export { readParsedMigrations, parseMigration, type ParsedMigration, type ParsedStatement } from './migrations';
+export { buildLocator, type Locator } from './locate';

@@ -1,0 +1,103 @@
+/**
+ * The check model: a `Check` runs against a context and yields findings (or is skipped with a
+ * reason); running it gives a `CheckResult` for the report.
+ */
+export type CheckId =
+  | 'drift'
+  | 'integrity'
+  | 'replay'
+  | 'rls-enabled'
+  | 'grants-have-policies'
+  | 'auth-calls-wrapped'
+  | 'foreign-keys-indexed'
+  | 'primary-keys'
+  | 'security-definer'
+  | 'duplicate-indexes'
+  | 'views-security-invoker'
+  | 'extensions-not-in-public'
+  | 'safety';
+
+export type CheckStatus = 'passed' | 'failed' | 'skipped';
+
+/** Where something is in a migration file. */
+export interface SourceLocation {
+  /** Absolute path of the file. */
+  readonly file: string;
+  /** 1-based line. */
+  readonly line?: number;
+}
+
+/** One problem a check found. */
+export interface Finding {
+  /** A sentence naming the object and what is wrong with it. */
+  readonly message: string;
+  /** The offending object: `public.students`, `public.students.email`, `app.f()`, a migration tag. */
+  readonly object?: string;
+  /** The migration file (absolute path) where the object or statement is, when known. */
+  readonly file?: string;
+  /** 1-based line in `file`. */
+  readonly line?: number;
+  /** How to fix it. */
+  readonly fix?: string;
+  /** The rule within the check, e.g. `drop-column` for the safety lint. */
+  readonly rule?: string;
+}
+
+/** What a check's `run` returns: findings (none = passed) and what was checked, or why it did not run. */
+export type CheckOutcome =
+  | { readonly findings: readonly Finding[]; readonly checked: string }
+  | { readonly skipped: string };
+
+export interface Check<Context> {
+  readonly id: CheckId;
+  /** A short description, e.g. "every table in an exposed schema has row level security". */
+  readonly title: string;
+  run(context: Context): Promise<CheckOutcome>;
+}
+
+export interface CheckResult {
+  readonly id: CheckId;
+  readonly title: string;
+  readonly status: CheckStatus;
+  /** What was checked (passed), how many problems (failed), or why it did not run (skipped). */
+  readonly summary: string;
+  readonly findings: readonly Finding[];
+  readonly durationMs: number;
+}
+
+export function skippedResult(check: { readonly id: CheckId; readonly title: string }, reason: string): CheckResult {
+  return { id: check.id, title: check.title, status: 'skipped', summary: reason, findings: [], durationMs: 0 };
+}
+
+/** Runs one check; an unexpected error is reported as the check's failure, not thrown. */
+export async function runCheck<Context>(check: Check<Context>, context: Context): Promise<CheckResult> {
+  const started = performance.now();
+  const base = { id: check.id, title: check.title };
+  try {
+    const outcome = await check.run(context);
+    const durationMs = Math.round(performance.now() - started);
+    if ('skipped' in outcome) return { ...base, status: 'skipped', summary: outcome.skipped, findings: [], durationMs };
+    const n = outcome.findings.length;
+    return {
+      ...base,
+      status: n === 0 ? 'passed' : 'failed',
+      summary: n === 0 ? outcome.checked : `${n} problem${n === 1 ? '' : 's'} (${outcome.checked})`,
+      findings: outcome.findings,
+      durationMs,
+    };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      ...base,
+      status: 'failed',
+      summary: 'the check could not run',
+      findings: [{ message: `the check could not run: ${message}` }],
+      durationMs: Math.round(performance.now() - started),
+    };
+  }
+}
+
+/** Thrown for a usage error (an unknown `--base`, a folder that is not a migrations folder): exit 2. */
+export class CheckUsageError extends Error {
+  override readonly name = 'CheckUsageError';
+}

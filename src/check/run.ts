@@ -1,0 +1,161 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { silentLogger, type Logger } from '../log';
+import { defaultMigrationsFolder } from '../paths';
+import { catalogueChecks, DEFAULT_API_ROLES, DEFAULT_EXPOSED_SCHEMAS, DEFAULT_PLATFORM_SCHEMAS, type CatalogueContext } from './catalogue';
+import { driftCheck, packageDriftSource, type DriftSource } from './drift';
+import { readBaseMigrations } from './git';
+import { integrityCheck } from './integrity';
+import { buildLocator, noLocator, type Locator } from './locate';
+import { readParsedMigrations, type ParsedMigration } from './migrations';
+import { CheckUsageError, runCheck, skippedResult, type CheckId, type CheckResult } from './model';
+import { replayCheck } from './replay';
+import { safetyCheck } from './safety';
+import { openScratchDatabase } from './scratch-database';
+
+export interface CheckOptions {
+  /** The drizzle-kit migrations folder; default: the migrations shipped with therapy-db (`drizzle/`). */
+  readonly migrationsFolder?: string;
+  /**
+   * A git ref (`origin/main`, a release tag): integrity compares the migrations committed there,
+   * safety lints the ones added since. Without it, integrity checks the journal only and safety is skipped.
+   */
+  readonly base?: string;
+  /** A server to replay on, in a scratch database `therapy_db_check_<random>` dropped afterwards; default: embedded PGlite. */
+  readonly url?: string;
+  /**
+   * The drift check. `true` compares therapy-db's own source with its migrations (the default when
+   * `migrationsFolder` is the package's); a `DriftSource` compares another source; `false` skips it (apps).
+   */
+  readonly drift?: boolean | DriftSource;
+  /** Schemas the API exposes (default `public`, `audit`). */
+  readonly exposedSchemas?: readonly string[];
+  /** Roles API clients act as (default `anon`, `authenticated`). */
+  readonly apiRoles?: readonly string[];
+  /** Platform schemas the structural checks skip (default: Supabase's). */
+  readonly platformSchemas?: readonly string[];
+  /** Checks not to run (reported as skipped). */
+  readonly skip?: readonly CheckId[];
+  /** Progress lines (default: none; the CLI writes them to stderr). */
+  readonly log?: Logger;
+}
+
+export interface CheckReport {
+  /** Every check in report order, with its status. */
+  readonly results: readonly CheckResult[];
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+  /** No check failed. */
+  readonly ok: boolean;
+  readonly migrationsFolder: string;
+  readonly base?: { readonly ref: string; readonly commit: string };
+}
+
+/**
+ * The CI migration checks: drift, integrity, replay, the catalogue checks on the replayed
+ * database, and the safety lint of new migrations. Never throws for a failing check (see
+ * `CheckReport`); throws `CheckUsageError` for a bad `base` or migrations folder.
+ */
+export async function runChecks(options: CheckOptions = {}): Promise<CheckReport> {
+  const log = options.log ?? silentLogger;
+  const packageFolder = resolve(defaultMigrationsFolder());
+  const migrationsFolder = resolve(options.migrationsFolder ?? packageFolder);
+  if (!existsSync(join(migrationsFolder, 'meta', '_journal.json'))) {
+    throw new CheckUsageError(`${migrationsFolder} is not a drizzle-kit migrations folder (no meta/_journal.json)`);
+  }
+  const base = options.base === undefined ? undefined : readBaseMigrations(migrationsFolder, options.base);
+  const skip = new Set(options.skip ?? []);
+  const results: CheckResult[] = [];
+  const step = async (id: CheckId, run: () => Promise<CheckResult>, fallback: { title: string }): Promise<void> => {
+    if (skip.has(id)) {
+      results.push(skippedResult({ id, title: fallback.title }, 'skipped by option'));
+      return;
+    }
+    log(`check: ${id}…`);
+    results.push(await run());
+  };
+
+  // 1. Drift.
+  const drift = options.drift ?? migrationsFolder === packageFolder;
+  await step(
+    'drift',
+    async () =>
+      drift === false
+        ? skippedResult(
+            driftCheck,
+            options.drift === false
+              ? 'not requested (drift: false)'
+              : 'the migrations folder is not therapy-db\'s own: pass drift: { imports, objects } to compare it with a source',
+          )
+        : runCheck(driftCheck, { migrationsFolder, source: drift === true ? packageDriftSource : async () => drift }),
+    driftCheck,
+  );
+
+  // 2. Integrity.
+  await step('integrity', () => runCheck(integrityCheck, { migrationsFolder, ...(base ? { base } : {}) }), integrityCheck);
+
+  // Parsed once for the locator and the safety lint; a file that cannot be read fails both.
+  let migrations: ParsedMigration[] | undefined;
+  let parseError: string | undefined;
+  try {
+    migrations = readParsedMigrations(migrationsFolder);
+  } catch (error) {
+    parseError = (error as Error).message;
+  }
+  const locate: Locator = migrations ? buildLocator(migrations) : noLocator;
+
+  // 3. Replay, then 4. the catalogue checks on the replayed database.
+  const catalogueOptions = {
+    exposedSchemas: options.exposedSchemas ?? DEFAULT_EXPOSED_SCHEMAS,
+    apiRoles: options.apiRoles ?? DEFAULT_API_ROLES,
+    platformSchemas: options.platformSchemas ?? DEFAULT_PLATFORM_SCHEMAS,
+    locate,
+  };
+  const wantsDatabase = !skip.has('replay') || catalogueChecks.some((c) => !skip.has(c.id));
+  if (!wantsDatabase) {
+    results.push(skippedResult(replayCheck, 'skipped by option'));
+    for (const check of catalogueChecks) results.push(skippedResult(check, 'skipped by option'));
+  } else {
+    log('check: replay…');
+    const scratch = await openScratchDatabase({ ...(options.url ? { url: options.url } : {}), log });
+    try {
+      const replay = await runCheck(replayCheck, { sql: scratch.sql, label: scratch.label, migrationsFolder, log });
+      // Reported even when skipped by option: the catalogue checks needed it.
+      results.push(replay);
+      const context: CatalogueContext = { sql: scratch.sql, ...catalogueOptions };
+      for (const check of catalogueChecks) {
+        if (skip.has(check.id)) results.push(skippedResult(check, 'skipped by option'));
+        else if (replay.status !== 'passed') results.push(skippedResult(check, 'the replay failed, so there is no database to inspect'));
+        else {
+          log(`check: ${check.id}…`);
+          results.push(await runCheck(check, context));
+        }
+      }
+    } finally {
+      await scratch.close();
+    }
+  }
+
+  // 5. Safety lint of the migrations added since base.
+  await step(
+    'safety',
+    async () =>
+      migrations
+        ? runCheck(safetyCheck, { migrations, ...(base ? { base } : {}) })
+        : { ...skippedResult(safetyCheck, ''), status: 'failed', summary: 'the migrations could not be read', findings: [{ message: parseError ?? 'unreadable' }] },
+    safetyCheck,
+  );
+
+  const count = (status: CheckResult['status']): number => results.filter((r) => r.status === status).length;
+  const failed = count('failed');
+  return {
+    results,
+    passed: count('passed'),
+    failed,
+    skipped: count('skipped'),
+    ok: failed === 0,
+    migrationsFolder,
+    ...(base ? { base: { ref: base.ref, commit: base.commit } } : {}),
+  };
+}

@@ -1,0 +1,87 @@
+import { basename } from 'node:path';
+import { readAllowMarkers } from './allow-marker';
+import type { BaseMigrations } from './git';
+import type { ParsedMigration } from './migrations';
+import type { Check, Finding } from './model';
+import { sameName } from './sql/names';
+import { statementViolations, type SafetyViolation } from './safety-rules';
+
+export interface SafetyContext {
+  /** Every migration in journal order. */
+  readonly migrations: readonly ParsedMigration[];
+  /** The migrations at `--base`: the files not present there are linted. Without it the check is skipped. */
+  readonly base?: BaseMigrations;
+}
+
+interface Position {
+  readonly file: number;
+  readonly statement: number;
+}
+
+const before = (a: Position, b: Position): boolean => a.file < b.file || (a.file === b.file && a.statement < b.statement);
+
+/**
+ * The safety lint of the migrations added since `--base`: statements that lock or destroy
+ * production data (see `statementViolations`), each allowed only by a marker with a reason.
+ */
+export const safetyCheck: Check<SafetyContext> = {
+  id: 'safety',
+  title: 'new migrations neither lock nor destroy production data',
+  async run({ migrations, base }) {
+    if (!base) return { skipped: 'no --base: pass --base <git ref> (e.g. origin/main) to lint the migrations added since it' };
+    const isNew = (m: ParsedMigration): boolean => !base.files.has(`${m.tag}.sql`) && !base.tags.includes(m.tag);
+    const fresh = migrations.filter(isNew);
+    const findings: Finding[] = [];
+    const policies = migrations.flatMap((m, file) =>
+      m.statements.flatMap((s, statement) => (s.what.kind === 'create-policy' ? [{ what: s.what, at: { file, statement }, isNew: isNew(m) }] : [])),
+    );
+    /** A drop is replaced by a later policy of a new migration on the table: same name, or same command as the dropped one. */
+    const replaced = (v: SafetyViolation, at: Position): boolean => {
+      const dropped = v.droppedPolicy!;
+      const original = policies.filter((p) => before(p.at, at) && sameName(p.what.table, dropped.table) && p.what.policy === dropped.name).at(-1);
+      return policies.some(
+        (p) =>
+          p.isNew &&
+          before(at, p.at) &&
+          sameName(p.what.table, dropped.table) &&
+          (p.what.policy === dropped.name || (original !== undefined && p.what.command === original.what.command)),
+      );
+    };
+    migrations.forEach((migration, fileIndex) => {
+      if (!isNew(migration)) return;
+      const state = { createdTables: new Set<string>(), createdPolicies: new Set<string>() };
+      migration.statements.forEach((statement, statementIndex) => {
+        const markers = readAllowMarkers(statement.comments);
+        for (const marker of markers) {
+          if (marker.problem) {
+            findings.push({
+              rule: 'allow-marker',
+              message: `allow marker before statement ${statement.index}: ${marker.problem}`,
+              object: migration.tag,
+              file: migration.file,
+              line: marker.line,
+              fix: 'say why the statement is safe: `(reason: …)`; a marker without a valid reason allows nothing',
+            });
+          }
+        }
+        for (const violation of statementViolations(statement, state)) {
+          if (violation.rule === 'drop-policy' && replaced(violation, { file: fileIndex, statement: statementIndex })) continue;
+          if (markers.some((m) => !m.problem && m.rules.includes(violation.rule))) continue;
+          findings.push({
+            rule: violation.rule,
+            message: `${basename(migration.file)}: ${violation.message}`,
+            object: violation.object,
+            file: migration.file,
+            line: violation.line,
+            fix: violation.fix,
+          });
+        }
+      });
+    });
+    const names = fresh.map((m) => m.tag);
+    return {
+      findings,
+      checked: fresh.length === 0 ? `no migration added since ${base.ref}` : `${fresh.length} migration(s) added since ${base.ref}: ${names.join(', ')}`,
+    };
+  },
+};

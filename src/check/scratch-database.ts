@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { connect, redact } from '../db';
+import type { Logger } from '../log';
+
+/** An empty database for the replay, removed again by `close()`. */
+export interface ScratchDatabase {
+  readonly sql: postgres.Sql;
+  /** For messages: `embedded PGlite` or `therapy_db_check_1a2b3c4d on postgres://…`. */
+  readonly label: string;
+  close(): Promise<void>;
+}
+
+/** `therapy_db_check_<random>`: the scratch databases the check creates on a server. */
+export const SCRATCH_PREFIX = 'therapy_db_check_';
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/**
+ * With `url`: creates `therapy_db_check_<random>` on that server (the user needs CREATEDB) and
+ * drops it on `close()`. Without: an in-memory embedded PGlite.
+ */
+export async function openScratchDatabase(options: { readonly url?: string; readonly log: Logger }): Promise<ScratchDatabase> {
+  if (!options.url) {
+    const database = await connect({ embedded: true });
+    return { sql: database.sql, label: 'embedded PGlite (in memory)', close: () => database.close() };
+  }
+  const url = options.url;
+  const name = `${SCRATCH_PREFIX}${randomBytes(4).toString('hex')}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: 'therapy-db check' } });
+  try {
+    await admin.unsafe(`create database ${name}`);
+  } catch (error) {
+    throw new Error(`cannot create the scratch database ${name} on ${redact(url)}: ${(error as Error).message} (the user needs CREATEDB)`, { cause: error });
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  const database = await connect({ url: withDatabase(url, name), max: 1 });
+  options.log(`replay: created scratch database ${name} on ${redact(url)}`);
+  return {
+    sql: database.sql,
+    label: `${name} on ${redact(url)}`,
+    async close() {
+      await database.close();
+      const cleanup = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        await cleanup.unsafe(`drop database if exists ${name} with (force)`);
+        options.log(`replay: dropped scratch database ${name}`);
+      } finally {
+        await cleanup.end({ timeout: 5 });
+      }
+    },
+  };
+}
