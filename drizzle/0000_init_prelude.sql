@@ -52,6 +52,26 @@ grant execute on function app.org_ids(text[]) to authenticated;
 --> statement-breakpoint
 comment on function app.org_ids(text[]) is $comment$Organisations where the signed-in user has an active membership, optionally only with one of p_roles.$comment$;
 --> statement-breakpoint
+create or replace function app.member_user_ids(p_roles text[] default null)
+returns uuid[]
+language sql
+stable
+security definer
+set search_path = ''
+as $function$
+select coalesce(pg_catalog.array_agg(distinct o.user_id), '{}')
+  from public.organization_members m
+  join public.organization_members o on o.organization_id = m.organization_id
+ where m.user_id = (select auth.uid()) and m.status = 'active'
+   and (p_roles is null or m.role = any (p_roles))
+$function$;
+--> statement-breakpoint
+revoke all on function app.member_user_ids(text[]) from public, anon, authenticated, service_role;
+--> statement-breakpoint
+grant execute on function app.member_user_ids(text[]) to authenticated;
+--> statement-breakpoint
+comment on function app.member_user_ids(text[]) is $comment$Users with a membership (any role or status) in the organisations where the signed-in user is an active member with one of p_roles (any role when null), the user included.$comment$;
+--> statement-breakpoint
 create or replace function app.caseload_student_ids()
 returns uuid[]
 language sql
@@ -75,6 +95,28 @@ revoke all on function app.caseload_student_ids() from public, anon, authenticat
 grant execute on function app.caseload_student_ids() to authenticated;
 --> statement-breakpoint
 comment on function app.caseload_student_ids() is $comment$Students on the signed-in therapist's current caseload, plus those of therapists they actively supervise.$comment$;
+--> statement-breakpoint
+create or replace function app.assigned_student_ids()
+returns uuid[]
+language sql
+stable
+security definer
+set search_path = ''
+as $function$
+select coalesce(pg_catalog.array_agg(distinct c.student_id), '{}')
+  from public.caseload_assignments c
+  join public.organization_members m
+    on m.organization_id = c.organization_id and m.user_id = (select auth.uid())
+   and m.role = 'therapist' and m.status = 'active'
+ where c.therapist_id = (select auth.uid())
+   and current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
+$function$;
+--> statement-breakpoint
+revoke all on function app.assigned_student_ids() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+grant execute on function app.assigned_student_ids() to authenticated;
+--> statement-breakpoint
+comment on function app.assigned_student_ids() is $comment$Students on the signed-in therapist's own current caseload (not their supervisees'): whose clinical records they may write.$comment$;
 --> statement-breakpoint
 create or replace function app.supervised_therapist_ids()
 returns uuid[]
@@ -153,6 +195,51 @@ grant execute on function app.staff_school_ids() to authenticated;
 --> statement-breakpoint
 comment on function app.staff_school_ids() is $comment$Schools of the signed-in school staff member.$comment$;
 --> statement-breakpoint
+create or replace function app.school_student_ids()
+returns uuid[]
+language sql
+stable
+security definer
+set search_path = ''
+as $function$
+select coalesce(pg_catalog.array_agg(s.id), '{}')
+  from public.students s
+ where s.school_id = any (app.staff_school_ids()) and s.deleted_at is null
+$function$;
+--> statement-breakpoint
+revoke all on function app.school_student_ids() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+grant execute on function app.school_student_ids() to authenticated;
+--> statement-breakpoint
+comment on function app.school_student_ids() is $comment$Live students enrolled at the schools of the signed-in school staff member.$comment$;
+--> statement-breakpoint
+create or replace function app.team_user_ids()
+returns uuid[]
+language sql
+stable
+security definer
+set search_path = ''
+as $function$
+select coalesce(pg_catalog.array_agg(distinct team.user_id), '{}')
+  from (
+    select c.therapist_id as user_id
+      from public.caseload_assignments c
+     where c.student_id = any (app.guardian_student_ids() || app.own_student_ids() || app.school_student_ids())
+       and current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
+    union
+    select other.user_id
+      from public.conversation_participants me
+      join public.conversation_participants other on other.conversation_id = me.conversation_id and other.left_at is null
+     where me.user_id = (select auth.uid()) and me.left_at is null
+  ) team
+$function$;
+--> statement-breakpoint
+revoke all on function app.team_user_ids() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+grant execute on function app.team_user_ids() to authenticated;
+--> statement-breakpoint
+comment on function app.team_user_ids() is $comment$The signed-in user's team: therapists currently serving the students they are a guardian of, are, or teach (school staff), and everyone they currently share a conversation with.$comment$;
+--> statement-breakpoint
 create or replace function app.conversation_ids()
 returns uuid[]
 language sql
@@ -170,3 +257,31 @@ revoke all on function app.conversation_ids() from public, anon, authenticated, 
 grant execute on function app.conversation_ids() to authenticated;
 --> statement-breakpoint
 comment on function app.conversation_ids() is $comment$Conversations the signed-in user currently takes part in.$comment$;
+--> statement-breakpoint
+create or replace function app.message_conversation_ids()
+returns uuid[]
+language sql
+stable
+security definer
+set search_path = ''
+as $function$
+select coalesce(pg_catalog.array_agg(cp.conversation_id), '{}')
+  from public.conversation_participants cp
+ where cp.user_id = (select auth.uid()) and cp.left_at is null
+   and not exists (
+     select 1
+       from public.students s
+      where s.user_id = (select auth.uid()) and s.organization_id = cp.organization_id and s.deleted_at is null
+        and not exists (
+          select 1 from public.consents c
+           where c.student_id = s.id and c.consent_type = 'messaging'
+             and c.granted_at <= pg_catalog.now()
+             and (c.expires_at is null or c.expires_at > pg_catalog.now())
+             and (c.revoked_at is null or c.revoked_at > pg_catalog.now())))
+$function$;
+--> statement-breakpoint
+revoke all on function app.message_conversation_ids() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+grant execute on function app.message_conversation_ids() to authenticated;
+--> statement-breakpoint
+comment on function app.message_conversation_ids() is $comment$Conversations whose messages the signed-in user may read and send: those they take part in, except that a student needs an active messaging consent in that organisation.$comment$;

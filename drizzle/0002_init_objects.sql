@@ -215,6 +215,10 @@ begin
       raise exception 'session % is full: % participants at most (session_participants_capacity)', new.session_id, s.max_participants
         using errcode = 'check_violation', table = 'session_participants', constraint = 'session_participants_capacity';
     end if;
+  end if;
+  -- Consent is needed at the session's start: when the student is booked, and again whenever an
+  -- active session moves (a reschedule may fall after the consent expired or was revoked).
+  if tg_op = 'INSERT' or (new.is_active and (new.time_range is distinct from old.time_range or new.student_id is distinct from old.student_id)) then
     if not exists (
       select 1 from public.consents c
        where c.student_id = new.student_id
@@ -234,7 +238,7 @@ $function$;
 --> statement-breakpoint
 revoke all on function app.sync_participant_from_session() from public, anon, authenticated, service_role;
 --> statement-breakpoint
-comment on function app.sync_participant_from_session() is $comment$Trigger: participant time_range/is_active follow the session; capacity and treatment consent on insert.$comment$;
+comment on function app.sync_participant_from_session() is $comment$Trigger: participant time_range/is_active follow the session; capacity on insert; treatment consent on insert and reschedule.$comment$;
 --> statement-breakpoint
 create trigger session_participants_sync
 before insert or update on public.session_participants
@@ -1146,3 +1150,899 @@ comment on column audit.audit_log.new_data is 'Row after the change.';
 comment on column audit.audit_log.changed_fields is 'Columns an update changed.';
 --> statement-breakpoint
 comment on column audit.audit_log.request_id is 'Request id from the API gateway, to correlate with logs.';
+--> statement-breakpoint
+revoke all on table public.organizations from anon, authenticated;
+--> statement-breakpoint
+grant select on table public.organizations to authenticated;
+--> statement-breakpoint
+grant update (name, slug, org_type, state_code, timezone, npi, medicaid_provider_id, settings) on table public.organizations to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.organizations to service_role;
+--> statement-breakpoint
+revoke all on table public.schools from anon, authenticated;
+--> statement-breakpoint
+grant select, insert on table public.schools to authenticated;
+--> statement-breakpoint
+grant update (name, nces_school_id, address, timezone, deleted_at) on table public.schools to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.schools to service_role;
+--> statement-breakpoint
+revoke all on table public.profiles from anon, authenticated;
+--> statement-breakpoint
+grant select on table public.profiles to authenticated;
+--> statement-breakpoint
+grant update (display_name, phone, avatar_path, locale) on table public.profiles to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.profiles to service_role;
+--> statement-breakpoint
+revoke all on table public.organization_members from anon, authenticated;
+--> statement-breakpoint
+grant select, insert, delete on table public.organization_members to authenticated;
+--> statement-breakpoint
+grant update (role, school_id, status) on table public.organization_members to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.organization_members to service_role;
+--> statement-breakpoint
+revoke all on table public.therapists from anon, authenticated;
+--> statement-breakpoint
+grant select, insert on table public.therapists to authenticated;
+--> statement-breakpoint
+grant update (discipline, credential, npi, license_number, license_state, license_expires_on) on table public.therapists to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.therapists to service_role;
+--> statement-breakpoint
+revoke all on table public.students from anon, authenticated;
+--> statement-breakpoint
+grant select, insert on table public.students to authenticated;
+--> statement-breakpoint
+grant update (school_id, user_id, local_student_id, first_name, last_name, preferred_name, date_of_birth, grade_level, primary_language, eligibility, status, deleted_at) on table public.students to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.students to service_role;
+--> statement-breakpoint
+revoke all on table public.guardians from anon, authenticated;
+--> statement-breakpoint
+grant select, insert on table public.guardians to authenticated;
+--> statement-breakpoint
+grant update (user_id, first_name, last_name, email, phone, preferred_language, preferred_contact, deleted_at) on table public.guardians to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.guardians to service_role;
+--> statement-breakpoint
+revoke all on table public.student_guardians from anon, authenticated;
+--> statement-breakpoint
+grant select, insert, delete on table public.student_guardians to authenticated;
+--> statement-breakpoint
+grant update (relationship, is_primary, has_educational_rights, portal_access) on table public.student_guardians to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.student_guardians to service_role;
+--> statement-breakpoint
+revoke all on table public.supervision_assignments from anon, authenticated;
+--> statement-breakpoint
+grant select, insert, delete on table public.supervision_assignments to authenticated;
+--> statement-breakpoint
+grant update (supervisor_id, supervisee_id, supervision_type, active_during, requires_cosign) on table public.supervision_assignments to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.supervision_assignments to service_role;
+--> statement-breakpoint
+revoke all on table public.caseload_assignments from anon, authenticated;
+--> statement-breakpoint
+grant select, insert, delete on table public.caseload_assignments to authenticated;
+--> statement-breakpoint
+grant update (therapist_id, discipline, assignment_role, starts_on, ends_on) on table public.caseload_assignments to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.caseload_assignments to service_role;
+--> statement-breakpoint
+revoke all on table public.service_plans from anon, authenticated;
+--> statement-breakpoint
+grant select, insert, delete on table public.service_plans to authenticated;
+--> statement-breakpoint
+grant update (plan_type, status, meeting_date, effective_during, reevaluation_due_on, source_document_id) on table public.service_plans to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.service_plans to service_role;
+--> statement-breakpoint
+revoke all on table public.service_mandates from anon, authenticated;
+--> statement-breakpoint
+grant select, insert, delete on table public.service_mandates to authenticated;
+--> statement-breakpoint
+grant update (discipline, session_type_id, minutes_per_session, sessions_per_period, period, delivery_setting, group_size_max, effective_during) on table public.service_mandates to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.service_mandates to service_role;
+--> statement-breakpoint
+revoke all on table public.consents from anon, authenticated;
+--> statement-breakpoint
+grant select, insert on table public.consents to authenticated;
+--> statement-breakpoint
+grant update (revoked_at, revoked_reason) on table public.consents to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.consents to service_role;
+--> statement-breakpoint
+revoke all on table public.session_types from anon, authenticated;
+--> statement-breakpoint
+grant select, insert, delete on table public.session_types to authenticated;
+--> statement-breakpoint
+grant update (code, name, discipline, kind, default_duration_minutes, is_group, max_participants, default_billing_code_id, is_billable, active) on table public.session_types to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.session_types to service_role;
+--> statement-breakpoint
+revoke all on table public.session_series from anon, authenticated;
+--> statement-breakpoint
+grant select, insert, delete on table public.session_series to authenticated;
+--> statement-breakpoint
+grant update (therapist_id, session_type_id, school_id, rrule, local_start_time, duration_minutes, timezone, active_during) on table public.session_series to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.session_series to service_role;
+--> statement-breakpoint
+revoke all on table public.therapy_sessions from anon, authenticated;
+--> statement-breakpoint
+grant select, insert on table public.therapy_sessions to authenticated;
+--> statement-breakpoint
+grant update (therapist_id, session_type_id, series_id, school_id, location, delivery_mode, start_time, end_time, status, cancellation_reason, cancellation_note, cancelled_by, cancelled_at, makeup_for_session_id, deleted_at) on table public.therapy_sessions to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.therapy_sessions to service_role;
+--> statement-breakpoint
+revoke all on table public.session_participants from anon, authenticated;
+--> statement-breakpoint
+grant select, insert, delete on table public.session_participants to authenticated;
+--> statement-breakpoint
+grant update (service_mandate_id, attendance, minutes_attended) on table public.session_participants to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.session_participants to service_role;
+--> statement-breakpoint
+revoke all on table public.calendar_blackouts from anon, authenticated;
+--> statement-breakpoint
+grant select, insert, delete on table public.calendar_blackouts to authenticated;
+--> statement-breakpoint
+grant update (school_id, therapist_id, kind, during, note) on table public.calendar_blackouts to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.calendar_blackouts to service_role;
+--> statement-breakpoint
+revoke all on table public.session_notes from anon, authenticated;
+--> statement-breakpoint
+grant select, insert, delete on table public.session_notes to authenticated;
+--> statement-breakpoint
+grant update (note_format, subjective, objective, assessment, plan, structured, billable_minutes, status, cosigned_by, void_reason, visible_to_guardian) on table public.session_notes to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.session_notes to service_role;
+--> statement-breakpoint
+revoke all on table public.goals from anon, authenticated;
+--> statement-breakpoint
+grant select, insert, delete on table public.goals to authenticated;
+--> statement-breakpoint
+grant update (service_plan_id, parent_goal_id, discipline, domain, goal_text, baseline, measurement_type, target_value, mastery_criterion, status, target_date) on table public.goals to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.goals to service_role;
+--> statement-breakpoint
+revoke all on table public.goal_observations from anon, authenticated;
+--> statement-breakpoint
+grant select, insert on table public.goal_observations to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.goal_observations to service_role;
+--> statement-breakpoint
+revoke all on table public.progress_reports from anon, authenticated;
+--> statement-breakpoint
+grant select, insert on table public.progress_reports to authenticated;
+--> statement-breakpoint
+grant update (reporting_period, progress_code, summary, data_summary, status, finalized_at, shared_with_guardians_at) on table public.progress_reports to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.progress_reports to service_role;
+--> statement-breakpoint
+revoke all on table public.conversations from anon, authenticated;
+--> statement-breakpoint
+grant select, insert on table public.conversations to authenticated;
+--> statement-breakpoint
+grant update (title, archived_at) on table public.conversations to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.conversations to service_role;
+--> statement-breakpoint
+revoke all on table public.conversation_participants from anon, authenticated;
+--> statement-breakpoint
+grant select, insert on table public.conversation_participants to authenticated;
+--> statement-breakpoint
+grant update (left_at, last_read_at, muted_until) on table public.conversation_participants to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.conversation_participants to service_role;
+--> statement-breakpoint
+revoke all on table public.messages from anon, authenticated;
+--> statement-breakpoint
+grant select, insert on table public.messages to authenticated;
+--> statement-breakpoint
+grant update (body, edited_at) on table public.messages to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.messages to service_role;
+--> statement-breakpoint
+revoke all on table public.documents from anon, authenticated;
+--> statement-breakpoint
+grant select, insert on table public.documents to authenticated;
+--> statement-breakpoint
+grant update (student_id, session_id, conversation_id, category, file_name, visibility, retain_until, deleted_at) on table public.documents to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.documents to service_role;
+--> statement-breakpoint
+revoke all on table public.billing_codes from anon, authenticated;
+--> statement-breakpoint
+grant select, insert on table public.billing_codes to authenticated;
+--> statement-breakpoint
+grant update (code_system, code, description, discipline, unit_rule, min_minutes, max_minutes, default_modifiers, effective_during) on table public.billing_codes to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.billing_codes to service_role;
+--> statement-breakpoint
+revoke all on table public.service_charges from anon, authenticated;
+--> statement-breakpoint
+grant select, insert on table public.service_charges to authenticated;
+--> statement-breakpoint
+grant update (billing_code_id, unit_rule, modifiers, rendering_provider_id, supervising_provider_id, service_date, billable_minutes, payer, status, claim_reference, amount_billed, amount_paid, submitted_at) on table public.service_charges to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.service_charges to service_role;
+--> statement-breakpoint
+revoke all on table public.notifications from anon, authenticated;
+--> statement-breakpoint
+grant select on table public.notifications to authenticated;
+--> statement-breakpoint
+grant update (read_at) on table public.notifications to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.notifications to service_role;
+--> statement-breakpoint
+revoke all on table public.webhook_subscriptions from anon, authenticated;
+--> statement-breakpoint
+grant select, insert, delete on table public.webhook_subscriptions to authenticated;
+--> statement-breakpoint
+grant update (target_url, event_types, secret_id, active, failure_count, disabled_at) on table public.webhook_subscriptions to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.webhook_subscriptions to service_role;
+--> statement-breakpoint
+revoke all on table public.outbox_events from anon, authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table public.outbox_events to service_role;
+--> statement-breakpoint
+revoke all on table audit.audit_log from anon, authenticated;
+--> statement-breakpoint
+grant select on table audit.audit_log to authenticated;
+--> statement-breakpoint
+grant select, insert, update, delete on table audit.audit_log to service_role;
+--> statement-breakpoint
+create or replace function public.soft_delete_message(p_message_id uuid)
+returns void
+language plpgsql
+security definer
+set search_path = ''
+as $function$
+begin
+  update public.messages
+     set deleted_at = pg_catalog.now()
+   where "messages"."id" = p_message_id
+     and "messages"."organization_id" = any ((select app.org_ids())::uuid[]) and "messages"."sender_id" = (select auth.uid()) and "messages"."deleted_at" is null and "messages"."conversation_id" = any ((select app.message_conversation_ids())::uuid[]);
+  if not found then
+    raise exception 'message % does not exist, is already deleted, or was not sent by you', p_message_id
+      using errcode = 'insufficient_privilege', table = 'messages';
+  end if;
+end
+$function$;
+--> statement-breakpoint
+revoke all on function public.soft_delete_message(uuid) from public, anon, authenticated, service_role;
+--> statement-breakpoint
+grant execute on function public.soft_delete_message(uuid) to authenticated;
+--> statement-breakpoint
+comment on function public.soft_delete_message(uuid) is $comment$Soft-deletes one of the caller's own live messages (sets deleted_at); refuses any other message with SQLSTATE 42501.$comment$;
+--> statement-breakpoint
+grant usage on schema audit to authenticated, service_role;
+--> statement-breakpoint
+do $do$
+begin
+  if not exists (select 1 from pg_catalog.pg_roles where rolname = 'therapy_automation') then
+    create role therapy_automation nologin;
+  end if;
+exception when duplicate_object or unique_violation then
+  null;  -- roles belong to the server: another database created it concurrently
+end
+$do$;
+--> statement-breakpoint
+grant usage on schema public to therapy_automation;
+--> statement-breakpoint
+create or replace function app.outbox_time(p_at timestamptz)
+returns text
+language sql
+stable
+security invoker
+set search_path = ''
+as $function$
+select pg_catalog.to_char(p_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+$function$;
+--> statement-breakpoint
+revoke all on function app.outbox_time(timestamptz) from public, anon, authenticated, service_role;
+--> statement-breakpoint
+comment on function app.outbox_time(timestamptz) is $comment$An event timestamp as ISO 8601 in UTC (webhook payloads).$comment$;
+--> statement-breakpoint
+create or replace function app.enqueue_event(p_organization_id uuid, p_type text, p_aggregate_type text, p_aggregate_id uuid, p_data jsonb)
+returns integer
+language plpgsql
+security definer
+set search_path = ''
+as $function$
+declare
+  v_event_id uuid := pg_catalog.gen_random_uuid();
+  v_count integer;
+begin
+  if p_organization_id is null then
+    return 0;
+  end if;
+  insert into public.outbox_events (event_id, organization_id, subscription_id, event_type, aggregate_type, aggregate_id, payload)
+  select v_event_id, p_organization_id, w.id, p_type, p_aggregate_type, p_aggregate_id,
+         pg_catalog.jsonb_build_object(
+           'id', v_event_id, 'type', p_type, 'version', 1, 'occurred_at', app.outbox_time(pg_catalog.now()),
+           'organization_id', p_organization_id, 'actor_id', (select auth.uid()), 'data', coalesce(p_data, '{}'::jsonb))
+    from public.webhook_subscriptions w
+   where w.organization_id = p_organization_id and w.active and w.disabled_at is null and p_type = any (w.event_types)
+   order by w.created_at, w.id;
+  get diagnostics v_count = row_count;
+  return v_count;
+end
+$function$;
+--> statement-breakpoint
+revoke all on function app.enqueue_event(uuid, text, text, uuid, jsonb) from public, anon, authenticated, service_role;
+--> statement-breakpoint
+comment on function app.enqueue_event(uuid, text, text, uuid, jsonb) is $comment$Writes one outbox row per active subscription of the organisation to this event type (called by the outbox triggers, in the business transaction).$comment$;
+--> statement-breakpoint
+create or replace function app.outbox_session_events()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $function$
+declare
+  v_types text[] := '{}';
+  v_type text;
+  v_data jsonb;
+begin
+  if tg_op = 'INSERT' then
+    v_types := array['session.created'];
+  else
+    if (new.start_time, new.end_time) is distinct from (old.start_time, old.end_time) then
+      v_types := pg_catalog.array_append(v_types, 'session.rescheduled');
+    end if;
+    if new.status is distinct from old.status and new.status in ('confirmed', 'cancelled', 'completed', 'no_show') then
+      v_types := pg_catalog.array_append(v_types, 'session.' || new.status);
+    end if;
+  end if;
+  if pg_catalog.cardinality(v_types) = 0 then
+    return null;
+  end if;
+  v_data := pg_catalog.jsonb_build_object(
+    'session_id', new.id,
+    'therapist_id', new.therapist_id,
+    'session_type_id', new.session_type_id,
+    'series_id', new.series_id,
+    'school_id', new.school_id,
+    'makeup_for_session_id', new.makeup_for_session_id,
+    'status', new.status,
+    'previous_status', case when tg_op = 'UPDATE' then old.status end,
+    'start_time', app.outbox_time(new.start_time),
+    'end_time', app.outbox_time(new.end_time),
+    'previous_start_time', case when tg_op = 'UPDATE' and 'session.rescheduled' = any (v_types) then app.outbox_time(old.start_time) end,
+    'previous_end_time', case when tg_op = 'UPDATE' and 'session.rescheduled' = any (v_types) then app.outbox_time(old.end_time) end,
+    'delivery_mode', new.delivery_mode,
+    'cancellation_reason', new.cancellation_reason,
+    -- Deferred to commit: participants inserted after the session in the same transaction are here.
+    'student_ids', (select coalesce(pg_catalog.jsonb_agg(p.student_id order by p.student_id), '[]'::jsonb)
+                      from public.session_participants p where p.session_id = new.id));
+  foreach v_type in array v_types loop
+    perform app.enqueue_event(new.organization_id, v_type, 'therapy_session', new.id, v_data);
+  end loop;
+  return null;
+end
+$function$;
+--> statement-breakpoint
+revoke all on function app.outbox_session_events() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+comment on function app.outbox_session_events() is $comment$Constraint trigger (deferred to commit): session.created / confirmed / rescheduled / cancelled / completed / no_show.$comment$;
+--> statement-breakpoint
+create constraint trigger therapy_sessions_outbox_insert
+after insert on public.therapy_sessions
+deferrable initially deferred
+for each row
+execute function app.outbox_session_events();
+--> statement-breakpoint
+create constraint trigger therapy_sessions_outbox_update
+after update of status, start_time, end_time on public.therapy_sessions
+deferrable initially deferred
+for each row
+when (old.status is distinct from new.status or old.start_time is distinct from new.start_time or old.end_time is distinct from new.end_time)
+execute function app.outbox_session_events();
+--> statement-breakpoint
+create or replace function app.outbox_note_events()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $function$
+declare
+  v_data jsonb;
+begin
+  if not ((old.status = 'draft' and new.status in ('signed', 'pending_cosign'))
+       or (old.status = 'pending_cosign' and new.status = 'signed')) then
+    return null;
+  end if;
+  v_data := pg_catalog.jsonb_build_object(
+    'note_id', new.id,
+    'session_id', new.session_id,
+    'student_id', new.student_id,
+    'author_id', new.author_id,
+    'status', new.status,
+    'amends_note_id', new.amends_note_id,
+    'signed_at', app.outbox_time(new.signed_at),
+    'signed_by', new.signed_by,
+    'cosigned_at', app.outbox_time(new.cosigned_at),
+    'cosigned_by', new.cosigned_by,
+    'supervisor_ids', (select coalesce(pg_catalog.jsonb_agg(distinct s.supervisor_id), '[]'::jsonb)
+                         from public.supervision_assignments s
+                        where s.supervisee_id = new.author_id and s.active_during @> current_date));
+  if old.status = 'draft' and new.status = 'signed' then
+    perform app.enqueue_event(new.organization_id, 'note.signed', 'session_note', new.id, v_data);
+  elsif old.status = 'draft' then
+    perform app.enqueue_event(new.organization_id, 'note.cosign_requested', 'session_note', new.id, v_data);
+  else
+    perform app.enqueue_event(new.organization_id, 'note.cosigned', 'session_note', new.id, v_data);
+  end if;
+  if old.status = 'draft' and new.amends_note_id is not null then
+    -- Ordered with the amended note's own events.
+    perform app.enqueue_event(new.organization_id, 'note.amended', 'session_note', new.amends_note_id, v_data);
+  end if;
+  return null;
+end
+$function$;
+--> statement-breakpoint
+revoke all on function app.outbox_note_events() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+comment on function app.outbox_note_events() is $comment$Trigger: note.signed, note.cosign_requested, note.cosigned and note.amended (ids and signing facts, never note text).$comment$;
+--> statement-breakpoint
+create trigger session_notes_outbox
+after update of status on public.session_notes
+for each row
+when (old.status is distinct from new.status)
+execute function app.outbox_note_events();
+--> statement-breakpoint
+create or replace function app.outbox_message_events()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $function$
+begin
+  perform app.enqueue_event(new.organization_id, 'message.created', 'conversation', new.conversation_id,
+    pg_catalog.jsonb_build_object(
+      'message_id', new.id,
+      'conversation_id', new.conversation_id,
+      'sender_id', new.sender_id,
+      'reply_to_id', new.reply_to_id,
+      'attachment_document_id', new.attachment_document_id,
+      'created_at', app.outbox_time(new.created_at)));
+  return null;
+end
+$function$;
+--> statement-breakpoint
+revoke all on function app.outbox_message_events() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+comment on function app.outbox_message_events() is $comment$Trigger: message.created (ids only, never the body), ordered per conversation.$comment$;
+--> statement-breakpoint
+create trigger messages_outbox
+after insert on public.messages
+for each row
+execute function app.outbox_message_events();
+--> statement-breakpoint
+create or replace function app.outbox_consent_events()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $function$
+begin
+  perform app.enqueue_event(new.organization_id,
+    case when tg_op = 'INSERT' then 'consent.granted' else 'consent.revoked' end,
+    'consent', new.id,
+    pg_catalog.jsonb_build_object(
+      'consent_id', new.id,
+      'student_id', new.student_id,
+      'guardian_id', new.guardian_id,
+      'consent_type', new.consent_type,
+      'granted_at', app.outbox_time(new.granted_at),
+      'expires_at', app.outbox_time(new.expires_at),
+      'revoked_at', app.outbox_time(new.revoked_at)));
+  return null;
+end
+$function$;
+--> statement-breakpoint
+revoke all on function app.outbox_consent_events() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+comment on function app.outbox_consent_events() is $comment$Trigger: consent.granted (insert) and consent.revoked (revoked_at set); the reason text is not sent.$comment$;
+--> statement-breakpoint
+create trigger consents_outbox_granted
+after insert on public.consents
+for each row
+when (new.revoked_at is null)
+execute function app.outbox_consent_events();
+--> statement-breakpoint
+create trigger consents_outbox_revoked
+after update of revoked_at on public.consents
+for each row
+when (old.revoked_at is null and new.revoked_at is not null)
+execute function app.outbox_consent_events();
+--> statement-breakpoint
+create or replace function app.outbox_document_events()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $function$
+declare
+  d public.documents;
+begin
+  select * into d from public.documents x
+   where x.bucket_id = new.bucket_id and x.storage_path = new.name and x.deleted_at is null;
+  if not found then
+    return null;
+  end if;
+  perform app.enqueue_event(d.organization_id, 'document.uploaded', 'document', d.id,
+    pg_catalog.jsonb_build_object(
+      'document_id', d.id,
+      'bucket_id', d.bucket_id,
+      'storage_path', d.storage_path,
+      'category', d.category,
+      'student_id', d.student_id,
+      'session_id', d.session_id,
+      'conversation_id', d.conversation_id,
+      'mime_type', d.mime_type,
+      'size_bytes', d.size_bytes,
+      'visibility', d.visibility,
+      'uploaded_by', d.uploaded_by));
+  return null;
+end
+$function$;
+--> statement-breakpoint
+revoke all on function app.outbox_document_events() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+comment on function app.outbox_document_events() is $comment$Trigger on storage.objects: document.uploaded when the object of a documents row arrives (ids, never the file name).$comment$;
+--> statement-breakpoint
+create trigger therapy_db_document_uploaded_outbox
+after insert on storage.objects
+for each row
+execute function app.outbox_document_events();
+--> statement-breakpoint
+create or replace function app.outbox_charge_events()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $function$
+begin
+  perform app.enqueue_event(new.organization_id, 'charge.ready', 'service_charge', new.id,
+    pg_catalog.jsonb_build_object(
+      'charge_id', new.id,
+      'session_id', new.session_id,
+      'student_id', new.student_id,
+      'note_id', new.note_id,
+      'billing_code_id', new.billing_code_id,
+      'service_date', new.service_date,
+      'billable_minutes', new.billable_minutes,
+      'units', new.units,
+      'payer', new.payer,
+      'status', new.status,
+      'rendering_provider_id', new.rendering_provider_id,
+      'supervising_provider_id', new.supervising_provider_id));
+  return null;
+end
+$function$;
+--> statement-breakpoint
+revoke all on function app.outbox_charge_events() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+comment on function app.outbox_charge_events() is $comment$Trigger: charge.ready when a service charge is inserted ready or becomes ready.$comment$;
+--> statement-breakpoint
+create trigger service_charges_outbox_insert
+after insert on public.service_charges
+for each row
+when (new.status = 'ready')
+execute function app.outbox_charge_events();
+--> statement-breakpoint
+create trigger service_charges_outbox_update
+after update of status on public.service_charges
+for each row
+when (old.status is distinct from new.status and new.status = 'ready')
+execute function app.outbox_charge_events();
+--> statement-breakpoint
+create or replace function app.outbox_progress_report_events()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $function$
+begin
+  perform app.enqueue_event(new.organization_id, 'progress_report.shared', 'progress_report', new.id,
+    pg_catalog.jsonb_build_object(
+      'progress_report_id', new.id,
+      'goal_id', new.goal_id,
+      'student_id', new.student_id,
+      'author_id', new.author_id,
+      'progress_code', new.progress_code,
+      'period_start', pg_catalog.lower(new.reporting_period),
+      'period_end', pg_catalog.upper(new.reporting_period),
+      'shared_with_guardians_at', app.outbox_time(new.shared_with_guardians_at)));
+  return null;
+end
+$function$;
+--> statement-breakpoint
+revoke all on function app.outbox_progress_report_events() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+comment on function app.outbox_progress_report_events() is $comment$Trigger: progress_report.shared when a report is first shared with guardians (ids, never the summary).$comment$;
+--> statement-breakpoint
+create trigger progress_reports_outbox_insert
+after insert on public.progress_reports
+for each row
+when ((new.status = 'shared' or new.shared_with_guardians_at is not null))
+execute function app.outbox_progress_report_events();
+--> statement-breakpoint
+create trigger progress_reports_outbox_update
+after update of status, shared_with_guardians_at on public.progress_reports
+for each row
+when ((new.status = 'shared' or new.shared_with_guardians_at is not null) and not (old.status = 'shared' or old.shared_with_guardians_at is not null))
+execute function app.outbox_progress_report_events();
+--> statement-breakpoint
+create or replace function public.claim_events(p_limit integer default 10, p_lease_seconds integer default 120)
+returns table (id bigint, event_id uuid, subscription_id uuid, organization_id uuid, event_type text, aggregate_type text,
+  aggregate_id uuid, payload jsonb, attempt integer, target_url text, secret_id uuid)
+language plpgsql
+security definer
+set search_path = ''
+as $function$
+#variable_conflict use_column
+begin
+  if p_limit is null or p_limit not between 1 and 1000 then
+    raise exception 'claim_events: p_limit must be between 1 and 1000 (got %)', p_limit using errcode = 'invalid_parameter_value';
+  end if;
+  if p_lease_seconds is null or p_lease_seconds not between 1 and 3600 then
+    raise exception 'claim_events: p_lease_seconds must be between 1 and 3600 (got %)', p_lease_seconds
+      using errcode = 'invalid_parameter_value';
+  end if;
+  -- A lease that expired after the last allowed attempt: that worker never acked, and no attempt is left.
+  update public.outbox_events e
+     set status = 'dead', last_error = coalesce(e.last_error || '; ', '') || 'lease expired after the last attempt'
+   where e.id in (select x.id from public.outbox_events x
+                   where x.status = 'in_flight' and x.next_attempt_at <= pg_catalog.now() and x.attempts >= 10
+                     for update skip locked);
+  return query
+  with candidates as (
+    select e.id
+      from public.outbox_events e
+      join public.webhook_subscriptions w on w.organization_id = e.organization_id and w.id = e.subscription_id
+     where e.status in ('pending', 'failed', 'in_flight')
+       and e.next_attempt_at <= pg_catalog.now()
+       and e.attempts < 10
+       and w.active and w.disabled_at is null
+       -- the oldest undelivered event of its aggregate for this subscription: per-aggregate order
+       and not exists (
+         select 1 from public.outbox_events p
+          where p.organization_id = e.organization_id and p.subscription_id = e.subscription_id
+            and p.aggregate_type = e.aggregate_type and p.aggregate_id = e.aggregate_id
+            and p.id < e.id and p.status in ('pending', 'failed', 'in_flight'))
+     order by e.id
+     limit p_limit
+       for update of e skip locked
+  ), claimed as (
+    update public.outbox_events e
+       set status = 'in_flight',
+           attempts = e.attempts + 1,
+           next_attempt_at = pg_catalog.now() + pg_catalog.make_interval(secs => p_lease_seconds)
+      from candidates c
+     where e.id = c.id
+    returning e.id, e.event_id, e.subscription_id, e.organization_id, e.event_type, e.aggregate_type, e.aggregate_id, e.payload, e.attempts
+  )
+  select c.id, c.event_id, c.subscription_id, c.organization_id, c.event_type, c.aggregate_type, c.aggregate_id, c.payload,
+         c.attempts::integer, w.target_url, w.secret_id
+    from claimed c
+    join public.webhook_subscriptions w on w.id = c.subscription_id
+   order by c.id;
+end
+$function$;
+--> statement-breakpoint
+revoke all on function public.claim_events(integer, integer) from public, anon, authenticated, service_role;
+--> statement-breakpoint
+grant execute on function public.claim_events(integer, integer) to therapy_automation, service_role;
+--> statement-breakpoint
+comment on function public.claim_events(integer, integer) is $comment$Webhook delivery: claims up to p_limit due outbox events (for update skip locked) for p_lease_seconds; the attempt number returned is the lease token ack_event needs.$comment$;
+--> statement-breakpoint
+create or replace function public.ack_event(p_id bigint, p_attempt integer, p_delivered boolean, p_status_code integer default null, p_error text default null, p_retry_after_seconds integer default null)
+returns table (status text, next_attempt_at timestamptz)
+language plpgsql
+security definer
+set search_path = ''
+as $function$
+#variable_conflict use_column
+declare
+  v_event public.outbox_events;
+  v_delay double precision;
+  v_next timestamptz;
+begin
+  select * into v_event from public.outbox_events e where e.id = p_id for update;
+  if not found or v_event.status <> 'in_flight' or v_event.attempts <> p_attempt then
+    return;  -- lease lost: acked already, or claimed again by another worker after the lease expired
+  end if;
+  if p_delivered then
+    update public.outbox_events e
+       set status = 'delivered', delivered_at = pg_catalog.now(), next_attempt_at = pg_catalog.now(),
+           last_status_code = p_status_code, last_error = null
+     where e.id = p_id;
+    update public.webhook_subscriptions w set failure_count = 0 where w.id = v_event.subscription_id and w.failure_count <> 0;
+    return query select 'delivered'::text, null::timestamptz;
+    return;
+  end if;
+  update public.webhook_subscriptions w set failure_count = w.failure_count + 1 where w.id = v_event.subscription_id;
+  if v_event.attempts >= 10 then
+    update public.outbox_events e
+       set status = 'dead', next_attempt_at = pg_catalog.now(), last_status_code = p_status_code, last_error = pg_catalog.left(p_error, 2000)
+     where e.id = p_id;
+    return query select 'dead'::text, null::timestamptz;
+    return;
+  end if;
+  v_delay := least(43200, greatest(coalesce(p_retry_after_seconds, 0),
+    60 * pg_catalog.power(3, v_event.attempts - 1) * (1 + 0.1 * pg_catalog.random())));
+  v_next := pg_catalog.now() + pg_catalog.make_interval(secs => v_delay);
+  update public.outbox_events e
+     set status = 'failed', next_attempt_at = v_next, last_status_code = p_status_code, last_error = pg_catalog.left(p_error, 2000)
+   where e.id = p_id;
+  return query select 'failed'::text, v_next;
+end
+$function$;
+--> statement-breakpoint
+revoke all on function public.ack_event(bigint, integer, boolean, integer, text, integer) from public, anon, authenticated, service_role;
+--> statement-breakpoint
+grant execute on function public.ack_event(bigint, integer, boolean, integer, text, integer) to therapy_automation, service_role;
+--> statement-breakpoint
+comment on function public.ack_event(bigint, integer, boolean, integer, text, integer) is $comment$Webhook delivery: records one attempt of a claimed event — delivered; failed and retried after 60 s × 3^(attempt-1) (≤ 12 h); dead after 10 attempts. Returns no row when the lease was lost.$comment$;
+--> statement-breakpoint
+do $do$
+declare
+  t text;
+begin
+  if not exists (select 1 from pg_catalog.pg_publication where pubname = 'supabase_realtime') then
+    raise notice 'publication supabase_realtime does not exist (not a Supabase project?): chat tables not published';
+    return;
+  end if;
+  foreach t in array array['conversations', 'conversation_participants', 'messages'] loop
+    if not exists (select 1 from pg_catalog.pg_publication_tables
+                    where pubname = 'supabase_realtime' and schemaname = 'public' and tablename = t) then
+      execute pg_catalog.format('alter publication supabase_realtime add table public.%I', t);
+    end if;
+  end loop;
+end
+$do$;
+--> statement-breakpoint
+drop policy if exists realtime_conversation_receive on realtime.messages;
+--> statement-breakpoint
+create policy realtime_conversation_receive on realtime.messages
+  as permissive for select to authenticated
+  using (
+    realtime.messages.extension in ('broadcast', 'presence')
+    and (select realtime.topic()) like 'conversation:%'
+    and pg_catalog.substr((select realtime.topic()), 14) = any ((select app.conversation_ids())::text[])
+  );
+--> statement-breakpoint
+drop policy if exists realtime_conversation_send on realtime.messages;
+--> statement-breakpoint
+create policy realtime_conversation_send on realtime.messages
+  as permissive for insert to authenticated
+  with check (
+    realtime.messages.extension in ('broadcast', 'presence')
+    and (select realtime.topic()) like 'conversation:%'
+    and pg_catalog.substr((select realtime.topic()), 14) = any ((select app.conversation_ids())::text[])
+  );
+--> statement-breakpoint
+drop policy if exists realtime_notifications_receive on realtime.messages;
+--> statement-breakpoint
+create policy realtime_notifications_receive on realtime.messages
+  as permissive for select to authenticated
+  using (
+    realtime.messages.extension in ('broadcast', 'presence')
+    and (select realtime.topic()) = 'user:' || (select auth.uid())::text || ':notifications'
+  );
+--> statement-breakpoint
+create or replace function app.broadcast_message_change()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $function$
+declare
+  v_event text;
+begin
+  v_event := case
+    when tg_op = 'INSERT' then 'message.created'
+    when new.deleted_at is not null and old.deleted_at is null then 'message.deleted'
+    else 'message.updated'
+  end;
+  -- ids only: subscribers fetch the row (and its body) through the messages table's RLS.
+  if pg_catalog.to_regprocedure('realtime.send(jsonb,text,text,boolean)') is not null then
+    perform realtime.send(pg_catalog.jsonb_build_object('id', new.id, 'conversation_id', new.conversation_id, 'sender_id', new.sender_id,
+      'created_at', new.created_at, 'edited_at', new.edited_at, 'deleted_at', new.deleted_at), v_event, 'conversation:' || new.conversation_id::text, true);
+  end if;
+  return null;
+end
+$function$;
+--> statement-breakpoint
+revoke all on function app.broadcast_message_change() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+comment on function app.broadcast_message_change() is $comment$Trigger: broadcasts message ids on the private topic conversation:{id} through realtime.send (never the body).$comment$;
+--> statement-breakpoint
+create trigger messages_broadcast_insert
+after insert on public.messages
+for each row
+execute function app.broadcast_message_change();
+--> statement-breakpoint
+create trigger messages_broadcast_update
+after update of body, edited_at, deleted_at on public.messages
+for each row
+when (old.body is distinct from new.body or old.edited_at is distinct from new.edited_at or old.deleted_at is distinct from new.deleted_at)
+execute function app.broadcast_message_change();
+--> statement-breakpoint
+create or replace function app.broadcast_notification()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $function$
+begin
+  if pg_catalog.to_regprocedure('realtime.send(jsonb,text,text,boolean)') is not null then
+    perform realtime.send(pg_catalog.jsonb_build_object('id', new.id, 'type', new.type, 'organization_id', new.organization_id, 'created_at', new.created_at), 'notification.created', 'user:' || new.user_id::text || ':notifications', true);
+  end if;
+  return null;
+end
+$function$;
+--> statement-breakpoint
+revoke all on function app.broadcast_notification() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+comment on function app.broadcast_notification() is $comment$Trigger: announces a new notification (id and type) on the private topic user:{id}:notifications.$comment$;
+--> statement-breakpoint
+create trigger notifications_broadcast
+after insert on public.notifications
+for each row
+execute function app.broadcast_notification();
+--> statement-breakpoint
+insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
+values
+  ('student-records', 'student-records', false, 52428800, array['application/pdf', 'image/jpeg', 'image/png', 'image/heic', 'image/tiff', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document']::text[]),
+  ('chat-attachments', 'chat-attachments', false, 26214400, array['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/heic', 'application/pdf', 'audio/mpeg', 'audio/mp4', 'video/mp4']::text[]),
+  ('org-assets', 'org-assets', true, 5242880, array['image/png', 'image/jpeg', 'image/webp']::text[])
+on conflict (id) do update
+   set public = excluded.public,
+       file_size_limit = excluded.file_size_limit,
+       allowed_mime_types = excluded.allowed_mime_types;
+--> statement-breakpoint
+drop policy if exists documents_objects_read on storage.objects;
+--> statement-breakpoint
+create policy documents_objects_read on storage.objects
+  as permissive for select to authenticated
+  using (
+    storage.objects.bucket_id in ('student-records', 'chat-attachments', 'org-assets')
+    -- evaluated as the user: the documents table's own RLS decides who sees the object
+    and exists (
+      select 1 from public.documents d
+       where d.bucket_id = storage.objects.bucket_id
+         and d.storage_path = storage.objects.name
+         and d.deleted_at is null
+    )
+  );
+--> statement-breakpoint
+drop policy if exists documents_objects_upload on storage.objects;
+--> statement-breakpoint
+create policy documents_objects_upload on storage.objects
+  as permissive for insert to authenticated
+  with check (
+    storage.objects.bucket_id in ('student-records', 'chat-attachments', 'org-assets')
+    and exists (
+      select 1 from public.documents d
+       where d.bucket_id = storage.objects.bucket_id
+         and d.storage_path = storage.objects.name
+         and d.deleted_at is null
+         and d.uploaded_by = (select auth.uid())
+         and storage.objects.name ~ ('^' || case d.bucket_id
+          when 'student-records' then d.organization_id::text || '/students/' || d.student_id::text || '/' || d.category
+          when 'chat-attachments' then d.organization_id::text || '/conversations/' || d.conversation_id::text
+          when 'org-assets' then d.organization_id::text || '/assets'
+        end || '/' || d.id::text || '\.[A-Za-z0-9]{1,10}$')
+    )
+  );

@@ -18,6 +18,8 @@ Commands:
   check [--url URL] [--base REF] [--json]
                            the CI migration checks: drift, integrity, replay, catalogue, safety
                            (exit 1 when one fails; see docs/ci.md)
+  docs [--check]           (development) regenerate docs/access-matrix.md from the policies
+                           (--check: only report whether it is up to date; exit 1 when not)
 
 Options:
   --url URL        a PostgreSQL connection URL (default: DATABASE_URL)
@@ -43,6 +45,7 @@ async function run(argv: readonly string[]): Promise<number> {
       interval: { type: 'string' },
       lease: { type: 'string' },
       secrets: { type: 'string' },
+      check: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -82,6 +85,10 @@ async function run(argv: readonly string[]): Promise<number> {
       const { generateFromSource } = await import('./generate-source');
       await generateFromSource({ name: values.name ?? 'change', log: stderrLogger });
       return 0;
+    }
+    case 'docs': {
+      const { writeAccessMatrix } = await import('./docs');
+      return writeAccessMatrix({ log: stderrLogger, check: values.check ?? false }) ? 0 : 1;
     }
     case 'check': {
       const { runCheckCommand } = await import('./check');

@@ -46,6 +46,19 @@ select coalesce(pg_catalog.array_agg(distinct m.organization_id), '{}')
   [{ name: 'p_roles', type: 'text[]', default: 'null' }],
 );
 
+export const memberUserIds = helper(
+  'member_user_ids',
+  'uuid[]',
+  `
+select coalesce(pg_catalog.array_agg(distinct o.user_id), '{}')
+  from public.organization_members m
+  join public.organization_members o on o.organization_id = m.organization_id
+ where m.user_id = (select auth.uid()) and m.status = 'active'
+   and (p_roles is null or m.role = any (p_roles))`,
+  'Users with a membership (any role or status) in the organisations where the signed-in user is an active member with one of p_roles (any role when null), the user included.',
+  [{ name: 'p_roles', type: 'text[]', default: 'null' }],
+);
+
 export const caseloadStudentIds = helper(
   'caseload_student_ids',
   'uuid[]',
@@ -60,6 +73,20 @@ select coalesce(pg_catalog.array_agg(distinct c.student_id), '{}')
         or c.therapist_id in (select s.supervisee_id from public.supervision_assignments s
                                where s.supervisor_id = (select auth.uid()) and s.active_during @> current_date))`,
   "Students on the signed-in therapist's current caseload, plus those of therapists they actively supervise.",
+);
+
+export const assignedStudentIds = helper(
+  'assigned_student_ids',
+  'uuid[]',
+  `
+select coalesce(pg_catalog.array_agg(distinct c.student_id), '{}')
+  from public.caseload_assignments c
+  join public.organization_members m
+    on m.organization_id = c.organization_id and m.user_id = (select auth.uid())
+   and m.role = 'therapist' and m.status = 'active'
+ where c.therapist_id = (select auth.uid())
+   and current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)`,
+  "Students on the signed-in therapist's own current caseload (not their supervisees'): whose clinical records they may write.",
 );
 
 export const supervisedTherapistIds = helper(
@@ -107,6 +134,35 @@ select coalesce(pg_catalog.array_agg(distinct m.school_id), '{}')
   'Schools of the signed-in school staff member.',
 );
 
+export const schoolStudentIds = helper(
+  'school_student_ids',
+  'uuid[]',
+  `
+select coalesce(pg_catalog.array_agg(s.id), '{}')
+  from public.students s
+ where s.school_id = any (app.staff_school_ids()) and s.deleted_at is null`,
+  'Live students enrolled at the schools of the signed-in school staff member.',
+);
+
+export const teamUserIds = helper(
+  'team_user_ids',
+  'uuid[]',
+  `
+select coalesce(pg_catalog.array_agg(distinct team.user_id), '{}')
+  from (
+    select c.therapist_id as user_id
+      from public.caseload_assignments c
+     where c.student_id = any (app.guardian_student_ids() || app.own_student_ids() || app.school_student_ids())
+       and current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
+    union
+    select other.user_id
+      from public.conversation_participants me
+      join public.conversation_participants other on other.conversation_id = me.conversation_id and other.left_at is null
+     where me.user_id = (select auth.uid()) and me.left_at is null
+  ) team`,
+  'The signed-in user\'s team: therapists currently serving the students they are a guardian of, are, or teach (school staff), and everyone they currently share a conversation with.',
+);
+
 export const conversationIds = helper(
   'conversation_ids',
   'uuid[]',
@@ -117,13 +173,38 @@ select coalesce(pg_catalog.array_agg(cp.conversation_id), '{}')
   'Conversations the signed-in user currently takes part in.',
 );
 
+export const messageConversationIds = helper(
+  'message_conversation_ids',
+  'uuid[]',
+  `
+select coalesce(pg_catalog.array_agg(cp.conversation_id), '{}')
+  from public.conversation_participants cp
+ where cp.user_id = (select auth.uid()) and cp.left_at is null
+   and not exists (
+     select 1
+       from public.students s
+      where s.user_id = (select auth.uid()) and s.organization_id = cp.organization_id and s.deleted_at is null
+        and not exists (
+          select 1 from public.consents c
+           where c.student_id = s.id and c.consent_type = 'messaging'
+             and c.granted_at <= pg_catalog.now()
+             and (c.expires_at is null or c.expires_at > pg_catalog.now())
+             and (c.revoked_at is null or c.revoked_at > pg_catalog.now())))`,
+  'Conversations whose messages the signed-in user may read and send: those they take part in, except that a student needs an active messaging consent in that organisation.',
+);
+
 export const rlsHelpers: readonly DdlObject[] = [
   isPlatformAdmin,
   orgIds,
+  memberUserIds,
   caseloadStudentIds,
+  assignedStudentIds,
   supervisedTherapistIds,
   guardianStudentIds,
   ownStudentIds,
   staffSchoolIds,
+  schoolStudentIds,
+  teamUserIds,
   conversationIds,
+  messageConversationIds,
 ];

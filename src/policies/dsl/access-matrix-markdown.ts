@@ -25,6 +25,7 @@ function tableSection(table: AccessMatrixTable): string[] {
   } else {
     if (table.tenantColumn !== undefined && table.tenantUsing !== undefined) {
       lines.push(`Tenant isolation (restrictive, all operations): ${code(table.tenantUsing)}`, '');
+      if (table.tenantNullRows !== undefined) lines.push(`Rows without an organisation pass the tenant policy: ${cell(table.tenantNullRows)}.`, '');
     }
     lines.push('| # | operations | who | summary | using | with check | updatable columns |', '|---|---|---|---|---|---|---|');
     for (const rule of table.rules) {

@@ -50,6 +50,8 @@ export interface AccessMatrixTable {
   readonly table: string;
   readonly tenantColumn: string | undefined;
   readonly tenantUsing: string | undefined;
+  /** Why rows without an organisation pass the tenant policy, when they do. */
+  readonly tenantNullRows: string | undefined;
   readonly noClientAccess: string | undefined;
   readonly rules: readonly AccessMatrixRule[];
   readonly policies: readonly AccessMatrixPolicy[];
@@ -131,6 +133,7 @@ export function toAccessMatrix(accessList: readonly TableAccess[]): AccessMatrix
         table,
         tenantColumn: access.tenant?.column,
         tenantUsing: tenant === undefined ? undefined : renderPredicate(tenant),
+        tenantNullRows: access.tenant?.nullRows,
         noClientAccess: access.noClientAccess,
         rules: Object.freeze(
           access.rules.map((rule) =>

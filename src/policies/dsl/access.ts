@@ -28,8 +28,12 @@ export interface AccessRule {
 export interface TableAccess {
   readonly kind: 'table-access';
   readonly table: TableRef;
-  /** The tenant column (SQL name); compiles to one restrictive `<table>_tenant_isolation` policy. */
-  readonly tenant: { readonly column: string } | undefined;
+  /**
+   * The tenant column (SQL name); compiles to one restrictive `<table>_tenant_isolation` policy.
+   * `nullRows` (a reason) when rows with a null tenant column belong to no organisation and are
+   * let through (the rules still decide who sees them), e.g. a shared catalogue.
+   */
+  readonly tenant: { readonly column: string; readonly nullRows?: string } | undefined;
   readonly rules: readonly AccessRule[];
   /** Set by `noClientAccess`: why API users get nothing on this table. */
   readonly noClientAccess: string | undefined;
@@ -38,8 +42,12 @@ export interface TableAccess {
 }
 
 export interface TableAccessDeclaration<T extends AnyTable> {
-  /** The organisation column: rows outside the user's organisations are invisible whatever the rules say. */
-  readonly tenant?: { readonly column: T['_']['columns'][ColumnKey<T>] };
+  /**
+   * The organisation column: rows outside the user's organisations are invisible whatever the rules
+   * say. `nullRows: 'why'` lets rows whose column is null through the tenant policy (shared rows that
+   * belong to no organisation); the rules still decide who reaches them.
+   */
+  readonly tenant?: { readonly column: T['_']['columns'][ColumnKey<T>]; readonly nullRows?: string };
   readonly rules: readonly RuleSpec<T>[];
 }
 
@@ -89,6 +97,25 @@ export function tableAccess<T extends AnyTable>(table: T & RequireRls<T>, declar
         path: [name, 'tenant', 'column'],
         message: `${name}: tenant.column must be a column of ${name} (e.g. ${name}.organizationId)`,
       });
+    } else if (declaration.tenant.nullRows !== undefined) {
+      const reason: unknown = declaration.tenant.nullRows;
+      if (typeof reason !== 'string' || reason.trim() === '') {
+        issues.push({
+          code: 'invalid_tenant',
+          table: name,
+          path: [name, 'tenant', 'nullRows'],
+          message: `${name}: tenant.nullRows must say why rows without an organisation are shared`,
+        });
+      } else if (column.notNull) {
+        issues.push({
+          code: 'invalid_tenant',
+          table: name,
+          path: [name, 'tenant', 'nullRows'],
+          message: `${name}: tenant.nullRows is set but ${column.name} is not null; drop nullRows`,
+        });
+      } else {
+        tenant = Object.freeze({ column: column.name, nullRows: reason });
+      }
     } else {
       tenant = Object.freeze({ column: column.name });
     }

@@ -22,30 +22,77 @@ export const auth = Object.freeze({
 });
 
 /** The private `app` schema's SECURITY DEFINER helpers (they read memberships without recursion). */
+/** A helper taking the caller's member roles (`'{org_admin,billing}'::text[]`), or none for any role. */
+function roleHelper(name: 'app.org_ids' | 'app.member_user_ids', builder: string, roles: readonly MemberRole[]): ArrayHelper {
+  for (const role of roles) {
+    if (!isMemberRole(role)) invalidArgument(builder, `unknown member role ${describe(role)}; expected one of ${MEMBER_ROLES.join(', ')}`);
+  }
+  if (roles.length === 0) return helper(name, 'uuid[]');
+  // canonical order, so the same set of roles always renders the same SQL
+  return helper(name, 'uuid[]', MEMBER_ROLES.filter((role) => roles.includes(role)));
+}
+
 export const app = Object.freeze({
   /**
    * Organisations where the user has an active membership with one of `roles` (any role when none
    * are given): `(select app.org_ids('{org_admin,billing}'::text[]))`. Use with `anyOf`.
    */
   orgIds(...roles: MemberRole[]): ArrayHelper {
-    for (const role of roles) {
-      if (!isMemberRole(role)) invalidArgument('app.orgIds', `unknown member role ${describe(role)}; expected one of ${MEMBER_ROLES.join(', ')}`);
-    }
-    if (roles.length === 0) return helper('app.org_ids', 'uuid[]');
-    // canonical order, so the same set of roles always renders the same SQL
-    return helper('app.org_ids', 'uuid[]', MEMBER_ROLES.filter((role) => roles.includes(role)));
+    return roleHelper('app.org_ids', 'app.orgIds', roles);
   },
-  /** Students on the user's active caseload, plus their supervisees' caseloads. */
+  /**
+   * Users with a membership (any role, any status) in the organisations where the signed-in user is
+   * an active member with one of `roles` (any role when none are given), the user included:
+   * `(select app.member_user_ids('{org_admin}'::text[]))`. For tables keyed by user (profiles, therapists).
+   */
+  memberUserIds(...roles: MemberRole[]): ArrayHelper {
+    return roleHelper('app.member_user_ids', 'app.memberUserIds', roles);
+  },
+  /** Students on the user's current caseload, plus their supervisees' current caseloads (reading). */
   caseloadStudentIds(): ArrayHelper {
     return helper('app.caseload_student_ids', 'uuid[]');
+  },
+  /** Students on the user's own current caseload, without supervisees' (writing clinical records). */
+  assignedStudentIds(): ArrayHelper {
+    return helper('app.assigned_student_ids', 'uuid[]');
+  },
+  /** Therapists the user actively supervises today. */
+  supervisedTherapistIds(): ArrayHelper {
+    return helper('app.supervised_therapist_ids', 'uuid[]');
   },
   /** Students the user is a guardian of, with portal access. */
   guardianStudentIds(): ArrayHelper {
     return helper('app.guardian_student_ids', 'uuid[]');
   },
+  /** The user's own student record(s) (the `student` persona). */
+  ownStudentIds(): ArrayHelper {
+    return helper('app.own_student_ids', 'uuid[]');
+  },
+  /** Schools where the user is active school staff. */
+  staffSchoolIds(): ArrayHelper {
+    return helper('app.staff_school_ids', 'uuid[]');
+  },
+  /** Live students enrolled at the schools where the user is active school staff. */
+  schoolStudentIds(): ArrayHelper {
+    return helper('app.school_student_ids', 'uuid[]');
+  },
+  /**
+   * The user's team: therapists currently serving the students the user is a guardian of, is, or
+   * (school staff) has at their school, and everyone the user currently shares a conversation with.
+   */
+  teamUserIds(): ArrayHelper {
+    return helper('app.team_user_ids', 'uuid[]');
+  },
   /** Conversations the user currently participates in. */
   conversationIds(): ArrayHelper {
     return helper('app.conversation_ids', 'uuid[]');
+  },
+  /**
+   * Conversations whose messages the user may read and write: `conversationIds()`, except that a
+   * student needs an active `messaging` consent in the conversation's organisation.
+   */
+  messageConversationIds(): ArrayHelper {
+    return helper('app.message_conversation_ids', 'uuid[]');
   },
   /** Whether the user is a platform admin; a predicate by itself. */
   isPlatformAdmin(): Predicate<never> {

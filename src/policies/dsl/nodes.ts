@@ -31,16 +31,24 @@ export interface LiteralNode {
 export type HelperName =
   | 'auth.uid'
   | 'app.org_ids'
+  | 'app.member_user_ids'
   | 'app.caseload_student_ids'
+  | 'app.assigned_student_ids'
+  | 'app.supervised_therapist_ids'
   | 'app.guardian_student_ids'
+  | 'app.own_student_ids'
+  | 'app.staff_school_ids'
+  | 'app.school_student_ids'
+  | 'app.team_user_ids'
   | 'app.conversation_ids'
+  | 'app.message_conversation_ids'
   | 'app.is_platform_admin';
 
 /** A call of an auth/app helper, always rendered as `(select fn(...))` (evaluated once per statement). */
 export interface HelperNode<R extends HelperReturn = HelperReturn> {
   readonly kind: 'helper';
   readonly name: HelperName;
-  /** `app.org_ids` only: the member roles, in `MEMBER_ROLES` order; `undefined` means any role. */
+  /** `app.org_ids` / `app.member_user_ids` only: the member roles, in `MEMBER_ROLES` order; `undefined` means any role. */
   readonly roles: readonly MemberRole[] | undefined;
   readonly returns: R;
 }

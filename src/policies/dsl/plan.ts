@@ -59,11 +59,16 @@ function plan(fields: Omit<PolicyPlan, 'usingSql' | 'withCheckSql'>): PolicyPlan
   });
 }
 
-/** `organization_id = any ((select app.org_ids())::uuid[])` for the table's tenant column. */
+/**
+ * `organization_id = any ((select app.org_ids())::uuid[])` for the table's tenant column, preceded
+ * by `organization_id is null or` when the declaration shares rows without an organisation.
+ */
 export function tenantPredicate(access: TableAccess): PredicateNode | undefined {
   if (access.tenant === undefined) return undefined;
   const column: ColumnNode = node({ kind: 'column', table: access.table, alias: undefined, column: access.tenant.column });
-  return anyOf(column, app.orgIds());
+  const member = anyOf(column, app.orgIds());
+  if (access.tenant.nullRows === undefined) return member;
+  return or(node({ kind: 'null-test', operand: column, negated: false }), member);
 }
 
 /** The policies of one table: the tenant policy first, then by operation, then by role. */

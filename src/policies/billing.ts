@@ -1,0 +1,83 @@
+import { billingCodes, organizationMembers, serviceCharges } from '../schema/tables';
+import { allow, and, anyOf, app, auth, eq, exists, inList, isNull, or, policiesByName, tableAccess } from './dsl';
+
+/**
+ * Billing: the billing role keeps the organisation's codes and charges; therapists see the charges
+ * they rendered, supervisors those of their supervisees. The shared CPT/HCPCS catalogue has no
+ * organisation (`organization_id` null) and is read-only for everyone.
+ */
+
+/** Member roles that work with billing codes. */
+const codeReaders = ['org_admin', 'therapist', 'billing'] as const;
+
+export const billingCodesAccess = tableAccess(billingCodes, {
+  tenant: { column: billingCodes.organizationId, nullRows: 'the shared CPT/HCPCS catalogue belongs to no organisation' },
+  rules: [
+    allow('select', {
+      who: codeReaders,
+      summary: "their organisations' codes",
+      using: ({ t }) => anyOf(t.organizationId, app.orgIds(...codeReaders)),
+    }),
+    allow('select', {
+      who: codeReaders,
+      summary: 'the shared catalogue',
+      using: ({ t }) =>
+        and(
+          isNull(t.organizationId),
+          exists(organizationMembers, 'm', (m) => and(eq(m.userId, auth.uid()), eq(m.status, 'active'), inList(m.role, [...codeReaders]))),
+        ),
+    }),
+    allow(['insert', 'update'], {
+      who: 'billing',
+      summary: "their organisations' own codes (never the shared catalogue)",
+      using: ({ t }) => anyOf(t.organizationId, app.orgIds('billing')),
+      columns: ['codeSystem', 'code', 'description', 'discipline', 'unitRule', 'minMinutes', 'maxMinutes', 'defaultModifiers', 'effectiveDuring'],
+    }),
+  ],
+});
+
+export const serviceChargesAccess = tableAccess(serviceCharges, {
+  tenant: { column: serviceCharges.organizationId },
+  rules: [
+    allow('select', {
+      who: ['org_admin', 'billing'],
+      summary: 'charges of their organisations',
+      using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin', 'billing')),
+    }),
+    allow(['insert', 'update'], {
+      who: 'billing',
+      summary: 'charges of their organisations',
+      using: ({ t }) => anyOf(t.organizationId, app.orgIds('billing')),
+      columns: [
+        'billingCodeId', 'unitRule', 'modifiers', 'renderingProviderId', 'supervisingProviderId', 'serviceDate', 'billableMinutes', 'payer',
+        'status', 'claimReference', 'amountBilled', 'amountPaid', 'submittedAt',
+      ],
+    }),
+    allow('select', {
+      who: 'therapist',
+      summary: 'charges they rendered',
+      using: ({ t }) => eq(t.renderingProviderId, auth.uid()),
+    }),
+    allow('select', {
+      who: 'supervisor',
+      summary: 'charges they supervised or their supervisees rendered',
+      using: ({ t }) => or(eq(t.supervisingProviderId, auth.uid()), anyOf(t.renderingProviderId, app.supervisedTherapistIds())),
+    }),
+  ],
+});
+
+export const billingAccess = [billingCodesAccess, serviceChargesAccess] as const;
+
+export const {
+  billing_codes_tenant_isolation,
+  billing_codes_select_authenticated,
+  billing_codes_insert_authenticated,
+  billing_codes_update_authenticated,
+} = policiesByName(billingCodesAccess);
+
+export const {
+  service_charges_tenant_isolation,
+  service_charges_select_authenticated,
+  service_charges_insert_authenticated,
+  service_charges_update_authenticated,
+} = policiesByName(serviceChargesAccess);

@@ -1,0 +1,125 @@
+import { organizationMembers, organizations, profiles, schools } from '../schema/tables';
+import { allow, and, anyOf, app, auth, eq, isNull, ne, policiesByName, tableAccess } from './dsl';
+
+/**
+ * Identity and organisation: the tenant itself, its schools, people's profiles and their app roles.
+ * Nobody changes their own membership (the policy below, and the `organization_members_protect_own`
+ * trigger), and `profiles.is_platform_admin` is never among the columns `authenticated` may update.
+ */
+
+export const organizationsAccess = tableAccess(organizations, {
+  tenant: { column: organizations.id },
+  rules: [
+    allow('select', {
+      who: 'member',
+      summary: 'their organisations (live)',
+      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.id, app.orgIds())),
+    }),
+    allow('select', {
+      who: 'org_admin',
+      summary: 'their organisations, soft-deleted included',
+      using: ({ t }) => anyOf(t.id, app.orgIds('org_admin')),
+    }),
+    allow('update', {
+      who: 'org_admin',
+      summary: "their organisation's details and settings",
+      using: ({ t }) => anyOf(t.id, app.orgIds('org_admin')),
+      columns: ['name', 'slug', 'orgType', 'stateCode', 'timezone', 'npi', 'medicaidProviderId', 'settings'],
+    }),
+  ],
+});
+
+export const schoolsAccess = tableAccess(schools, {
+  tenant: { column: schools.organizationId },
+  rules: [
+    allow('select', {
+      who: 'member',
+      summary: 'schools of their organisations (live)',
+      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.organizationId, app.orgIds())),
+    }),
+    allow('select', {
+      who: 'org_admin',
+      summary: 'schools of their organisations, soft-deleted included',
+      using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')),
+    }),
+    allow(['insert', 'update'], {
+      who: 'org_admin',
+      summary: 'schools of their organisations (soft delete: set deleted_at)',
+      using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')),
+      columns: ['name', 'ncesSchoolId', 'address', 'timezone', 'deletedAt'],
+    }),
+  ],
+});
+
+export const profilesAccess = tableAccess(profiles, {
+  rules: [
+    allow('select', {
+      who: 'self',
+      summary: 'their own profile',
+      using: ({ t }) => eq(t.id, auth.uid()),
+    }),
+    allow('select', {
+      who: ['org_admin', 'therapist', 'billing'],
+      summary: 'members of their organisations',
+      using: ({ t }) => anyOf(t.id, app.memberUserIds('org_admin', 'therapist', 'billing')),
+    }),
+    allow('select', {
+      who: ['guardian', 'student', 'school_staff'],
+      summary: "their team: therapists serving their students, people they chat with",
+      using: ({ t }) => anyOf(t.id, app.teamUserIds()),
+    }),
+    allow('update', {
+      who: 'self',
+      summary: 'their own profile, safe columns only (never is_platform_admin)',
+      using: ({ t }) => eq(t.id, auth.uid()),
+      columns: ['displayName', 'phone', 'avatarPath', 'locale'],
+    }),
+  ],
+});
+
+export const organizationMembersAccess = tableAccess(organizationMembers, {
+  tenant: { column: organizationMembers.organizationId },
+  rules: [
+    allow('select', {
+      who: 'member',
+      summary: 'their own memberships',
+      using: ({ t }) => eq(t.userId, auth.uid()),
+    }),
+    allow('select', {
+      who: 'org_admin',
+      summary: 'every membership of their organisations',
+      using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')),
+    }),
+    allow(['insert', 'update', 'delete'], {
+      who: 'org_admin',
+      summary: 'memberships of their organisations, never their own',
+      using: ({ t }) => and(anyOf(t.organizationId, app.orgIds('org_admin')), ne(t.userId, auth.uid())),
+      columns: ['role', 'schoolId', 'status'],
+    }),
+  ],
+});
+
+export const identityAccess = [organizationsAccess, schoolsAccess, profilesAccess, organizationMembersAccess] as const;
+
+export const {
+  organizations_tenant_isolation,
+  organizations_select_authenticated,
+  organizations_update_authenticated,
+} = policiesByName(organizationsAccess);
+
+export const {
+  schools_tenant_isolation,
+  schools_select_authenticated,
+  schools_insert_authenticated,
+  schools_update_authenticated,
+} = policiesByName(schoolsAccess);
+
+export const { profiles_select_authenticated, profiles_update_authenticated } = policiesByName(profilesAccess);
+
+export const {
+  organization_members_tenant_isolation,
+  organization_members_select_authenticated,
+  organization_members_insert_authenticated,
+  organization_members_update_authenticated,
+  organization_members_delete_authenticated,
+} = policiesByName(organizationMembersAccess);

@@ -1,0 +1,28 @@
+import { notifications } from '../schema/tables';
+import { allow, auth, eq, policiesByName, tableAccess } from './dsl';
+
+/** In-app notifications: each user reads their own and marks them read; the server writes them. */
+export const notificationsAccess = tableAccess(notifications, {
+  tenant: { column: notifications.organizationId, nullRows: 'platform notifications about no organisation' },
+  rules: [
+    allow('select', {
+      who: 'self',
+      summary: 'their own notifications',
+      using: ({ t }) => eq(t.userId, auth.uid()),
+    }),
+    allow('update', {
+      who: 'self',
+      summary: 'marking their own notifications read',
+      using: ({ t }) => eq(t.userId, auth.uid()),
+      columns: ['readAt'],
+    }),
+  ],
+});
+
+export const notificationsAreaAccess = [notificationsAccess] as const;
+
+export const {
+  notifications_tenant_isolation,
+  notifications_select_authenticated,
+  notifications_update_authenticated,
+} = policiesByName(notificationsAccess);
