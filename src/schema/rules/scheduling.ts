@@ -45,8 +45,9 @@ end`,
 
 /**
  * Copies the session's time range and activity onto each participant (so the student exclusion
- * constraint can see them), and on insert checks capacity and treatment consent. Security definer:
- * the rules hold whatever the writer is allowed to read.
+ * constraint can see them); on insert checks capacity, and on insert or when an active session
+ * moves, the student's treatment consent at the session's start. Security definer: the rules hold
+ * whatever the writer is allowed to read.
  */
 export const syncParticipantFromSession = defineFunction({
   schema: 'app',
@@ -79,6 +80,10 @@ begin
       raise exception 'session % is full: % participants at most (session_participants_capacity)', new.session_id, s.max_participants
         using errcode = 'check_violation', table = 'session_participants', constraint = 'session_participants_capacity';
     end if;
+  end if;
+  -- Consent is needed at the session's start: when the student is booked, and again whenever an
+  -- active session moves (a reschedule may fall after the consent expired or was revoked).
+  if tg_op = 'INSERT' or (new.is_active and (new.time_range is distinct from old.time_range or new.student_id is distinct from old.student_id)) then
     if not exists (
       select 1 from public.consents c
        where c.student_id = new.student_id
@@ -94,7 +99,7 @@ begin
   end if;
   return new;
 end`,
-  comment: 'Trigger: participant time_range/is_active follow the session; capacity and treatment consent on insert.',
+  comment: 'Trigger: participant time_range/is_active follow the session; capacity on insert; treatment consent on insert and reschedule.',
 });
 
 /** When a session moves, is cancelled or soft-deleted, its participants follow. */
