@@ -19,7 +19,7 @@ export const securityDefinerCheck: Check<CatalogueContext> = {
   title: 'SECURITY DEFINER functions have a fixed search_path and are not executable by anon',
   async run({ sql, platformSchemas, locate }) {
     const rows = await sql.unsafe<Row[]>(
-      `select n.nspname as schema, p.proname as name, p.oid::regprocedure::text as signature, p.proconfig as config,
+      `select n.nspname as schema, p.proname as name, pg_catalog.format('%I.%I(%s)', n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)) as signature, p.proconfig as config,
               coalesce((select pg_catalog.has_function_privilege(r.oid, p.oid, 'EXECUTE') from pg_catalog.pg_roles r where r.rolname = $2), false)
                 as anon_executes
          from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace

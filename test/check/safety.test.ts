@@ -1,0 +1,178 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readBaseMigrations } from '../../src/check/git';
+import { readParsedMigrations } from '../../src/check/migrations';
+import { runCheck, type CheckResult } from '../../src/check/model';
+import { safetyCheck } from '../../src/check/safety';
+import { gitRepo, sqlFile, writeMigrations, type MigrationSpec } from './support';
+
+const released: MigrationSpec[] = [
+  {
+    tag: '0000_init',
+    sql: sqlFile(
+      'CREATE TABLE "students" ("id" uuid PRIMARY KEY NOT NULL, "name" text, "school_id" uuid, "notes" text)',
+      'CREATE TABLE "schools" ("id" uuid PRIMARY KEY NOT NULL)',
+      'CREATE POLICY "students_select" ON "students" AS PERMISSIVE FOR SELECT TO "authenticated" USING (true)',
+      'CREATE POLICY "students_update" ON "students" AS PERMISSIVE FOR UPDATE TO "authenticated" USING (true)',
+    ),
+  },
+];
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+/** Commits `released` as the base, adds `added` on top (uncommitted) and runs the safety lint. */
+async function lint(...added: string[]): Promise<CheckResult> {
+  const repo = gitRepo();
+  cleanups.push(repo.remove);
+  writeMigrations(repo.folder, released);
+  repo.commit('released');
+  writeMigrations(repo.folder, [...released, ...added.map((sql, i) => ({ tag: `000${i + 1}_change`, sql }))]);
+  const base = readBaseMigrations(repo.folder, 'main');
+  return runCheck(safetyCheck, { migrations: readParsedMigrations(repo.folder), base });
+}
+
+function rules(result: CheckResult): (string | undefined)[] {
+  return result.findings.map((f) => f.rule);
+}
+
+describe('safety lint of the migrations added since --base', () => {
+  it('passes additive, non-blocking changes', async () => {
+    const result = await lint(
+      sqlFile(
+        'CREATE TABLE "goals" ("id" uuid PRIMARY KEY NOT NULL, "student_id" uuid NOT NULL)',
+        'CREATE INDEX "goals_student_id_idx" ON "goals" USING btree ("student_id")',
+        'ALTER TABLE "goals" ADD CONSTRAINT "goals_student_id_fk" FOREIGN KEY ("student_id") REFERENCES "public"."students"("id")',
+        'ALTER TABLE "students" ADD COLUMN "grade" integer DEFAULT 0 NOT NULL',
+        'ALTER TABLE "students" ADD COLUMN "nickname" text',
+        'CREATE INDEX CONCURRENTLY "students_name_idx" ON "students" USING btree ("name")',
+        'ALTER TABLE "students" ADD CONSTRAINT "students_school_fk" FOREIGN KEY ("school_id") REFERENCES "public"."schools"("id") NOT VALID',
+        'ALTER TABLE "students" ADD CONSTRAINT "students_name_check" CHECK (length(name) > 0) NOT VALID',
+        'DROP POLICY "students_select" ON "students"',
+        'CREATE POLICY "students_select" ON "students" AS PERMISSIVE FOR SELECT TO "authenticated" USING (false)',
+      ),
+    );
+    expect(result.findings).toEqual([]);
+    expect(result.status).toBe('passed');
+    expect(result.summary).toContain('0001_change');
+  });
+
+  it('names file:line, the object and a fix for each unsafe statement', async () => {
+    const sql = sqlFile(
+      'ALTER TABLE "students" DROP COLUMN "notes"',
+      'ALTER TABLE "students" ALTER COLUMN "name" SET DATA TYPE varchar(20)',
+      'ALTER TABLE "students" ADD COLUMN "code" text NOT NULL',
+      'ALTER TABLE "students" ALTER COLUMN "name" SET NOT NULL',
+      'ALTER TABLE "students" RENAME COLUMN "name" TO "full_name"',
+      'ALTER TABLE "schools" RENAME TO "campuses"',
+      'CREATE INDEX "students_school_idx" ON "students" USING btree ("school_id")',
+      'ALTER TABLE "students" ADD CONSTRAINT "students_school_fk" FOREIGN KEY ("school_id") REFERENCES "public"."campuses"("id")',
+      'ALTER TABLE "students" ADD CONSTRAINT "students_name_check" CHECK (length(full_name) > 0)',
+      'DROP POLICY "students_update" ON "students"',
+      'DROP TABLE "campuses"',
+    );
+    const result = await lint(sql);
+    expect(result.status).toBe('failed');
+    expect(rules(result)).toEqual([
+      'drop-column',
+      'alter-column-type',
+      'add-not-null',
+      'add-not-null',
+      'rename',
+      'rename',
+      'create-index',
+      'add-foreign-key',
+      'add-check',
+      'drop-policy',
+      'drop-table',
+    ]);
+    const byRule = (rule: string) => result.findings.find((f) => f.rule === rule)!;
+    expect(byRule('drop-column')).toMatchObject({ object: 'public.students.notes', line: 1 });
+    expect(byRule('drop-column').file).toMatch(/0001_change\.sql$/);
+    expect(byRule('drop-column').fix).toContain('-- therapy-db: allow drop-column (reason:');
+    expect(byRule('create-index')).toMatchObject({ object: 'public.students_school_idx', line: 7 });
+    expect(byRule('create-index').message).toContain('without CONCURRENTLY');
+    expect(byRule('add-foreign-key')).toMatchObject({ object: 'public.students.students_school_fk', line: 8 });
+    expect(byRule('add-foreign-key').message).toContain('without NOT VALID');
+    expect(byRule('drop-policy').message).toContain('students_update');
+    expect(byRule('drop-table').object).toBe('public.campuses');
+  });
+
+  it('points at the action’s own line in a multi-line statement', async () => {
+    const result = await lint('ALTER TABLE "students"\n  ADD COLUMN "x" integer,\n  DROP COLUMN "notes";\n');
+    expect(result.findings).toHaveLength(1);
+    expect(result.findings[0]).toMatchObject({ rule: 'drop-column', line: 3 });
+  });
+
+  it('treats a table as new only in the migration that creates it', async () => {
+    const result = await lint(
+      sqlFile('CREATE TABLE "fresh" ("id" uuid PRIMARY KEY, "x" int)', 'CREATE INDEX "fresh_x_idx" ON "fresh" ("x")', 'ALTER TABLE "fresh" DROP COLUMN "x"'),
+      sqlFile('CREATE INDEX "fresh_id_x_idx" ON "fresh" ("id", "x")'),
+    );
+    expect(result.findings.map((f) => [f.rule, f.object])).toEqual([['create-index', 'public.fresh_id_x_idx']]);
+    expect(result.findings[0]!.file).toMatch(/0002_change\.sql$/);
+  });
+
+  it('allows a statement with a marker that gives a reason', async () => {
+    const result = await lint(
+      [
+        '-- therapy-db: allow drop-column (reason: column unused since v2, data archived)',
+        'ALTER TABLE "students" DROP COLUMN "notes";--> statement-breakpoint',
+        '-- therapy-db: allow rename, create-index (reason: table has 12 rows)',
+        'ALTER TABLE "schools" RENAME TO "campuses";--> statement-breakpoint',
+        'CREATE INDEX "students_school_idx" ON "students" ("school_id");',
+      ].join('\n'),
+    );
+    // The second marker covers the rename only: markers apply to the statement after them.
+    expect(result.findings.map((f) => f.rule)).toEqual(['create-index']);
+  });
+
+  it('reports a marker without a reason, and does not allow the statement', async () => {
+    const result = await lint(['-- therapy-db: allow drop-column', 'ALTER TABLE "students" DROP COLUMN "notes";'].join('\n'));
+    expect(result.findings.map((f) => [f.rule, f.line])).toEqual([
+      ['allow-marker', 1],
+      ['drop-column', 2],
+    ]);
+    expect(result.findings[0]!.message).toContain('no reason');
+    const empty = await lint(['-- therapy-db: allow drop-column (reason: )', 'ALTER TABLE "students" DROP COLUMN "notes";'].join('\n'));
+    expect(empty.findings.map((f) => f.rule)).toEqual(['allow-marker', 'drop-column']);
+    const unknown = await lint(['-- therapy-db: allow drop-everything (reason: yolo)', 'ALTER TABLE "students" DROP COLUMN "notes";'].join('\n'));
+    expect(unknown.findings[0]!.message).toContain('unknown rule drop-everything');
+  });
+
+  it('is not fooled by comments, string literals or function bodies', async () => {
+    const result = await lint(
+      sqlFile(
+        '-- ALTER TABLE "students" DROP COLUMN "notes";\nCOMMENT ON TABLE "students" IS \'we will never drop table students; alter table students drop column notes\'',
+        "create or replace function app.f() returns void language plpgsql as $$ begin alter table students drop column notes; drop table schools; end $$",
+        '/* CREATE INDEX "x" ON "students" ("name"); */ SELECT 1',
+      ),
+    );
+    expect(result.findings).toEqual([]);
+  });
+
+  it('accepts a dropped policy replaced by one for the same command', async () => {
+    const result = await lint(
+      sqlFile('DROP POLICY "students_select" ON "students"'),
+      sqlFile('CREATE POLICY "students_read" ON "students" AS PERMISSIVE FOR SELECT TO "authenticated" USING (true)'),
+    );
+    expect(result.findings).toEqual([]);
+    const wrongCommand = await lint(
+      sqlFile('DROP POLICY "students_select" ON "students"', 'CREATE POLICY "students_insert" ON "students" FOR INSERT TO "authenticated" WITH CHECK (true)'),
+    );
+    expect(wrongCommand.findings.map((f) => f.rule)).toEqual(['drop-policy']);
+  });
+
+  it('lints nothing already at the base, and is skipped without a base', async () => {
+    const result = await lint();
+    expect(result.status).toBe('passed');
+    expect(result.summary).toContain('no migration added since main');
+    const repo = gitRepo();
+    cleanups.push(repo.remove);
+    writeMigrations(repo.folder, released);
+    const skipped = await runCheck(safetyCheck, { migrations: readParsedMigrations(repo.folder) });
+    expect(skipped.status).toBe('skipped');
+    expect(skipped.summary).toContain('--base');
+  });
+});
