@@ -1918,6 +1918,7 @@ create policy realtime_conversation_receive on realtime.messages
   as permissive for select to authenticated
   using (
     realtime.messages.extension in ('broadcast', 'presence')
+    and realtime.messages.topic = (select realtime.topic())
     and (select realtime.topic()) like 'conversation:%'
     and pg_catalog.substr((select realtime.topic()), 14) = any ((select app.conversation_ids())::text[])
   );
@@ -1928,6 +1929,7 @@ create policy realtime_conversation_send on realtime.messages
   as permissive for insert to authenticated
   with check (
     realtime.messages.extension in ('broadcast', 'presence')
+    and realtime.messages.topic = (select realtime.topic())
     and (select realtime.topic()) like 'conversation:%'
     and pg_catalog.substr((select realtime.topic()), 14) = any ((select app.conversation_ids())::text[])
   );
@@ -1938,6 +1940,7 @@ create policy realtime_notifications_receive on realtime.messages
   as permissive for select to authenticated
   using (
     realtime.messages.extension in ('broadcast', 'presence')
+    and realtime.messages.topic = (select realtime.topic())
     and (select realtime.topic()) = 'user:' || (select auth.uid())::text || ':notifications'
   );
 --> statement-breakpoint

@@ -67,6 +67,11 @@ $do$`,
 const conversationTopicOfParticipant = `(select realtime.topic()) like 'conversation:%'
     and pg_catalog.substr((select realtime.topic()), 14) = any ((select app.conversation_ids())::text[])`;
 const ownNotificationsTopic = `(select realtime.topic()) = 'user:' || (select auth.uid())::text || ':notifications'`;
+/**
+ * Realtime authorises a join by writing and reading rows of the joined topic, with
+ * `realtime.topic()` set to it; rows of any other topic stay invisible to that check.
+ */
+const rowOfJoinedTopic = `realtime.messages.topic = (select realtime.topic())`;
 
 const realtimePolicy = (name: string, create: string): DdlObject =>
   statement({
@@ -82,6 +87,7 @@ export const realtimePolicies: readonly DdlObject[] = [
   as permissive for select to authenticated
   using (
     realtime.messages.extension in ('broadcast', 'presence')
+    and ${rowOfJoinedTopic}
     and ${conversationTopicOfParticipant}
   )`,
   ),
@@ -91,6 +97,7 @@ export const realtimePolicies: readonly DdlObject[] = [
   as permissive for insert to authenticated
   with check (
     realtime.messages.extension in ('broadcast', 'presence')
+    and ${rowOfJoinedTopic}
     and ${conversationTopicOfParticipant}
   )`,
   ),
@@ -100,6 +107,7 @@ export const realtimePolicies: readonly DdlObject[] = [
   as permissive for select to authenticated
   using (
     realtime.messages.extension in ('broadcast', 'presence')
+    and ${rowOfJoinedTopic}
     and ${ownNotificationsTopic}
   )`,
   ),
