@@ -113,8 +113,9 @@ export function describeDbError(error: unknown): DescribedDbError {
   const column = str(e.column_name) ?? str(e.column);
   const constraint = str(e.constraint_name) ?? str(e.constraint);
   const detail = str(e.detail);
-  // RLS refusals carry the table only in the message.
-  if (!table) table = /(?:for|on) table "([^"]+)"/.exec(pgMessage)?.[1];
+  // Privilege and RLS refusals carry the table only in the message: `permission denied for table
+  // profiles`, `new row violates row-level security policy for table "organization_members"`.
+  if (!table) table = /(?:for|on) (?:table|relation) "?([^"\s]+)"?/.exec(pgMessage)?.[1];
   return {
     code,
     kind,
