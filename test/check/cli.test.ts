@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/paths';
+
+const root = packageRoot();
+
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  delete env.GITHUB_ACTIONS;
+  const result = spawnSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'cli', 'main.ts'), 'check', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env,
+    timeout: 180_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('therapy-db check (CLI)', () => {
+  it('exits 2 on a usage error', { timeout: 60_000 }, () => {
+    const unknownRef = cli('--base', 'no-such-ref-anywhere');
+    expect(unknownRef.status).toBe(2);
+    expect(unknownRef.stderr).toContain('--base no-such-ref-anywhere: not a commit');
+    const unknownOption = cli('--no-such-option');
+    expect(unknownOption.status).toBe(2);
+  });
+
+  // On PostgreSQL when the suite runs there (a scratch database on that server), else on PGlite.
+  it('passes every check on this repository (JSON report, progress on stderr)', { timeout: 180_000 }, () => {
+    const run = process.env.DATABASE_URL ? cli('--json', '--url', process.env.DATABASE_URL) : cli('--json');
+    expect(run.stdout, run.stderr).toMatch(/^\{/);
+    const report = JSON.parse(run.stdout) as { ok: boolean; checks: { id: string; status: string; findings: { message: string }[] }[] };
+    const problems = report.checks.filter((c) => c.status === 'failed').map((c) => `${c.id}: ${c.findings.map((f) => f.message).join('; ')}`);
+    expect(problems).toEqual([]);
+    expect(run.status).toBe(0);
+    expect(report.ok).toBe(true);
+    expect(Object.fromEntries(report.checks.map((c) => [c.id, c.status]))).toEqual({
+      drift: 'passed',
+      integrity: 'passed',
+      replay: 'passed',
+      'rls-enabled': 'passed',
+      'grants-have-policies': 'passed',
+      'auth-calls-wrapped': 'passed',
+      'foreign-keys-indexed': 'passed',
+      'primary-keys': 'passed',
+      'security-definer': 'passed',
+      'duplicate-indexes': 'passed',
+      'views-security-invoker': 'passed',
+      'extensions-not-in-public': 'passed',
+      safety: 'skipped',
+    });
+    expect(run.stderr).toContain('replay: applied');
+  });
+});
