@@ -213,32 +213,24 @@ grant execute on function app.school_student_ids() to authenticated;
 --> statement-breakpoint
 comment on function app.school_student_ids() is $comment$Live students enrolled at the schools of the signed-in school staff member.$comment$;
 --> statement-breakpoint
-create or replace function app.team_user_ids()
+create or replace function app.care_team_ids()
 returns uuid[]
 language sql
 stable
 security definer
 set search_path = ''
 as $function$
-select coalesce(pg_catalog.array_agg(distinct team.user_id), '{}')
-  from (
-    select c.therapist_id as user_id
-      from public.caseload_assignments c
-     where c.student_id = any (app.guardian_student_ids() || app.own_student_ids() || app.school_student_ids())
-       and current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
-    union
-    select other.user_id
-      from public.conversation_participants me
-      join public.conversation_participants other on other.conversation_id = me.conversation_id and other.left_at is null
-     where me.user_id = (select auth.uid()) and me.left_at is null
-  ) team
+select coalesce(pg_catalog.array_agg(distinct c.therapist_id), '{}')
+  from public.caseload_assignments c
+ where c.student_id = any (app.guardian_student_ids() || app.own_student_ids() || app.school_student_ids())
+   and current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
 $function$;
 --> statement-breakpoint
-revoke all on function app.team_user_ids() from public, anon, authenticated, service_role;
+revoke all on function app.care_team_ids() from public, anon, authenticated, service_role;
 --> statement-breakpoint
-grant execute on function app.team_user_ids() to authenticated;
+grant execute on function app.care_team_ids() to authenticated;
 --> statement-breakpoint
-comment on function app.team_user_ids() is $comment$The signed-in user's team: therapists currently serving the students they are a guardian of, are, or teach (school staff), and everyone they currently share a conversation with.$comment$;
+comment on function app.care_team_ids() is $comment$The care team of the signed-in user: therapists currently serving the students they are a guardian of (portal access), are, or have at their school (school staff).$comment$;
 --> statement-breakpoint
 create or replace function app.conversation_ids()
 returns uuid[]

@@ -38,7 +38,7 @@ export const conversationsAccess = tableAccess(conversations, {
     allow('update', {
       who: starters,
       summary: 'renaming or archiving conversations they started',
-      using: ({ t }) => eq(t.createdBy, auth.uid()),
+      using: ({ t }) => and(eq(t.createdBy, auth.uid()), anyOf(t.organizationId, app.orgIds(...starters))),
       columns: ['title', 'archivedAt'],
     }),
   ],
@@ -62,6 +62,7 @@ export const conversationParticipantsAccess = tableAccess(conversationParticipan
       summary: 'adding members of the organisation to conversations they started',
       withCheck: ({ t }) =>
         and(
+          anyOf(t.organizationId, app.orgIds(...starters)),
           exists(conversations, 'c', (c) => and(eq(c.id, t.conversationId), eq(c.createdBy, auth.uid()))),
           anyOf(t.userId, app.memberUserIds()),
         ),

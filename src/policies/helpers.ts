@@ -144,23 +144,15 @@ select coalesce(pg_catalog.array_agg(s.id), '{}')
   'Live students enrolled at the schools of the signed-in school staff member.',
 );
 
-export const teamUserIds = helper(
-  'team_user_ids',
+export const careTeamIds = helper(
+  'care_team_ids',
   'uuid[]',
   `
-select coalesce(pg_catalog.array_agg(distinct team.user_id), '{}')
-  from (
-    select c.therapist_id as user_id
-      from public.caseload_assignments c
-     where c.student_id = any (app.guardian_student_ids() || app.own_student_ids() || app.school_student_ids())
-       and current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
-    union
-    select other.user_id
-      from public.conversation_participants me
-      join public.conversation_participants other on other.conversation_id = me.conversation_id and other.left_at is null
-     where me.user_id = (select auth.uid()) and me.left_at is null
-  ) team`,
-  'The signed-in user\'s team: therapists currently serving the students they are a guardian of, are, or teach (school staff), and everyone they currently share a conversation with.',
+select coalesce(pg_catalog.array_agg(distinct c.therapist_id), '{}')
+  from public.caseload_assignments c
+ where c.student_id = any (app.guardian_student_ids() || app.own_student_ids() || app.school_student_ids())
+   and current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)`,
+  'The care team of the signed-in user: therapists currently serving the students they are a guardian of (portal access), are, or have at their school (school staff).',
 );
 
 export const conversationIds = helper(
@@ -204,7 +196,7 @@ export const rlsHelpers: readonly DdlObject[] = [
   ownStudentIds,
   staffSchoolIds,
   schoolStudentIds,
-  teamUserIds,
+  careTeamIds,
   conversationIds,
   messageConversationIds,
 ];

@@ -1,5 +1,5 @@
-import { organizationMembers, organizations, profiles, schools } from '../schema/tables';
-import { allow, and, anyOf, app, auth, eq, isNull, ne, policiesByName, tableAccess } from './dsl';
+import { conversationParticipants, organizationMembers, organizations, profiles, schools } from '../schema/tables';
+import { allow, and, anyOf, app, auth, eq, exists, isNull, ne, policiesByName, tableAccess } from './dsl';
 
 /**
  * Identity and organisation: the tenant itself, its schools, people's profiles and their app roles.
@@ -65,8 +65,14 @@ export const profilesAccess = tableAccess(profiles, {
     }),
     allow('select', {
       who: ['guardian', 'student', 'school_staff'],
-      summary: "their team: therapists serving their students, people they chat with",
-      using: ({ t }) => anyOf(t.id, app.teamUserIds()),
+      summary: 'their care team: therapists currently serving their students',
+      using: ({ t }) => anyOf(t.id, app.careTeamIds()),
+    }),
+    allow('select', {
+      who: 'member',
+      summary: 'people they share a conversation with',
+      using: ({ t }) =>
+        exists(conversationParticipants, 'cp', (cp) => and(eq(cp.userId, t.id), anyOf(cp.conversationId, app.conversationIds()))),
     }),
     allow('update', {
       who: 'self',

@@ -21,8 +21,8 @@ export const therapistsAccess = tableAccess(therapists, {
     }),
     allow('select', {
       who: ['guardian', 'student'],
-      summary: 'therapists on their team',
-      using: ({ t }) => anyOf(t.id, app.teamUserIds()),
+      summary: 'their care team: therapists currently serving their students',
+      using: ({ t }) => anyOf(t.id, app.careTeamIds()),
     }),
     allow(['insert', 'update'], {
       who: 'org_admin',
@@ -173,7 +173,7 @@ export const supervisionAssignmentsAccess = tableAccess(supervisionAssignments, 
     allow('select', {
       who: ['guardian', 'school_staff'],
       summary: 'who supervises the therapists serving their students',
-      using: ({ t }) => anyOf(t.superviseeId, app.teamUserIds()),
+      using: ({ t }) => and(anyOf(t.organizationId, app.orgIds('school_staff', 'guardian')), anyOf(t.superviseeId, app.careTeamIds())),
     }),
   ],
 });

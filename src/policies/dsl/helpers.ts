@@ -77,11 +77,11 @@ export const app = Object.freeze({
     return helper('app.school_student_ids', 'uuid[]');
   },
   /**
-   * The user's team: therapists currently serving the students the user is a guardian of, is, or
-   * (school staff) has at their school, and everyone the user currently shares a conversation with.
+   * The user's care team: therapists currently serving the students the user is a guardian of
+   * (portal access), is, or (school staff) has at their school. Empty for everyone else.
    */
-  teamUserIds(): ArrayHelper {
-    return helper('app.team_user_ids', 'uuid[]');
+  careTeamIds(): ArrayHelper {
+    return helper('app.care_team_ids', 'uuid[]');
   },
   /** Conversations the user currently participates in. */
   conversationIds(): ArrayHelper {

@@ -39,7 +39,7 @@ export type HelperName =
   | 'app.own_student_ids'
   | 'app.staff_school_ids'
   | 'app.school_student_ids'
-  | 'app.team_user_ids'
+  | 'app.care_team_ids'
   | 'app.conversation_ids'
   | 'app.message_conversation_ids'
   | 'app.is_platform_admin';

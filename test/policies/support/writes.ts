@@ -1,0 +1,589 @@
+import { randomUUID } from 'node:crypto';
+import type { OrgFixture } from '../../../src/demo';
+import type { Persona } from '../../../src/policies';
+import { at, isoDate, thisYear, type OrgExtras } from './world';
+
+/**
+ * The representative writes of the RLS tests, one entry per table: plain rows built from the
+ * fixture's ids. Each write may first `seed` rows as the database owner (inside the same savepoint,
+ * so it is rolled back with the attempt), then the persona inserts `row`, or updates / deletes the
+ * row matched by `key`. Rows are valid data: when a write is refused, the policies or grants
+ * refused it, not a constraint.
+ *
+ * The persona shapes only the columns a rule ties to the user (`therapist_id = auth.uid()`, the
+ * student on their own caseload…); for personas without such a rule the row is the one a therapist
+ * or org admin would write, so a refusal can only come from the policies.
+ */
+
+/** Column (SQL name) → value, sent as untyped parameters: Postgres casts them to the column's type. */
+export type Row = Readonly<Record<string, string | null>>;
+
+export interface Seed {
+  readonly table: string;
+  readonly row: Row;
+}
+/** Raw SQL run as the owner after the seeds (e.g. moving a seeded note to pending_cosign). */
+export interface SeedSql {
+  readonly sql: string;
+  readonly params: readonly (string | null)[];
+}
+
+export interface InsertWrite {
+  readonly seed?: readonly Seed[];
+  readonly row: Row;
+}
+export interface UpdateWrite {
+  readonly seed?: readonly Seed[];
+  readonly after?: readonly SeedSql[];
+  readonly key: Row;
+  readonly set: Row;
+}
+export interface DeleteWrite {
+  readonly seed?: readonly Seed[];
+  readonly key: Row;
+}
+
+/** Who writes, into which organisation's data. */
+export interface WriteContext {
+  readonly persona: Persona;
+  /** `auth.uid()` of the persona; `null` for anon. */
+  readonly uid: string | null;
+  /** The organisation whose rows are written (org B in the cross-tenant probe). */
+  readonly o: OrgFixture;
+  readonly x: OrgExtras;
+  /** Whether the persona belongs to `o` (false in the cross-tenant probe and for users without membership). */
+  readonly home: boolean;
+}
+
+export interface WriteSpec {
+  readonly insert: (c: WriteContext) => InsertWrite;
+  readonly update: (c: WriteContext) => UpdateWrite;
+  readonly delete: (c: WriteContext) => DeleteWrite;
+}
+
+const clinicalPersonas: readonly Persona[] = ['therapist', 'supervisor'];
+const isClinician = (c: WriteContext) => clinicalPersonas.includes(c.persona) && c.uid !== null;
+
+/** The user the row is attributed to (`created_by`, `recorded_by` …): the persona, or the org admin for anon. */
+const actor = (c: WriteContext): string => c.uid ?? c.o.users.org_admin;
+/** The treating therapist: the persona when it is a therapist, else the fixture's therapist. */
+const clinician = (c: WriteContext): string => (isClinician(c) ? (c.uid as string) : c.o.users.therapist);
+/** A student on the clinician's own current caseload: s3 for the supervisor (extras), s1 otherwise. */
+const caseloadStudent = (c: WriteContext): string => (c.persona === 'supervisor' && c.uid !== null ? c.o.studentIds[2] : c.o.studentIds[0]);
+/** Personas that take part in the organisation's conversation (see the extras). */
+const conversationPersonas: readonly Persona[] = ['org_admin', 'therapist', 'supervisor', 'school_staff', 'guardian', 'student', 'billing', 'member'];
+/** A participant of the conversation: the persona when it is one, else the fixture's therapist. */
+const participant = (c: WriteContext): string => (c.uid !== null && c.home && conversationPersonas.includes(c.persona) ? c.uid : c.o.users.therapist);
+
+const uuid = () => randomUUID();
+
+/** A future session of `therapistId` (no participants), with a slot that overlaps nothing else. */
+function sessionSeed(c: WriteContext, therapistId: string, id: string, day: number): Seed {
+  return {
+    table: 'therapy_sessions',
+    row: {
+      id,
+      organization_id: c.o.organizationId,
+      therapist_id: therapistId,
+      session_type_id: c.x.sessionTypeId,
+      school_id: c.o.schoolIds[0],
+      start_time: at(day, 10).toISOString(),
+      end_time: at(day, 10, 30).toISOString(),
+      created_by: therapistId,
+    },
+  };
+}
+const participantSeed = (c: WriteContext, sessionId: string, studentId: string): Seed => ({
+  table: 'session_participants',
+  row: { organization_id: c.o.organizationId, session_id: sessionId, student_id: studentId },
+});
+const noteSeed = (c: WriteContext, id: string, sessionId: string, studentId: string, authorId: string): Seed => ({
+  table: 'session_notes',
+  row: { id, organization_id: c.o.organizationId, session_id: sessionId, student_id: studentId, author_id: authorId, subjective: 'Probe note.' },
+});
+/** A draft note of the clinician about their caseload student, with its session and participant. */
+function draftNoteSeeds(c: WriteContext, noteId: string, day: number): Seed[] {
+  const session = uuid();
+  return [sessionSeed(c, clinician(c), session, day), participantSeed(c, session, caseloadStudent(c)), noteSeed(c, noteId, session, caseloadStudent(c), clinician(c))];
+}
+const planSeed = (c: WriteContext, id: string, studentId: string): Seed => ({
+  table: 'service_plans',
+  row: { id, organization_id: c.o.organizationId, student_id: studentId, plan_type: '504', status: 'draft', effective_during: thisYear(), created_by: c.o.users.org_admin },
+});
+const goalSeed = (c: WriteContext, id: string, studentId: string): Seed => ({
+  table: 'goals',
+  row: {
+    id,
+    organization_id: c.o.organizationId,
+    student_id: studentId,
+    discipline: 'slp',
+    domain: 'fluency',
+    goal_text: 'Use easy onsets in conversation.',
+    measurement_type: 'frequency',
+    created_by: c.o.users.org_admin,
+  },
+});
+const consentRow = (c: WriteContext, id: string, studentId: string): Row => ({
+  id,
+  organization_id: c.o.organizationId,
+  student_id: studentId,
+  consent_type: 'telehealth',
+  granted_at: at(-1, 12).toISOString(),
+  signature_method: 'e_signature',
+  recorded_by: actor(c),
+});
+
+export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
+  // ------------------------------------------------------------------ identity
+  organizations: {
+    insert: () => ({ row: { id: uuid(), name: 'Probe Organisation', slug: `probe-${uuid().slice(0, 8)}`, org_type: 'clinic' } }),
+    update: (c) => ({ key: { id: c.o.organizationId }, set: { name: 'Renamed Organisation' } }),
+    delete: (c) => ({ key: { id: c.o.organizationId } }),
+  },
+  schools: {
+    insert: (c) => ({ row: { id: uuid(), organization_id: c.o.organizationId, name: 'Probe School' } }),
+    update: (c) => ({ key: { id: c.o.schoolIds[0] }, set: { name: 'Renamed School' } }),
+    delete: (c) => ({ key: { id: c.o.schoolIds[1] } }),
+  },
+  profiles: {
+    insert: () => ({ row: { id: uuid(), display_name: 'Nobody' } }),
+    update: (c) => ({ key: { id: c.uid ?? c.o.users.guardian }, set: { display_name: 'New Name' } }),
+    delete: (c) => ({ key: { id: c.uid ?? c.o.users.guardian } }),
+  },
+  organization_members: {
+    // a new role for the guardian: never the writer's own row
+    insert: (c) => ({ row: { organization_id: c.o.organizationId, user_id: c.o.users.guardian, role: 'billing' } }),
+    update: (c) => ({ key: { organization_id: c.o.organizationId, user_id: c.o.users.guardian, role: 'guardian' }, set: { status: 'suspended' } }),
+    delete: (c) => {
+      const id = uuid();
+      return { seed: [{ table: 'organization_members', row: { id, organization_id: c.o.organizationId, user_id: c.o.users.guardian, role: 'billing' } }], key: { id } };
+    },
+  },
+  // ------------------------------------------------------------------ people
+  therapists: {
+    // the school staff member becomes an OT (a member without a therapist record)
+    insert: (c) => ({ row: { id: c.o.users.school_staff, discipline: 'ot', credential: 'OTR/L' } }),
+    update: (c) => ({ key: { id: c.o.users.therapist }, set: { license_expires_on: '2031-06-30' } }),
+    delete: (c) => ({ key: { id: c.o.users.supervisee } }),
+  },
+  students: {
+    insert: (c) => ({ row: { id: uuid(), organization_id: c.o.organizationId, school_id: c.o.schoolIds[0], first_name: 'Pat', last_name: 'Probe', date_of_birth: '2014-02-03' } }),
+    update: (c) => ({ key: { id: c.o.studentIds[2] }, set: { preferred_name: 'K.' } }),
+    delete: (c) => ({ key: { id: c.o.studentIds[2] } }),
+  },
+  guardians: {
+    insert: (c) => ({ row: { id: uuid(), organization_id: c.o.organizationId, first_name: 'Gus', last_name: 'Probe' } }),
+    update: (c) => ({ key: { id: c.o.guardianId }, set: { phone: '+15035550100' } }),
+    delete: (c) => ({ key: { id: c.o.guardianId } }),
+  },
+  student_guardians: {
+    insert: (c) => ({ row: { organization_id: c.o.organizationId, student_id: c.o.studentIds[1], guardian_id: c.o.guardianId, relationship: 'parent' } }),
+    update: (c) => ({ key: { student_id: c.o.studentIds[0], guardian_id: c.o.guardianId }, set: { has_educational_rights: 'false' } }),
+    delete: (c) => ({ key: { student_id: c.o.studentIds[0], guardian_id: c.o.guardianId } }),
+  },
+  supervision_assignments: {
+    insert: (c) => ({
+      row: { organization_id: c.o.organizationId, supervisor_id: c.o.users.therapist, supervisee_id: c.o.users.supervisee, supervision_type: 'slpa', active_during: thisYear() },
+    }),
+    update: (c) => ({ key: { supervisor_id: c.o.users.supervisor, supervisee_id: c.o.users.supervisee }, set: { requires_cosign: 'false' } }),
+    delete: (c) => {
+      const id = uuid();
+      return {
+        seed: [{ table: 'supervision_assignments', row: { id, organization_id: c.o.organizationId, supervisor_id: c.o.users.therapist, supervisee_id: c.o.users.supervisee, supervision_type: 'slpa', active_during: thisYear() } }],
+        key: { id },
+      };
+    },
+  },
+  // ------------------------------------------------------------------ caseload
+  caseload_assignments: {
+    insert: (c) => ({
+      row: { organization_id: c.o.organizationId, student_id: c.o.studentIds[2], therapist_id: c.o.users.therapist, discipline: 'ot', assignment_role: 'consult' },
+    }),
+    update: (c) => ({ key: { student_id: c.o.studentIds[0], therapist_id: c.o.users.therapist }, set: { ends_on: '2099-06-30' } }),
+    delete: (c) => {
+      const id = uuid();
+      return {
+        seed: [{ table: 'caseload_assignments', row: { id, organization_id: c.o.organizationId, student_id: c.o.studentIds[2], therapist_id: c.o.users.therapist, discipline: 'ot', assignment_role: 'consult' } }],
+        key: { id },
+      };
+    },
+  },
+  service_plans: {
+    insert: (c) => ({
+      row: { organization_id: c.o.organizationId, student_id: caseloadStudent(c), plan_type: '504', status: 'draft', effective_during: thisYear(), created_by: actor(c) },
+    }),
+    update: (c) => {
+      const id = uuid();
+      return { seed: [planSeed(c, id, caseloadStudent(c))], key: { id }, set: { meeting_date: isoDate(at(14, 0)) } };
+    },
+    delete: (c) => {
+      const id = uuid();
+      return { seed: [planSeed(c, id, caseloadStudent(c))], key: { id } };
+    },
+  },
+  service_mandates: {
+    insert: (c) => {
+      const plan = uuid();
+      return {
+        seed: [planSeed(c, plan, caseloadStudent(c))],
+        row: {
+          organization_id: c.o.organizationId, service_plan_id: plan, discipline: 'slp', minutes_per_session: '30', sessions_per_period: '1',
+          period: 'week', delivery_setting: 'push_in', effective_during: thisYear(),
+        },
+      };
+    },
+    update: (c) => {
+      const plan = uuid();
+      const id = uuid();
+      return {
+        seed: [
+          planSeed(c, plan, caseloadStudent(c)),
+          { table: 'service_mandates', row: { id, organization_id: c.o.organizationId, service_plan_id: plan, discipline: 'slp', minutes_per_session: '30', sessions_per_period: '1', period: 'week', delivery_setting: 'push_in', effective_during: thisYear() } },
+        ],
+        key: { id },
+        set: { minutes_per_session: '45' },
+      };
+    },
+    delete: (c) => {
+      const plan = uuid();
+      const id = uuid();
+      return {
+        seed: [
+          planSeed(c, plan, caseloadStudent(c)),
+          { table: 'service_mandates', row: { id, organization_id: c.o.organizationId, service_plan_id: plan, discipline: 'slp', minutes_per_session: '30', sessions_per_period: '1', period: 'week', delivery_setting: 'push_in', effective_during: thisYear() } },
+        ],
+        key: { id },
+      };
+    },
+  },
+  consents: {
+    insert: (c) => ({ row: consentRow(c, uuid(), caseloadStudent(c)) }),
+    // the guardian's child: org admins and the guardian may revoke
+    update: (c) => {
+      const id = uuid();
+      return {
+        seed: [{ table: 'consents', row: { ...consentRow(c, id, c.o.studentIds[0]), recorded_by: c.o.users.org_admin } }],
+        key: { id },
+        set: { revoked_at: new Date().toISOString(), revoked_reason: 'Family moved to in-person sessions.' },
+      };
+    },
+    delete: (c) => {
+      const id = uuid();
+      return { seed: [{ table: 'consents', row: { ...consentRow(c, id, c.o.studentIds[0]), recorded_by: c.o.users.org_admin } }], key: { id } };
+    },
+  },
+  // ------------------------------------------------------------------ scheduling
+  session_types: {
+    insert: (c) => ({
+      row: { organization_id: c.o.organizationId, code: 'PROBE', name: 'Probe type', discipline: 'slp', kind: 'screening', default_duration_minutes: '15' },
+    }),
+    update: (c) => ({ key: { id: c.x.sessionTypeId }, set: { name: 'Speech therapy (individual)' } }),
+    delete: (c) => {
+      const id = uuid();
+      return {
+        seed: [{ table: 'session_types', row: { id, organization_id: c.o.organizationId, code: 'PROBE', name: 'Probe type', discipline: 'slp', kind: 'screening', default_duration_minutes: '15' } }],
+        key: { id },
+      };
+    },
+  },
+  session_series: (() => {
+    const series = (c: WriteContext, id: string): Row => ({
+      id,
+      organization_id: c.o.organizationId,
+      therapist_id: clinician(c),
+      session_type_id: c.x.sessionTypeId,
+      school_id: c.o.schoolIds[0],
+      rrule: 'FREQ=WEEKLY;BYDAY=MO',
+      local_start_time: '09:00',
+      duration_minutes: '30',
+      timezone: 'America/Los_Angeles',
+      active_during: thisYear(),
+      created_by: isClinician(c) ? (c.uid as string) : c.o.users.org_admin,
+    });
+    return {
+      insert: (c) => ({ row: { ...series(c, uuid()), created_by: actor(c) } }),
+      update: (c) => {
+        const id = uuid();
+        return { seed: [{ table: 'session_series', row: series(c, id) }], key: { id }, set: { duration_minutes: '45' } };
+      },
+      delete: (c) => {
+        const id = uuid();
+        return { seed: [{ table: 'session_series', row: series(c, id) }], key: { id } };
+      },
+    } satisfies WriteSpec;
+  })(),
+  therapy_sessions: {
+    insert: (c) => ({ row: { ...sessionSeed(c, clinician(c), uuid(), 20).row, created_by: actor(c) } }),
+    update: (c) => {
+      const id = uuid();
+      return { seed: [sessionSeed(c, clinician(c), id, 21)], key: { id }, set: { location: 'Speech room 5' } };
+    },
+    delete: (c) => {
+      const id = uuid();
+      return { seed: [sessionSeed(c, clinician(c), id, 21)], key: { id } };
+    },
+  },
+  session_participants: {
+    insert: (c) => {
+      const session = uuid();
+      return { seed: [sessionSeed(c, clinician(c), session, 22)], row: participantSeed(c, session, caseloadStudent(c)).row };
+    },
+    update: (c) => {
+      const session = uuid();
+      return {
+        seed: [sessionSeed(c, clinician(c), session, 22), participantSeed(c, session, caseloadStudent(c))],
+        key: { session_id: session, student_id: caseloadStudent(c) },
+        set: { attendance: 'absent_excused' },
+      };
+    },
+    delete: (c) => {
+      const session = uuid();
+      return { seed: [sessionSeed(c, clinician(c), session, 22), participantSeed(c, session, caseloadStudent(c))], key: { session_id: session, student_id: caseloadStudent(c) } };
+    },
+  },
+  calendar_blackouts: (() => {
+    const leave = (c: WriteContext, id: string): Row => ({
+      id,
+      organization_id: c.o.organizationId,
+      therapist_id: clinician(c),
+      kind: 'therapist_leave',
+      during: `[${at(40, 0).toISOString()},${at(42, 0).toISOString()})`,
+    });
+    return {
+      insert: (c) => ({ row: leave(c, uuid()) }),
+      update: (c) => {
+        const id = uuid();
+        return { seed: [{ table: 'calendar_blackouts', row: leave(c, id) }], key: { id }, set: { note: 'Conference' } };
+      },
+      delete: (c) => {
+        const id = uuid();
+        return { seed: [{ table: 'calendar_blackouts', row: leave(c, id) }], key: { id } };
+      },
+    } satisfies WriteSpec;
+  })(),
+  // ------------------------------------------------------------------ documentation
+  session_notes: {
+    insert: (c): InsertWrite => {
+      const session = uuid();
+      return {
+        seed: [sessionSeed(c, clinician(c), session, 23), participantSeed(c, session, caseloadStudent(c))],
+        row: noteSeed(c, uuid(), session, caseloadStudent(c), clinician(c)).row,
+      };
+    },
+    update: (c): UpdateWrite => {
+      if (c.persona === 'org_admin' && c.uid !== null) {
+        // org admins: guardian visibility of a signed note
+        return { key: { id: c.o.noteIds.signedS1 }, set: { visible_to_guardian: 'false' } };
+      }
+      if (c.persona === 'supervisor' && c.uid !== null) {
+        // supervisors: co-signing their supervisee's note
+        const session = uuid();
+        const note = uuid();
+        return {
+          seed: [sessionSeed(c, c.o.users.supervisee, session, 24), participantSeed(c, session, c.o.studentIds[1]), noteSeed(c, note, session, c.o.studentIds[1], c.o.users.supervisee)],
+          after: [{ sql: "update public.session_notes set status = 'pending_cosign' where id = $1", params: [note] }],
+          key: { id: note },
+          set: { status: 'signed', cosigned_by: c.uid },
+        };
+      }
+      // authors: their own draft
+      const note = uuid();
+      return { seed: draftNoteSeeds(c, note, 24), key: { id: note }, set: { subjective: 'Edited draft.' } };
+    },
+    delete: (c) => {
+      const note = uuid();
+      return { seed: draftNoteSeeds(c, note, 25), key: { id: note } };
+    },
+  },
+  // ------------------------------------------------------------------ goals
+  goals: {
+    insert: (c) => ({ row: { ...goalSeed(c, uuid(), caseloadStudent(c)).row, created_by: actor(c) } }),
+    update: (c) => {
+      const id = uuid();
+      return { seed: [goalSeed(c, id, caseloadStudent(c))], key: { id }, set: { goal_text: 'Use easy onsets in 3 of 4 conversations.' } };
+    },
+    delete: (c) => {
+      const id = uuid();
+      return { seed: [goalSeed(c, id, caseloadStudent(c))], key: { id } };
+    },
+  },
+  goal_observations: (() => {
+    const seeds = (c: WriteContext, session: string, goal: string): Seed[] => [
+      sessionSeed(c, clinician(c), session, 26),
+      participantSeed(c, session, caseloadStudent(c)),
+      goalSeed(c, goal, caseloadStudent(c)),
+    ];
+    const observation = (c: WriteContext, id: string, session: string, goal: string, recordedBy: string): Row => ({
+      id, organization_id: c.o.organizationId, goal_id: goal, session_id: session, student_id: caseloadStudent(c), recorded_by: recordedBy, trials_correct: '3', trials_total: '5',
+    });
+    return {
+      insert: (c) => {
+        const [session, goal] = [uuid(), uuid()];
+        return { seed: seeds(c, session, goal), row: observation(c, uuid(), session, goal, isClinician(c) ? (c.uid as string) : clinician(c)) };
+      },
+      update: (c) => {
+        const [session, goal, id] = [uuid(), uuid(), uuid()];
+        return { seed: [...seeds(c, session, goal), { table: 'goal_observations', row: observation(c, id, session, goal, clinician(c)) }], key: { id }, set: { trials_correct: '4' } };
+      },
+      delete: (c) => {
+        const [session, goal, id] = [uuid(), uuid(), uuid()];
+        return { seed: [...seeds(c, session, goal), { table: 'goal_observations', row: observation(c, id, session, goal, clinician(c)) }], key: { id } };
+      },
+    } satisfies WriteSpec;
+  })(),
+  progress_reports: (() => {
+    const report = (c: WriteContext, id: string, goal: string): Row => ({
+      id,
+      organization_id: c.o.organizationId,
+      goal_id: goal,
+      student_id: caseloadStudent(c),
+      reporting_period: `[${isoDate(at(-30, 0))},${isoDate(at(-2, 0))})`,
+      progress_code: 'sufficient',
+      summary: 'Progressing.',
+      author_id: clinician(c),
+      status: 'draft',
+    });
+    return {
+      insert: (c) => {
+        const goal = uuid();
+        return { seed: [goalSeed(c, goal, caseloadStudent(c))], row: report(c, uuid(), goal) };
+      },
+      update: (c) => {
+        const [goal, id] = [uuid(), uuid()];
+        return { seed: [goalSeed(c, goal, caseloadStudent(c)), { table: 'progress_reports', row: report(c, id, goal) }], key: { id }, set: { summary: 'Progressing steadily.' } };
+      },
+      delete: (c) => {
+        const [goal, id] = [uuid(), uuid()];
+        return { seed: [goalSeed(c, goal, caseloadStudent(c)), { table: 'progress_reports', row: report(c, id, goal) }], key: { id } };
+      },
+    } satisfies WriteSpec;
+  })(),
+  // ------------------------------------------------------------------ chat
+  conversations: (() => {
+    const conversation = (c: WriteContext, id: string): Row => ({ id, organization_id: c.o.organizationId, kind: 'group', title: 'Probe chat', created_by: actor(c) });
+    return {
+      insert: (c) => ({ row: conversation(c, uuid()) }),
+      update: (c) => {
+        const id = uuid();
+        return { seed: [{ table: 'conversations', row: conversation(c, id) }], key: { id }, set: { title: 'Renamed chat' } };
+      },
+      delete: (c) => {
+        const id = uuid();
+        return { seed: [{ table: 'conversations', row: conversation(c, id) }], key: { id } };
+      },
+    } satisfies WriteSpec;
+  })(),
+  conversation_participants: {
+    // into a conversation the writer started: adding a colleague of the organisation
+    insert: (c) => {
+      const conversation = uuid();
+      const added = actor(c) === c.o.users.therapist ? c.o.users.guardian : c.o.users.therapist;
+      return {
+        seed: [{ table: 'conversations', row: { id: conversation, organization_id: c.o.organizationId, kind: 'group', title: 'Probe chat', created_by: actor(c) } }],
+        row: { organization_id: c.o.organizationId, conversation_id: conversation, user_id: added },
+      };
+    },
+    update: (c) => ({ key: { conversation_id: c.o.conversationId, user_id: participant(c) }, set: { last_read_at: new Date().toISOString() } }),
+    delete: (c) => ({ key: { conversation_id: c.o.conversationId, user_id: c.o.users.billing } }),
+  },
+  messages: (() => {
+    const message = (c: WriteContext, id: string): Row => ({
+      id, organization_id: c.o.organizationId, conversation_id: c.o.conversationId, sender_id: participant(c), client_message_id: uuid(), body: 'Probe message.',
+    });
+    return {
+      insert: (c) => ({ row: { ...message(c, uuid()), sender_id: c.uid ?? c.o.users.therapist } }),
+      update: (c) => {
+        const id = uuid();
+        return { seed: [{ table: 'messages', row: message(c, id) }], key: { id }, set: { body: 'Edited message.', edited_at: new Date().toISOString() } };
+      },
+      delete: (c) => {
+        const id = uuid();
+        return { seed: [{ table: 'messages', row: message(c, id) }], key: { id } };
+      },
+    } satisfies WriteSpec;
+  })(),
+  // ------------------------------------------------------------------ files
+  documents: {
+    insert: (c): InsertWrite => {
+      const id = uuid();
+      const org = c.o.organizationId;
+      if (c.persona === 'org_admin' || c.persona === 'therapist' || c.persona === 'supervisor' || c.uid === null) {
+        const student = caseloadStudent(c);
+        return {
+          row: {
+            id, organization_id: org, student_id: student, bucket_id: 'student-records', storage_path: `${org}/students/${student}/other/${id}.pdf`,
+            category: 'other', file_name: 'notes.pdf', mime_type: 'application/pdf', size_bytes: '4096', visibility: 'staff', uploaded_by: actor(c),
+          },
+        };
+      }
+      return {
+        row: {
+          id, organization_id: org, conversation_id: c.o.conversationId, bucket_id: 'chat-attachments', storage_path: `${org}/conversations/${c.o.conversationId}/${id}.png`,
+          category: 'chat_attachment', file_name: 'photo.png', mime_type: 'image/png', size_bytes: '4096', visibility: 'participants', uploaded_by: actor(c),
+        },
+      };
+    },
+    update: (c) => ({ key: { id: c.x.documentIep }, set: { file_name: 'IEP 2026.pdf' } }),
+    delete: (c) => ({ key: { id: c.x.documentIep } }),
+  },
+  // ------------------------------------------------------------------ billing
+  billing_codes: {
+    insert: (c) => ({ row: { organization_id: c.o.organizationId, code: 'T1018', code_system: 'HCPCS', description: 'School-based individualized service', unit_rule: 'per_session' } }),
+    update: (c) => ({ key: { id: c.x.billingCodeId }, set: { description: 'Speech treatment, individual' } }),
+    delete: (c) => ({ key: { id: c.x.billingCodeId } }),
+  },
+  service_charges: {
+    insert: (c) => {
+      const code = uuid();
+      return {
+        seed: [{ table: 'billing_codes', row: { id: code, organization_id: c.o.organizationId, code: '92508', description: 'Group treatment', unit_rule: 'timed_15min' } }],
+        row: {
+          organization_id: c.o.organizationId, session_id: c.o.sessionIds.pastS1, student_id: c.o.studentIds[0], note_id: c.o.noteIds.signedS1, billing_code_id: code,
+          unit_rule: 'timed_15min', rendering_provider_id: c.o.users.therapist, service_date: isoDate(at(-7, 16)), billable_minutes: '30', payer: 'medicaid', status: 'pending',
+        },
+      };
+    },
+    update: (c) => ({ key: { note_id: c.o.noteIds.signedS1 }, set: { claim_reference: 'CLM-0001' } }),
+    delete: (c) => ({ key: { note_id: c.o.noteIds.signedS1 } }),
+  },
+  // ------------------------------------------------------------------ notifications, integrations, audit
+  notifications: {
+    insert: (c) => ({ row: { user_id: c.uid ?? c.o.users.guardian, organization_id: c.o.organizationId, type: 'session.reminder', title: 'Forged' } }),
+    update: (c) => ({ key: { user_id: c.uid ?? c.o.users.guardian }, set: { read_at: new Date().toISOString() } }),
+    delete: (c) => ({ key: { user_id: c.uid ?? c.o.users.guardian } }),
+  },
+  webhook_subscriptions: (() => {
+    const subscription = (c: WriteContext, id: string): Row => ({
+      id, organization_id: c.o.organizationId, target_url: 'https://hooks.example.org/probe', event_types: '{session.cancelled}', secret_id: uuid(), created_by: actor(c),
+    });
+    return {
+      insert: (c) => ({ row: subscription(c, uuid()) }),
+      update: (c) => ({ key: { organization_id: c.o.organizationId }, set: { active: 'false' } }),
+      delete: (c) => {
+        const id = uuid();
+        return { seed: [{ table: 'webhook_subscriptions', row: subscription(c, id) }], key: { id } };
+      },
+    } satisfies WriteSpec;
+  })(),
+  outbox_events: (() => {
+    const event = (c: WriteContext, eventId: string): Row => ({
+      event_id: eventId, organization_id: c.o.organizationId, event_type: 'session.created', aggregate_type: 'therapy_session', aggregate_id: c.o.sessionIds.upcomingS1, payload: '{}',
+    });
+    return {
+      insert: (c) => ({ row: event(c, uuid()) }),
+      update: (c) => {
+        const eventId = uuid();
+        return { seed: [{ table: 'outbox_events', row: event(c, eventId) }], key: { event_id: eventId }, set: { status: 'delivered' } };
+      },
+      delete: (c) => {
+        const eventId = uuid();
+        return { seed: [{ table: 'outbox_events', row: event(c, eventId) }], key: { event_id: eventId } };
+      },
+    } satisfies WriteSpec;
+  })(),
+  'audit.audit_log': {
+    insert: (c) => ({ row: { organization_id: c.o.organizationId, actor_id: c.uid, action: 'update', table_name: 'students', record_id: c.o.studentIds[0] } }),
+    update: (c) => ({ key: { organization_id: c.o.organizationId }, set: { action: 'delete' } }),
+    delete: (c) => ({ key: { organization_id: c.o.organizationId } }),
+  },
+};
