@@ -1,0 +1,41 @@
+import type { z } from 'zod';
+import { maxDocumentBytes } from '../schema/codes';
+import { documents } from '../schema/files';
+import { between } from './numeric';
+import { rule } from './rules';
+import { defineTable } from './table';
+import { matches } from './text';
+
+// ------------------------------------------------------------------ documents
+export const documentValidators = defineTable(documents, {
+  server: ['id', 'createdAt', 'deletedAt'],
+  columns: {
+    sizeBytes: (s) => s.check(between(1, maxDocumentBytes)),
+    sha256: (s) => s.check(matches(/^[0-9a-f]{64}$/, '64 lowercase hex digits (a SHA-256 digest)')),
+  },
+  rules: [
+    rule({
+      // Storage policies authorise by the path's first segment: split_part(storage_path, '/', 1) = organization_id::text.
+      constraint: 'documents_storage_path_check',
+      reads: ['storagePath', 'organizationId'],
+      path: 'storagePath',
+      message: 'storage_path must start with the organization_id, as {organization_id}/...',
+      holds: (row) => String(row.storagePath).split('/')[0] === row.organizationId,
+    }),
+    rule({
+      constraint: 'documents_chat_attachment_check',
+      reads: ['category', 'conversationId'],
+      path: 'conversationId',
+      message: 'conversation_id is required for a chat_attachment',
+      holds: (row) => row.category !== 'chat_attachment' || row.conversationId !== null,
+    }),
+  ],
+});
+export const documentInsertSchema = documentValidators.insert;
+export const documentUpdateSchema = documentValidators.update;
+export const documentSelectSchema = documentValidators.select;
+export type DocumentInsert = z.output<typeof documentInsertSchema>;
+export type DocumentInsertInput = z.input<typeof documentInsertSchema>;
+export type DocumentUpdate = z.output<typeof documentUpdateSchema>;
+export type DocumentUpdateInput = z.input<typeof documentUpdateSchema>;
+export type DocumentSelect = z.output<typeof documentSelectSchema>;

@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+import { outboxEvents, webhookSubscriptions } from '../schema/integrations';
+import { minItems } from './array';
+import { eventTypeDescription, eventTypePattern } from './notifications';
+import { between } from './numeric';
+import { defineTable } from './table';
+import { matches } from './text';
+
+// ------------------------------------------------------------------ webhook_subscriptions
+export const webhookSubscriptionValidators = defineTable(webhookSubscriptions, {
+  // The delivery worker counts failures and disables a failing endpoint.
+  server: ['id', 'createdAt', 'failureCount', 'disabledAt'],
+  columns: {
+    targetUrl: (s) => s.check(matches(/^https:\/\//, 'an https:// URL')),
+    eventTypes: (s) => s.check(minItems(1)),
+  },
+});
+export const webhookSubscriptionInsertSchema = webhookSubscriptionValidators.insert;
+export const webhookSubscriptionUpdateSchema = webhookSubscriptionValidators.update;
+export const webhookSubscriptionSelectSchema = webhookSubscriptionValidators.select;
+export type WebhookSubscriptionInsert = z.output<typeof webhookSubscriptionInsertSchema>;
+export type WebhookSubscriptionInsertInput = z.input<typeof webhookSubscriptionInsertSchema>;
+export type WebhookSubscriptionUpdate = z.output<typeof webhookSubscriptionUpdateSchema>;
+export type WebhookSubscriptionUpdateInput = z.input<typeof webhookSubscriptionUpdateSchema>;
+export type WebhookSubscriptionSelect = z.output<typeof webhookSubscriptionSelectSchema>;
+
+// ------------------------------------------------------------------ outbox_events
+export const outboxEventValidators = defineTable(outboxEvents, {
+  // `id` is an identity column (generated always, so never accepted).
+  server: ['createdAt'],
+  columns: {
+    eventType: (s) => s.check(matches(eventTypePattern, eventTypeDescription)),
+    attempts: (s) => s.check(between(0, 50)),
+  },
+});
+export const outboxEventInsertSchema = outboxEventValidators.insert;
+export const outboxEventUpdateSchema = outboxEventValidators.update;
+export const outboxEventSelectSchema = outboxEventValidators.select;
+export type OutboxEventInsert = z.output<typeof outboxEventInsertSchema>;
+export type OutboxEventInsertInput = z.input<typeof outboxEventInsertSchema>;
+export type OutboxEventUpdate = z.output<typeof outboxEventUpdateSchema>;
+export type OutboxEventUpdateInput = z.input<typeof outboxEventUpdateSchema>;
+export type OutboxEventSelect = z.output<typeof outboxEventSelectSchema>;

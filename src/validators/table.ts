@@ -1,0 +1,199 @@
+import { getTableColumns, is, SQL, type Column } from 'drizzle-orm';
+import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
+import { createInsertSchema, createSelectSchema, createUpdateSchema } from 'drizzle-zod';
+import { z } from 'zod';
+import { columnSchema, type ColumnSchema } from './columns';
+import type { RowRule } from './rules';
+
+/**
+ * One table's insert, update and select schemas, built with drizzle-zod from the Drizzle table:
+ * every column gets the schema of its PostgreSQL type (./columns), the table's single-column CHECKs
+ * are added per column, and the multi-column rules (./rules) run on the whole row.
+ *
+ * - **insert**: what a client may send to create a row. Columns the server sets are refused with a
+ *   message saying so; columns with a default or NULL allowed may be omitted.
+ * - **update**: a patch. Every column is optional; a rule runs when the patch carries every column
+ *   it reads (the database checks the merged row).
+ * - **select**: a row as the database returns it (Drizzle's types; timestamps up to microseconds).
+ */
+
+type Columns<T extends PgTable> = T['_']['columns'];
+export type ColumnKey<T extends PgTable> = Extract<keyof Columns<T>, string>;
+type Col<T extends PgTable, K extends ColumnKey<T>> = Columns<T>[K] extends infer C extends Column ? C : never;
+
+type IsGenerated<C extends Column> = C['_']['identity'] extends 'always'
+  ? true
+  : C['_']['generated'] extends { type: 'byDefault' } | undefined
+    ? false
+    : true;
+/** Columns a write may name: all but `generated always` ones. */
+export type WritableKey<T extends PgTable> = { [K in ColumnKey<T>]: IsGenerated<Col<T, K>> extends true ? never : K }[ColumnKey<T>];
+
+type ForInsert<C extends Column, S extends z.ZodType> = C['_']['notNull'] extends true
+  ? C['_']['hasDefault'] extends true
+    ? z.ZodOptional<S>
+    : S
+  : z.ZodOptional<z.ZodNullable<S>>;
+type ForUpdate<C extends Column, S extends z.ZodType> = C['_']['notNull'] extends true ? z.ZodOptional<S> : z.ZodOptional<z.ZodNullable<S>>;
+type ForSelect<C extends Column, S extends z.ZodType> = C['_']['notNull'] extends true ? S : z.ZodNullable<S>;
+
+/** A column a client may not write: absent or `undefined` only. */
+export type RefusedField = z.ZodOptional<z.ZodNever>;
+
+export type InsertShape<T extends PgTable, S extends string, R extends Partial<Record<string, z.ZodType>>> = {
+  [K in WritableKey<T>]: K extends S ? RefusedField : K extends keyof R ? Exclude<R[K], undefined> : ForInsert<Col<T, K>, ColumnSchema<Col<T, K>>>;
+};
+export type UpdateShape<T extends PgTable, S extends string> = {
+  [K in WritableKey<T>]: K extends S ? RefusedField : ForUpdate<Col<T, K>, ColumnSchema<Col<T, K>>>;
+};
+export type SelectShape<T extends PgTable> = { [K in ColumnKey<T>]: ForSelect<Col<T, K>, ColumnSchema<Col<T, K>>> };
+
+export interface TableSpec<T extends PgTable, S extends WritableKey<T>, R extends Partial<Record<WritableKey<T>, z.ZodType>>, F extends WritableKey<T>> {
+  /** Columns the server sets (ids, timestamps, signature stamps, …): refused as input. */
+  readonly server: readonly S[];
+  /** The table's single-column CHECKs, as checks added to the column's type schema. */
+  readonly columns?: { readonly [K in WritableKey<T>]?: (schema: ColumnSchema<Col<T, K>>) => ColumnSchema<Col<T, K>> };
+  /** Insert-only replacements, used as given (e.g. notes are inserted as drafts). */
+  readonly insert?: R;
+  /** Columns an update may not change, with the reason (e.g. consents are append-only). */
+  readonly frozen?: { readonly columns: readonly F[]; readonly because: string };
+  /** Rules over several columns. */
+  readonly rules?: readonly RowRule<WritableKey<T>>[];
+}
+
+export interface TableValidators<T extends PgTable, S extends string, R extends Partial<Record<string, z.ZodType>>, F extends string> {
+  readonly table: T;
+  /** `public.therapy_sessions`. */
+  readonly name: string;
+  readonly insert: z.ZodObject<InsertShape<T, S, R>, z.core.$strip>;
+  readonly update: z.ZodObject<UpdateShape<T, S | F>, z.core.$strip>;
+  readonly select: z.ZodObject<SelectShape<T>, z.core.$strip>;
+  /** The keys the server sets (refused on insert and update). */
+  readonly serverColumns: readonly S[];
+  readonly rules: readonly RowRule[];
+}
+
+/** The loose runtime view of a Drizzle column the builder reads. */
+interface ColumnMeta {
+  readonly name: string;
+  readonly notNull: boolean;
+  readonly hasDefault: boolean;
+  readonly default?: unknown;
+  readonly defaultFn?: unknown;
+  readonly onUpdateFn?: unknown;
+  readonly generated?: { readonly type?: string } | undefined;
+  readonly generatedIdentity?: { readonly type?: string } | undefined;
+}
+
+const meta = (column: Column) => column as unknown as ColumnMeta;
+const isGenerated = (c: ColumnMeta) => c.generated?.type === 'always' || c.generatedIdentity?.type === 'always';
+
+function refused(message: string): RefusedField {
+  return z.never({ error: message }).optional();
+}
+
+/**
+ * What an omitted column holds after an insert, when the validators can know it: NULL for a nullable
+ * column without a default, the literal default otherwise. A SQL default (`now()`, `current_date`)
+ * is unknown here, so a rule reading it is left to the database.
+ */
+function insertDefault(column: ColumnMeta): { value: unknown } | undefined {
+  if (!column.hasDefault) return column.notNull ? undefined : { value: null };
+  if (column.defaultFn !== undefined || column.default === undefined || is(column.default, SQL)) return undefined;
+  return { value: column.default };
+}
+
+type Mode = 'insert' | 'update';
+
+/** drizzle-zod's factories, as this module calls them. */
+type BuildObject = (table: PgTable, refine: Record<string, z.ZodType>) => z.ZodObject;
+
+/** Runs `rules` on a parsed row; `known` says what an omitted key holds (insert) or that it is unknown (update). */
+function applyRules(rules: readonly RowRule[], mode: Mode, columns: Readonly<Record<string, ColumnMeta>>) {
+  return rules.map((r) =>
+    z.superRefine<Record<string, unknown>>(
+      (row, ctx) => {
+        const values: Record<string, unknown> = {};
+        for (const key of r.reads) {
+          const column = columns[key];
+          if (row[key] !== undefined) values[key] = row[key];
+          else {
+            const fallback = mode === 'insert' && column ? insertDefault(column) : undefined;
+            if (!fallback) return; // unknown: the database decides
+            values[key] = fallback.value;
+          }
+        }
+        for (const issue of r.check(values)) {
+          ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message, input: row[issue.path], params: { constraint: r.constraint } });
+        }
+      },
+      // Only when every field the rule reads parsed cleanly: one message per mistake.
+      { when: (payload) => !payload.issues.some((issue) => typeof issue.path?.[0] === 'string' && r.reads.includes(issue.path[0])) },
+    ),
+  );
+}
+
+/** Builds a table's validators; see the module comment. */
+export function defineTable<
+  T extends PgTable,
+  const S extends WritableKey<T>,
+  const R extends Partial<Record<WritableKey<T>, z.ZodType>> = Record<never, never>,
+  const F extends WritableKey<T> = never,
+>(table: T, spec: TableSpec<T, S, R, F>): TableValidators<T, S, R, F> {
+  const columns = getTableColumns(table) as Record<string, Column>;
+  const columnMeta = Object.fromEntries(Object.entries(columns).map(([key, column]) => [key, meta(column)]));
+  const overrides = (spec.columns ?? {}) as Record<string, ((schema: z.ZodType) => z.ZodType) | undefined>;
+  const replacements = (spec.insert ?? {}) as Record<string, z.ZodType | undefined>;
+  const server = new Set<string>(spec.server);
+  const frozen = new Set<string>(spec.frozen?.columns ?? []);
+  const rules = (spec.rules ?? []) as readonly RowRule[];
+  const config = getTableConfig(table);
+  const name = `${config.schema ?? 'public'}.${config.name}`;
+
+  for (const key of [...server, ...frozen, ...Object.keys(overrides), ...Object.keys(replacements), ...rules.flatMap((r) => r.reads)]) {
+    if (!(key in columns)) throw new Error(`defineTable(${name}): no column ${key}`);
+  }
+
+  const insertShape: Record<string, z.ZodType> = {};
+  const updateShape: Record<string, z.ZodType> = {};
+  const selectShape: Record<string, z.ZodType> = {};
+  for (const [key, column] of Object.entries(columns)) {
+    const c = columnMeta[key]!;
+    const base = columnSchema(column, 'microseconds') as z.ZodType;
+    selectShape[key] = c.notNull ? base : base.nullable();
+    if (isGenerated(c)) continue;
+    if (server.has(key)) {
+      insertShape[key] = updateShape[key] = refused(`${c.name} is set by the server`);
+      continue;
+    }
+    const override = overrides[key];
+    const typed = columnSchema(column) as z.ZodType;
+    const checked = override ? override(typed) : typed;
+    const replacement = replacements[key];
+    insertShape[key] = replacement ?? (c.notNull ? (c.hasDefault ? checked.optional() : checked) : checked.nullable().optional());
+    updateShape[key] = frozen.has(key)
+      ? refused(`${c.name} cannot be changed: ${spec.frozen?.because ?? ''}`)
+      : c.notNull
+        ? checked.optional()
+        : checked.nullable().optional();
+  }
+
+  // drizzle-zod assembles the objects from the table (and drops generated columns); every column's
+  // schema is supplied, wrapped for the mode, and drizzle-zod uses a supplied schema as given. The
+  // static types are ours (InsertShape, …): drizzle-zod's generic ones omit `optional` for supplied
+  // insert schemas, and resolving its overloads for 32 tables is needlessly slow.
+  const insert = (createInsertSchema as unknown as BuildObject)(table, insertShape).check(...applyRules(rules, 'insert', columnMeta));
+  const update = (createUpdateSchema as unknown as BuildObject)(table, updateShape).check(...applyRules(rules, 'update', columnMeta));
+  const select = (createSelectSchema as unknown as BuildObject)(table, selectShape);
+
+  return {
+    table,
+    name,
+    insert: insert as unknown as TableValidators<T, S, R, F>['insert'],
+    update: update as unknown as TableValidators<T, S, R, F>['update'],
+    select: select as unknown as TableValidators<T, S, R, F>['select'],
+    serverColumns: spec.server,
+    rules,
+  };
+}
+
