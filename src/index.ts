@@ -10,3 +10,4 @@ export { connect, redact, type ConnectOptions, type Database, type Backend } fro
 export { migrate, MigrationError, type MigrateOptions, type MigrateResult } from './migrate';
 export { describeDbError, formatDbError, isDbError, registerConstraintMessages, type DbErrorKind, type DescribedDbError } from './errors';
 export type { Logger } from './log';
+export { runChecks, renderText, renderJson, renderGithubAnnotations, CheckUsageError, type CheckOptions, type CheckReport, type CheckResult, type CheckId, type CheckStatus, type Finding, type DriftSource } from './check';
