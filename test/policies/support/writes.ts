@@ -53,6 +53,8 @@ export interface WriteContext {
   readonly x: OrgExtras;
   /** Whether the persona belongs to `o` (false in the cross-tenant probe and for users without membership). */
   readonly home: boolean;
+  /** The cross-tenant probe: rows keyed by user (profiles, notifications) are `o`'s users', never the persona's own. */
+  readonly foreign?: boolean;
 }
 
 export interface WriteSpec {
@@ -64,6 +66,8 @@ export interface WriteSpec {
 const clinicalPersonas: readonly Persona[] = ['therapist', 'supervisor'];
 const isClinician = (c: WriteContext) => clinicalPersonas.includes(c.persona) && c.uid !== null;
 
+/** The user whose own rows (profile, notifications) are written: the persona, else the organisation's guardian. */
+const owner = (c: WriteContext): string => (c.foreign || c.uid === null ? c.o.users.guardian : c.uid);
 /** The user the row is attributed to (`created_by`, `recorded_by` …): the persona, or the org admin for anon. */
 const actor = (c: WriteContext): string => c.uid ?? c.o.users.org_admin;
 /** The treating therapist: the persona when it is a therapist, else the fixture's therapist. */
@@ -147,8 +151,8 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
   },
   profiles: {
     insert: () => ({ row: { id: uuid(), display_name: 'Nobody' } }),
-    update: (c) => ({ key: { id: c.uid ?? c.o.users.guardian }, set: { display_name: 'New Name' } }),
-    delete: (c) => ({ key: { id: c.uid ?? c.o.users.guardian } }),
+    update: (c) => ({ key: { id: owner(c) }, set: { display_name: 'New Name' } }),
+    delete: (c) => ({ key: { id: owner(c) } }),
   },
   organization_members: {
     // a new role for the guardian: never the writer's own row
@@ -548,9 +552,9 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
   },
   // ------------------------------------------------------------------ notifications, integrations, audit
   notifications: {
-    insert: (c) => ({ row: { user_id: c.uid ?? c.o.users.guardian, organization_id: c.o.organizationId, type: 'session.reminder', title: 'Forged' } }),
-    update: (c) => ({ key: { user_id: c.uid ?? c.o.users.guardian }, set: { read_at: new Date().toISOString() } }),
-    delete: (c) => ({ key: { user_id: c.uid ?? c.o.users.guardian } }),
+    insert: (c) => ({ row: { user_id: owner(c), organization_id: c.o.organizationId, type: 'session.reminder', title: 'Forged' } }),
+    update: (c) => ({ key: { user_id: owner(c) }, set: { read_at: new Date().toISOString() } }),
+    delete: (c) => ({ key: { user_id: owner(c) } }),
   },
   webhook_subscriptions: (() => {
     const subscription = (c: WriteContext, id: string): Row => ({
