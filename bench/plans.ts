@@ -1,0 +1,153 @@
+import type postgres from 'postgres';
+
+/**
+ * EXPLAIN capture and the plan checks: Seq Scans on large tables, in the hot path's own plan and in
+ * the bodies of the RLS helper functions it executed. Helpers are SECURITY DEFINER SQL functions,
+ * so Postgres never inlines them and EXPLAIN shows only their call; their bodies are explained
+ * separately, as the persona (same JWT claims) and as their owner, exactly as they run.
+ */
+
+export interface PlanNode {
+  readonly 'Node Type': string;
+  readonly 'Relation Name'?: string;
+  readonly Schema?: string;
+  readonly Alias?: string;
+  readonly 'Actual Loops'?: number;
+  readonly 'Actual Rows'?: number;
+  readonly 'Parent Relationship'?: string;
+  readonly 'Subplan Name'?: string;
+  readonly Output?: readonly string[];
+  readonly Filter?: string;
+  readonly Plans?: readonly PlanNode[];
+  readonly [key: string]: unknown;
+}
+
+export interface ExplainJson {
+  readonly Plan: PlanNode;
+  readonly 'Execution Time': number;
+  readonly 'Planning Time': number;
+}
+
+export interface SeqScanFinding {
+  /** `schema.table`. */
+  readonly table: string;
+  /** The table's size (pg_class.reltuples). */
+  readonly tableRows: number;
+  /** How often the scan ran (0: in the plan but never executed for this persona). */
+  readonly loops: number;
+  /** `query`, or `app.helper()` when found in a helper's body. */
+  readonly source: string;
+}
+
+export function walk(node: PlanNode, visit: (node: PlanNode) => void): void {
+  visit(node);
+  for (const child of node.Plans ?? []) walk(child, visit);
+}
+
+export async function explainText(tx: postgres.TransactionSql, query: string, params: readonly unknown[]): Promise<string> {
+  const rows = await tx.unsafe<{ 'QUERY PLAN': string }[]>(`explain (analyze, buffers) ${query}`, params as never[], { prepare: false });
+  return rows.map((r) => r['QUERY PLAN']).join('\n');
+}
+
+export async function explainJson(tx: postgres.TransactionSql, query: string, params: readonly unknown[]): Promise<ExplainJson> {
+  const rows = await tx.unsafe<{ 'QUERY PLAN': unknown }[]>(
+    `explain (analyze, buffers, verbose, format json) ${query}`,
+    params as never[],
+    { prepare: false },
+  );
+  const value = rows[0]?.['QUERY PLAN'];
+  const parsed = (typeof value === 'string' ? JSON.parse(value) : value) as ExplainJson[];
+  return parsed[0]!;
+}
+
+/** Every Seq Scan of the plan on a table larger than `threshold` rows. */
+export function seqScans(root: PlanNode, tableRows: ReadonlyMap<string, number>, threshold: number, source: string): SeqScanFinding[] {
+  const found: SeqScanFinding[] = [];
+  walk(root, (node) => {
+    if (node['Node Type'] !== 'Seq Scan' || !node['Relation Name']) return;
+    const table = `${node.Schema ?? 'public'}.${node['Relation Name']}`;
+    const rows = tableRows.get(table) ?? 0;
+    if (rows > threshold) found.push({ table, tableRows: rows, loops: node['Actual Loops'] ?? 0, source });
+  });
+  return found;
+}
+
+const HELPER_CALL = /\bapp\.([a-z_][a-z0-9_]*)\s*\(/g;
+
+/** The `app.*` functions the executed part of the plan called (InitPlans, filters, outputs). */
+export function executedHelpers(root: PlanNode): string[] {
+  const names = new Set<string>();
+  walk(root, (node) => {
+    if ((node['Actual Loops'] ?? 0) === 0) return;
+    const own = JSON.stringify({ Output: node.Output, Filter: node.Filter, 'Index Cond': node['Index Cond'], 'One-Time Filter': node['One-Time Filter'] });
+    for (const m of own.matchAll(HELPER_CALL)) names.add(m[1]!);
+  });
+  return [...names].sort();
+}
+
+export interface HelperPlan {
+  readonly name: string;
+  readonly text: string;
+  readonly json: ExplainJson;
+  readonly calls: readonly string[];
+}
+
+interface HelperSource {
+  readonly body: string;
+  readonly language: string;
+  readonly args: readonly { name: string; type: string }[];
+}
+
+async function helperSource(sql: postgres.Sql | postgres.TransactionSql, name: string): Promise<HelperSource | null> {
+  const rows = await sql<{ body: string; language: string; arg_names: string[] | null; arg_types: string[] }[]>`
+    select p.prosrc as body, l.lanname as language, p.proargnames as arg_names,
+           array(select pg_catalog.format_type(t, null) from unnest(p.proargtypes) as t) as arg_types
+      from pg_catalog.pg_proc p
+      join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+      join pg_catalog.pg_language l on l.oid = p.prolang
+     where n.nspname = 'app' and p.proname = ${name}
+     order by p.oid limit 1`;
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    body: row.body,
+    language: row.language,
+    args: row.arg_types.map((type, i) => ({ name: row.arg_names?.[i] ?? `$${i + 1}`, type })),
+  };
+}
+
+/**
+ * EXPLAIN ANALYZE of the helpers' bodies, in the transaction `tx` (which must carry the persona's
+ * JWT claims and the session user's role, i.e. the helpers' owner), following nested helper calls.
+ * Arguments are bound to NULL (e.g. `p_roles`: every role), which keeps the plan's shape.
+ */
+export async function explainHelpers(tx: postgres.TransactionSql, names: readonly string[]): Promise<HelperPlan[]> {
+  const done = new Map<string, HelperPlan>();
+  const queue = [...names];
+  while (queue.length > 0) {
+    const name = queue.shift()!;
+    if (done.has(name)) continue;
+    const source = await helperSource(tx, name);
+    if (!source || source.language !== 'sql') continue;
+    let body = source.body.trim().replace(/;\s*$/, '');
+    for (const arg of source.args) {
+      body = body.replace(new RegExp(`\\b${arg.name.replace(/\$/g, '\\$')}\\b`, 'g'), `null::${arg.type}`);
+    }
+    const calls = [...new Set([...body.matchAll(HELPER_CALL)].map((m) => m[1]!))].filter((n) => n !== name).sort();
+    const text = await explainText(tx, body, []);
+    const json = await explainJson(tx, body, []);
+    done.set(name, { name, text, json, calls });
+    queue.push(...calls);
+  }
+  return [...done.values()];
+}
+
+/** Row estimates of every table (pg_class.reltuples after the seed's analyze), `schema.table`. */
+export async function tableSizes(sql: postgres.Sql): Promise<Map<string, number>> {
+  const rows = await sql<{ name: string; rows: number }[]>`
+    select n.nspname || '.' || c.relname as name, greatest(c.reltuples, 0)::float8 as rows
+      from pg_catalog.pg_class c
+      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+     where c.relkind in ('r', 'p') and n.nspname in ('public', 'audit', 'auth', 'storage', 'realtime')`;
+  return new Map(rows.map((r) => [r.name, Number(r.rows)]));
+}

@@ -1,0 +1,88 @@
+import type { SeedResult } from '../src/seed';
+import type { Environment, MigrationTiming, TestSuiteTiming } from './environment';
+import type { BenchRun } from './run';
+import { ms } from './stats';
+
+export interface BenchReport {
+  readonly startedAt: string;
+  readonly scale: number;
+  readonly seed: string;
+  readonly anchor: string;
+  readonly environment: Environment;
+  /** The seed that produced the data set (possibly an earlier run of `npm run seed`). */
+  readonly dataset: SeedResult;
+  /** Whether this bench run seeded the data set itself. */
+  readonly seededNow: boolean;
+  readonly migrations: readonly MigrationTiming[];
+  readonly testSuite: TestSuiteTiming | null;
+  readonly run: BenchRun;
+}
+
+const n = (value: number) => Math.round(value).toLocaleString('en-US');
+
+/** The report as Markdown: the results table first, then the context needed to trust it. */
+export function renderMarkdown(report: BenchReport): string {
+  const { run, environment: env, dataset } = report;
+  const out: string[] = [];
+  out.push(`### ${env.backend === 'postgres' ? env.postgres.split(' on ')[0] : `PGlite (${env.postgres.split(' on ')[0]})`}, scale ${report.scale}`);
+  out.push('');
+  out.push(`Run ${report.startedAt}; ${run.iterations} timed iterations per variant (after ${run.warmup} warm-up), RLS and explicit interleaved; ` +
+    `times are client-side round trips of the query alone (ms).`);
+  out.push('');
+  out.push('| hot path | persona | personas | rows | RLS p50 | RLS p95 | explicit p50 | explicit p95 | ratio p50 | ratio p95 | same rows | Seq Scans > ' +
+    `${n(run.targets.seqScanRows)} rows |`);
+  out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---|');
+  for (const h of run.hotPaths) {
+    const rows = h.rowsPerPersona.length > 0 ? `${Math.min(...h.rowsPerPersona)}–${Math.max(...h.rowsPerPersona)}` : '–';
+    const scans = h.seqScans.length === 0 ? 'none' : h.seqScans.map((s) => `${s.table} (${s.source})`).join(', ');
+    out.push(`| \`${h.name}\` | ${h.persona} | ${h.personas} | ${rows} | ${ms(h.rls.p50)} | ${ms(h.rls.p95)} | ${ms(h.explicit.p50)} | ${ms(h.explicit.p95)} | ` +
+      `**${ms(h.ratio)}** | ${ms(h.ratioP95)} | ${h.identical ? 'yes' : '**no**'} | ${scans} |`);
+  }
+  out.push('');
+  out.push(`Targets: ratio p50 ≤ ${run.targets.maxRatio}, RLS p50 ≤ ${run.targets.maxP50Ms} ms, no Seq Scan on a table over ${n(run.targets.seqScanRows)} rows ` +
+    `(RLS plans, including the bodies of the helpers they execute).`);
+  out.push('');
+  if (run.violations.length === 0) out.push('**All targets met.**');
+  else {
+    out.push(`**${run.violations.length} target violation${run.violations.length === 1 ? '' : 's'}:**`);
+    out.push('');
+    for (const v of run.violations) out.push(`- ${v.kind}: ${v.message}`);
+  }
+  out.push('');
+  out.push('Helpers executed per hot path (first persona): ' +
+    run.hotPaths.map((h) => `\`${h.name}\`: ${h.helpers.map((x) => `app.${x}`).join(', ') || 'none'}`).join('; ') + '.');
+  out.push('');
+  out.push(`Machine: ${env.cores} × ${env.cpuModel}, ${env.memoryGiB} GiB RAM, Node ${env.node}, ${env.platform}; ${env.postgres}; ` +
+    `settings ${Object.entries(env.settings).map(([k, v]) => `${k}=${v}`).join(', ')}; load average ${env.loadAverage} at start (shared machine).`);
+  out.push('');
+  const main = ['public.therapy_sessions', 'public.session_participants', 'public.messages', 'public.session_notes', 'public.goal_observations',
+    'public.service_charges', 'public.students', 'public.caseload_assignments'];
+  out.push(`Data set: seed "${report.seed}", anchor ${report.anchor}; ` +
+    main.map((t) => `${t.replace('public.', '')} ${n(run.tableRows[t] ?? 0)}`).join(', ') + '.');
+  out.push('');
+  out.push(`Seed (${report.seededNow ? 'this run' : 'an earlier `npm run seed`'}, ${dataset.backend}, ${dataset.jobs} job${dataset.jobs === 1 ? '' : 's'}): ` +
+    `${n(dataset.totalRows)} rows in ${(dataset.loadMs / 1000).toFixed(1)} s = **${n(dataset.rowsPerSecond)} rows/s** ` +
+    `(COPY, constraints and validating triggers on${dataset.pausedTriggers.length > 0 ? `, ${dataset.pausedTriggers.length} side-effect triggers paused` : ''}), ` +
+    `then vacuum analyze ${(dataset.vacuumMs / 1000).toFixed(1)} s.`);
+  out.push('');
+  for (const m of report.migrations) {
+    out.push(`Migrations from empty on ${m.backend === 'pglite' ? 'PGlite (in memory)' : 'PostgreSQL (scratch database)'}: ` +
+      `median **${n(m.medianMs)} ms** over ${m.runsMs.length} run${m.runsMs.length === 1 ? '' : 's'} (${m.runsMs.map(n).join(', ')} ms; ${m.migrations} files, shim included).`);
+  }
+  if (report.testSuite) {
+    out.push('');
+    out.push(`Test suite: \`${report.testSuite.command}\` on ${report.testSuite.database}: **${(report.testSuite.wallMs / 1000).toFixed(1)} s** wall ` +
+      `(exit code ${report.testSuite.exitCode}).`);
+  }
+  out.push('');
+  return out.join('\n');
+}
+
+/** The JSON written next to the Markdown (samples dropped: summaries only). */
+export function toJson(report: BenchReport): string {
+  return JSON.stringify(
+    report,
+    (key, value: unknown) => (key === 'samples' ? undefined : typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value),
+    2,
+  );
+}

@@ -1,0 +1,265 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type postgres from 'postgres';
+import type { Database } from '../src/db';
+import type { Logger } from '../src/log';
+import { silentLogger } from '../src/log';
+import { asServiceRole, asUser } from '../src/testing';
+import { hotPaths as allHotPaths, type HotPath, type HotPathCase } from './hot-paths';
+import { executedHelpers, explainHelpers, explainJson, explainText, seqScans, tableSizes, type SeqScanFinding } from './plans';
+import { summarize, type Summary } from './stats';
+
+export interface BenchOptions {
+  readonly database: Pick<Database, 'sql' | 'backend'>;
+  /** The data set's anchor (Monday of "this week"). */
+  readonly anchor: Date;
+  /** Timed iterations per hot path and variant (after `warmup`). */
+  readonly iterations?: number;
+  readonly warmup?: number;
+  /** Personas (and parameters) per hot path, cycled through the iterations. */
+  readonly personas?: number;
+  /** Only these hot paths (by name). */
+  readonly only?: readonly string[];
+  /** Where to write the EXPLAIN files (`<hot path>.rls.txt`, `.explicit.txt`); nothing written when absent. */
+  readonly planDir?: string;
+  readonly targets?: Partial<Targets>;
+  readonly log?: Logger;
+}
+
+export interface Targets {
+  /** RLS p50 / explicit p50 must not exceed this. */
+  readonly maxRatio: number;
+  /** RLS p50 in milliseconds must not exceed this. */
+  readonly maxP50Ms: number;
+  /** A Seq Scan on a table with more rows than this fails the plan check. */
+  readonly seqScanRows: number;
+}
+
+export const defaultTargets: Targets = { maxRatio: 1.3, maxP50Ms: 5, seqScanRows: 10_000 };
+
+export interface VariantResult extends Summary {
+  readonly samples: readonly number[];
+}
+
+export interface HotPathResult {
+  readonly name: string;
+  readonly title: string;
+  readonly persona: string;
+  readonly personas: number;
+  /** Rows each persona got (RLS and explicit agree on every one when `identical`). */
+  readonly rowsPerPersona: readonly number[];
+  readonly identical: boolean;
+  readonly mismatches: readonly string[];
+  readonly rls: VariantResult;
+  readonly explicit: VariantResult;
+  /** rls.p50 / explicit.p50. */
+  readonly ratio: number;
+  readonly ratioP95: number;
+  /** Seq Scans on large tables in the RLS plan or in the bodies of the helpers it executed. */
+  readonly seqScans: readonly SeqScanFinding[];
+  readonly explicitSeqScans: readonly SeqScanFinding[];
+  /** The app.* helpers the RLS plan executed for the first persona. */
+  readonly helpers: readonly string[];
+  readonly rlsExecutionMs: number;
+  readonly explicitExecutionMs: number;
+  readonly planFiles: { readonly rls: string; readonly explicit: string } | null;
+  readonly sql: { readonly rls: string; readonly explicit: string };
+}
+
+export interface Violation {
+  readonly hotPath: string;
+  readonly kind: 'mismatch' | 'empty' | 'seq_scan' | 'ratio' | 'p50' | 'no_persona';
+  readonly message: string;
+}
+
+export interface BenchRun {
+  readonly hotPaths: readonly HotPathResult[];
+  readonly violations: readonly Violation[];
+  readonly targets: Targets;
+  readonly iterations: number;
+  readonly warmup: number;
+  readonly tableRows: Readonly<Record<string, number>>;
+}
+
+type Variant = 'rls' | 'explicit';
+
+const claimsUser = (c: HotPathCase) => ({ sub: c.userId, claims: { email: `${c.userId}@bench.invalid` } });
+
+/** Runs `query` in the variant's context (persona through RLS, or the service role); returns rows and ms. */
+async function timed(sql: postgres.Sql, variant: Variant, path: HotPath, c: HotPathCase): Promise<{ rows: unknown[]; ms: number }> {
+  const run = async (tx: postgres.TransactionSql, query: string, params: readonly unknown[]) => {
+    const started = performance.now();
+    const rows = await tx.unsafe(query, params as never[], { prepare: false });
+    return { rows: [...rows], ms: performance.now() - started };
+  };
+  return variant === 'rls'
+    ? asUser(sql, claimsUser(c), (tx) => run(tx, path.rls, c.rlsParams))
+    : asServiceRole(sql, (tx) => run(tx, path.explicit, c.explicitParams));
+}
+
+function rowsKey(rows: readonly unknown[]): string {
+  return JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+}
+
+/** Plans for the first persona: text for the docs, JSON for the checks, helper bodies included. */
+async function capturePlans(
+  sql: postgres.Sql,
+  path: HotPath,
+  c: HotPathCase,
+  sizes: ReadonlyMap<string, number>,
+  threshold: number,
+): Promise<{ rlsText: string; explicitText: string; seqScans: SeqScanFinding[]; explicitSeqScans: SeqScanFinding[]; helpers: string[]; rlsMs: number; explicitMs: number }> {
+  const rls = await asUser(sql, claimsUser(c), async (tx) => ({
+    text: await explainText(tx, path.rls, c.rlsParams),
+    json: await explainJson(tx, path.rls, c.rlsParams),
+  }));
+  const explicit = await asServiceRole(sql, async (tx) => ({
+    text: await explainText(tx, path.explicit, c.explicitParams),
+    json: await explainJson(tx, path.explicit, c.explicitParams),
+  }));
+  const helpers = executedHelpers(rls.json.Plan);
+  // Helper bodies run as their owner with the persona's claims: the session user, claims set locally.
+  const helperPlans = await sql.begin(async (tx) => {
+    await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: c.userId, role: 'authenticated' })}, true)`;
+    return explainHelpers(tx, helpers);
+  });
+  const found = [
+    ...seqScans(rls.json.Plan, sizes, threshold, 'query'),
+    ...helperPlans.flatMap((h) => seqScans(h.json.Plan, sizes, threshold, `app.${h.name}()`)),
+  ];
+  const helperText = helperPlans
+    .map((h) => `\n-- helper app.${h.name}() — SECURITY DEFINER body, run as its owner with this persona's claims` +
+      `${h.calls.length > 0 ? ` (calls ${h.calls.map((n) => `app.${n}()`).join(', ')})` : ''}\n${h.text}\n`)
+    .join('');
+  return {
+    rlsText: `${rls.text}\n${helperText}`,
+    explicitText: explicit.text,
+    seqScans: found,
+    explicitSeqScans: seqScans(explicit.json.Plan, sizes, threshold, 'query'),
+    helpers: helperPlans.map((h) => h.name),
+    rlsMs: rls.json['Execution Time'],
+    explicitMs: explicit.json['Execution Time'],
+  };
+}
+
+function planFile(path: HotPath, variant: Variant, c: HotPathCase, params: readonly unknown[], body: string, query: string): string {
+  const who = variant === 'rls' ? `${path.persona} through RLS: role authenticated, request.jwt.claims.sub = ${c.userId}` : 'service_role (RLS bypassed), explicit WHERE';
+  return `-- ${path.title}\n-- ${variant === 'rls' ? 'RLS' : 'explicit'}: ${who}\n-- parameters: ${JSON.stringify(params)}\n` +
+    `${query.trim().split('\n').map((l) => `--   ${l}`).join('\n')}\n\n${body}\n`;
+}
+
+/**
+ * The benchmark: for each hot path, personas are picked from the data, both variants must return
+ * identical rows for every persona, plans are captured and checked, then RLS and explicit runs
+ * are interleaved (alternating which goes first, cycling personas) and summarised.
+ */
+export async function runBench(options: BenchOptions): Promise<BenchRun> {
+  const { sql } = options.database;
+  const log = options.log ?? silentLogger;
+  const iterations = options.iterations ?? 200;
+  const warmup = options.warmup ?? 20;
+  const targets: Targets = { ...defaultTargets, ...options.targets };
+  const paths = options.only && options.only.length > 0 ? allHotPaths.filter((p) => options.only!.includes(p.name)) : allHotPaths;
+  const sizes = await tableSizes(sql);
+  const violations: Violation[] = [];
+  if (options.planDir) mkdirSync(options.planDir, { recursive: true });
+
+  interface State { path: HotPath; cases: HotPathCase[]; rows: number[]; mismatches: string[]; samples: Record<Variant, number[]>; plans: Awaited<ReturnType<typeof capturePlans>> | null; files: HotPathResult['planFiles'] }
+  const states: State[] = [];
+  for (const path of paths) {
+    const cases = await path.cases(sql, { anchor: options.anchor }, options.personas ?? 5);
+    const state: State = { path, cases, rows: [], mismatches: [], samples: { rls: [], explicit: [] }, plans: null, files: null };
+    states.push(state);
+    if (cases.length === 0) {
+      violations.push({ hotPath: path.name, kind: 'no_persona', message: `${path.name}: the data set has no persona for this hot path` });
+      continue;
+    }
+    for (const c of cases) {
+      const rls = await timed(sql, 'rls', path, c);
+      const explicit = await timed(sql, 'explicit', path, c);
+      state.rows.push(rls.rows.length);
+      if (rowsKey(rls.rows) !== rowsKey(explicit.rows)) {
+        state.mismatches.push(`${c.label}: RLS returned ${rls.rows.length} rows, explicit ${explicit.rows.length}, and they differ`);
+      } else if (rls.rows.length === 0) {
+        state.mismatches.push(`${c.label}: both variants returned no rows`);
+      }
+    }
+    for (const m of state.mismatches) {
+      violations.push({ hotPath: path.name, kind: m.includes('no rows') ? 'empty' : 'mismatch', message: `${path.name}: ${m}` });
+    }
+    const first = cases[0]!;
+    state.plans = await capturePlans(sql, path, first, sizes, targets.seqScanRows);
+    if (options.planDir) {
+      const rlsFile = join(options.planDir, `${path.name}.rls.txt`);
+      const explicitFile = join(options.planDir, `${path.name}.explicit.txt`);
+      writeFileSync(rlsFile, planFile(path, 'rls', first, first.rlsParams, state.plans.rlsText, path.rls));
+      writeFileSync(explicitFile, planFile(path, 'explicit', first, first.explicitParams, state.plans.explicitText, path.explicit));
+      state.files = { rls: rlsFile, explicit: explicitFile };
+    }
+    for (const s of state.plans.seqScans) {
+      violations.push({
+        hotPath: path.name,
+        kind: 'seq_scan',
+        message: `${path.name}: Seq Scan on ${s.table} (${Math.round(s.tableRows).toLocaleString('en-US')} rows) in ${s.source}${s.loops === 0 ? ' (planned, not executed for this persona)' : ''}`,
+      });
+    }
+    log(`bench: ${path.name}: ${cases.length} personas, rows ${state.rows.join('/')}, ${state.mismatches.length === 0 ? 'identical' : 'DIFFERENT'}; helpers ${state.plans.helpers.map((h) => `app.${h}`).join(', ') || 'none'}`);
+  }
+
+  const runnable = states.filter((s) => s.cases.length > 0);
+  const total = warmup + iterations;
+  for (let i = 0; i < total; i++) {
+    for (const state of runnable) {
+      const c = state.cases[i % state.cases.length]!;
+      const order: Variant[] = i % 2 === 0 ? ['rls', 'explicit'] : ['explicit', 'rls'];
+      for (const variant of order) {
+        const { ms } = await timed(sql, variant, state.path, c);
+        if (i >= warmup) state.samples[variant].push(ms);
+      }
+    }
+    if ((i + 1) % Math.max(1, Math.floor(total / 10)) === 0) log(`bench: iteration ${i + 1}/${total}`);
+  }
+
+  const results: HotPathResult[] = states.map((state) => {
+    const rls = { ...summarize(state.samples.rls), samples: state.samples.rls };
+    const explicit = { ...summarize(state.samples.explicit), samples: state.samples.explicit };
+    const ratio = rls.p50 / explicit.p50;
+    const result: HotPathResult = {
+      name: state.path.name,
+      title: state.path.title,
+      persona: state.path.persona,
+      personas: state.cases.length,
+      rowsPerPersona: state.rows,
+      identical: state.cases.length > 0 && state.mismatches.length === 0,
+      mismatches: state.mismatches,
+      rls,
+      explicit,
+      ratio,
+      ratioP95: rls.p95 / explicit.p95,
+      seqScans: state.plans?.seqScans ?? [],
+      explicitSeqScans: state.plans?.explicitSeqScans ?? [],
+      helpers: state.plans?.helpers ?? [],
+      rlsExecutionMs: state.plans?.rlsMs ?? Number.NaN,
+      explicitExecutionMs: state.plans?.explicitMs ?? Number.NaN,
+      planFiles: state.files,
+      sql: { rls: state.path.rls.trim(), explicit: state.path.explicit.trim() },
+    };
+    if (state.cases.length > 0 && iterations > 0) {
+      if (ratio > targets.maxRatio) {
+        violations.push({ hotPath: result.name, kind: 'ratio', message: `${result.name}: RLS/explicit p50 ratio ${ratio.toFixed(2)} > ${targets.maxRatio}` });
+      }
+      if (rls.p50 > targets.maxP50Ms) {
+        violations.push({ hotPath: result.name, kind: 'p50', message: `${result.name}: RLS p50 ${rls.p50.toFixed(2)} ms > ${targets.maxP50Ms} ms` });
+      }
+    }
+    return result;
+  });
+  return {
+    hotPaths: results,
+    violations,
+    targets,
+    iterations,
+    warmup,
+    tableRows: Object.fromEntries([...sizes.entries()].filter(([name]) => name.startsWith('public.') || name === 'audit.audit_log').sort()),
+  };
+}

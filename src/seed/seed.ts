@@ -1,0 +1,258 @@
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type postgres from 'postgres';
+import type { Database } from '../db';
+import type { Logger } from '../log';
+import { silentLogger } from '../log';
+import { copyRows, pgliteSink, serverSink, tableName, type CopySink } from './copy';
+import { seedGlobals, seedOrganization, type GlobalIds, type Loader } from './generate';
+import { planTotals, SLOTS_PER_WEEK, WEEKS_AHEAD, WEEKS_PAST, type SeedPlan } from './plan';
+import { formatCount, progressBar } from './progress';
+
+export interface SeedOptions {
+  readonly database: Pick<Database, 'sql' | 'backend' | 'embedded'>;
+  readonly plan: SeedPlan;
+  /** Organisations loaded concurrently (server only; PGlite is one session). Default 2 on a server. */
+  readonly jobs?: number;
+  /** `vacuum (analyze)` after loading, so the planner has statistics (default true). */
+  readonly vacuum?: boolean;
+  readonly log?: Logger;
+  /** Draw the progress bar on stderr (default true). */
+  readonly progress?: boolean;
+  /**
+   * Keep the side-effect triggers (audit log, realtime broadcast, webhook outbox) firing during the
+   * load (default false: they are paused, see `pauseSideEffectTriggers`).
+   */
+  readonly sideEffects?: boolean;
+}
+
+export interface SeedResult {
+  readonly seed: string;
+  readonly scale: number;
+  readonly anchor: string;
+  readonly backend: Database['backend'];
+  /** Rows the generator wrote, per table. */
+  readonly rows: Readonly<Record<string, number>>;
+  readonly totalRows: number;
+  /** Rows the database's own triggers wrote meanwhile (audit.audit_log). */
+  readonly triggerRows: number;
+  readonly loadMs: number;
+  readonly vacuumMs: number;
+  /** Generator rows per second of load time (COPY + signing updates, triggers and constraints on). */
+  readonly rowsPerSecond: number;
+  readonly jobs: number;
+  /** Side-effect triggers paused during the load (`table.trigger`), empty with `sideEffects`. */
+  readonly pausedTriggers: readonly string[];
+}
+
+/** Where a seeded database remembers what it holds (outside the library's schemas). */
+export const DATASET_TABLE = 'therapy_bench.dataset';
+
+export class SeedError extends Error {}
+
+export interface DatasetInfo {
+  readonly seed: string;
+  readonly scale: number;
+  readonly anchor: string;
+  readonly result: SeedResult;
+}
+
+/** The data set recorded in the database by a completed seed, if any. */
+export async function readDataset(sql: postgres.Sql): Promise<DatasetInfo | null> {
+  const [exists] = await sql<{ present: boolean }[]>`select to_regclass(${DATASET_TABLE}) is not null as present`;
+  if (!exists?.present) return null;
+  const [row] = await sql<{ seed: string; scale: string; anchor: string; result: SeedResult }[]>`
+    select seed, scale::text as scale, anchor::text as anchor, result from therapy_bench.dataset limit 1`;
+  return row ? { seed: row.seed, scale: Number(row.scale), anchor: row.anchor, result: row.result } : null;
+}
+
+async function ensureBenchSchema(sql: postgres.Sql): Promise<void> {
+  await sql.unsafe(`create schema if not exists therapy_bench;
+revoke all on schema therapy_bench from public;
+create table if not exists therapy_bench.paused_triggers (
+  table_name text not null,
+  trigger_name text not null,
+  primary key (table_name, trigger_name)
+);
+create table if not exists ${DATASET_TABLE} (
+  seed text not null,
+  scale numeric not null,
+  anchor date not null,
+  seeded_at timestamptz not null default now(),
+  result jsonb not null
+);
+comment on table ${DATASET_TABLE} is 'The generated data set this database holds (npm run seed); not part of the therapy-db schema.'`);
+}
+
+async function recordDataset(sql: postgres.Sql, result: SeedResult): Promise<void> {
+  await ensureBenchSchema(sql);
+  await sql`delete from therapy_bench.dataset`;
+  await sql`insert into therapy_bench.dataset (seed, scale, anchor, result)
+    values (${result.seed}, ${result.scale}, ${result.anchor}, ${sql.json(result as unknown as postgres.JSONValue)})`;
+}
+
+/**
+ * The triggers whose only effect is to write *other* rows — the audit log (`app.audit_row`), the
+ * realtime broadcast (`app.broadcast_*`, one subtransaction and one realtime.messages row per
+ * message) and the webhook outbox (`app.outbox_*`) — are paused during a bulk load: they validate
+ * nothing, and replaying millions of historical rows through them would more than double the load.
+ * Every constraint and every validating trigger (consent, capacity, status machine, signed notes,
+ * charge eligibility, membership, updated_at) stays on. Paused triggers are recorded in
+ * `therapy_bench.paused_triggers` first, so a crashed load is repaired by the next one.
+ */
+const SIDE_EFFECT_TRIGGERS = `
+select pg_catalog.format('%I.%I', n.nspname, c.relname) as table_name, t.tgname as trigger_name
+  from pg_catalog.pg_trigger t
+  join pg_catalog.pg_class c on c.oid = t.tgrelid
+  join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+  join pg_catalog.pg_proc p on p.oid = t.tgfoid
+  join pg_catalog.pg_namespace pn on pn.oid = p.pronamespace
+ where not t.tgisinternal and t.tgenabled <> 'D' and n.nspname = 'public' and pn.nspname = 'app'
+   and (p.proname = 'audit_row' or p.proname like 'broadcast\\_%' or p.proname like 'outbox\\_%')
+ order by 1, 2`;
+
+async function pauseSideEffectTriggers(sql: postgres.Sql): Promise<string[]> {
+  await ensureBenchSchema(sql);
+  return sql.begin(async (tx) => {
+    const rows = await tx.unsafe<{ table_name: string; trigger_name: string }[]>(SIDE_EFFECT_TRIGGERS);
+    for (const r of rows) {
+      await tx`insert into therapy_bench.paused_triggers (table_name, trigger_name) values (${r.table_name}, ${r.trigger_name}) on conflict do nothing`;
+      await tx.unsafe(`alter table ${r.table_name} disable trigger "${r.trigger_name.replace(/"/g, '""')}"`);
+    }
+    return rows.map((r) => `${r.table_name.replace(/^public\./, '')}.${r.trigger_name}`);
+  }) as Promise<string[]>;
+}
+
+/** Re-enables every trigger a load paused (this one's, or a crashed one's). */
+export async function resumePausedTriggers(sql: postgres.Sql): Promise<number> {
+  const [exists] = await sql<{ present: boolean }[]>`select to_regclass('therapy_bench.paused_triggers') is not null as present`;
+  if (!exists?.present) return 0;
+  return sql.begin(async (tx) => {
+    const rows = await tx<{ table_name: string; trigger_name: string }[]>`select table_name, trigger_name from therapy_bench.paused_triggers`;
+    for (const r of rows) await tx.unsafe(`alter table ${r.table_name} enable trigger "${r.trigger_name.replace(/"/g, '""')}"`);
+    await tx`delete from therapy_bench.paused_triggers`;
+    return rows.length;
+  }) as Promise<number>;
+}
+
+/** Expected generator rows of one organisation, for the progress bar only. */
+function expectedRows(plan: SeedPlan, index: number): number {
+  const o = plan.organizations[index]!;
+  return o.therapists * SLOTS_PER_WEEK * (WEEKS_PAST + WEEKS_AHEAD) * 4.6 + o.messages + o.students * 14;
+}
+
+/**
+ * Writes the plan's data set into a migrated, empty database: organisations one transaction each
+ * (a failed organisation leaves nothing behind), then `vacuum (analyze)`, then the data set record.
+ */
+export async function seed(options: SeedOptions): Promise<SeedResult> {
+  const { database, plan } = options;
+  const log = options.log ?? silentLogger;
+  const { sql, backend } = database;
+  const jobs = backend === 'pglite' ? 1 : Math.max(1, options.jobs ?? 2);
+  const [{ count } = { count: '0' }] = await sql<{ count: string }[]>`select count(*)::text as count from public.organizations`;
+  if (Number(count) > 0) {
+    throw new SeedError(`the database already holds ${count} organisations: seed an empty, migrated database (pass --fresh to recreate it)`);
+  }
+  const sinkFor = (tx: postgres.TransactionSql): CopySink => {
+    if (backend === 'pglite') {
+      if (!database.embedded) throw new SeedError('embedded backend without its PGlite instance');
+      return pgliteSink(database.embedded.pglite);
+    }
+    return serverSink(tx);
+  };
+  const rows: Record<string, number> = {};
+  const totals = planTotals(plan);
+  log(
+    `seed: scale ${plan.scale} (seed "${plan.seed}", anchor ${plan.anchor.toISOString().slice(0, 10)}): ${formatCount(totals.organizations)} organisations, ` +
+      `${formatCount(totals.therapists)} therapists, ${formatCount(totals.students)} students, ~${formatCount(totals.sessions)} sessions, ` +
+      `${formatCount(totals.messages)} messages; ${jobs} job${jobs === 1 ? '' : 's'} on ${backend}`,
+  );
+  const totalExpected = plan.organizations.reduce((sum, _, i) => sum + expectedRows(plan, i), 0);
+  const bar = progressBar('seed', totalExpected, process.stderr, options.progress ?? true);
+  let written = 0;
+  let doneExpected = 0;
+  const partial = new Map<number, number>();
+  const started = performance.now();
+  const report = () => {
+    const inFlight = [...partial.entries()].reduce((sum, [i, n]) => sum + Math.min(n, expectedRows(plan, i) * 0.99), 0);
+    const seconds = (performance.now() - started) / 1000;
+    bar.update(doneExpected + inFlight, `${formatCount(written)} rows, ${formatCount(written / Math.max(seconds, 0.001))} rows/s`);
+  };
+  const loaderFor = (tx: postgres.TransactionSql, orgIndex: number | null): Loader => {
+    const sink = sinkFor(tx);
+    return {
+      sql: tx,
+      async copy<T extends PgTable>(table: T, batch: readonly T['$inferInsert'][]) {
+        const t0 = performance.now();
+        const n = await copyRows(sink, table, batch);
+        const name = tableName(table);
+        if (process.env.SEED_TIMING) log(`\n  ${name}: ${n} rows in ${Math.round(performance.now() - t0)} ms`);
+        rows[name] = (rows[name] ?? 0) + n;
+        written += n;
+        if (orgIndex !== null) partial.set(orgIndex, (partial.get(orgIndex) ?? 0) + n);
+        report();
+      },
+    };
+  };
+  const begin = <T>(fn: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> =>
+    sql.begin(async (tx) => {
+      // Durability of a bulk load is the load's own business: a crash means seeding again.
+      await tx`set local synchronous_commit = off`;
+      return fn(tx);
+    }) as Promise<T>;
+
+  const auditBefore = await countAudit(sql);
+  await resumePausedTriggers(sql);
+  const pausedTriggers = options.sideEffects ? [] : await pauseSideEffectTriggers(sql);
+  if (pausedTriggers.length > 0) log(`seed: paused ${pausedTriggers.length} side-effect triggers (audit, broadcast, outbox) for the load`);
+  let loadMs: number;
+  try {
+    const globals: GlobalIds = await begin((tx) => seedGlobals(plan, loaderFor(tx, null)));
+    let next = 0;
+    const worker = async () => {
+      while (next < plan.organizations.length) {
+        const org = plan.organizations[next++]!;
+        await begin((tx) => seedOrganization(plan, org, globals, loaderFor(tx, org.index)));
+        partial.delete(org.index);
+        doneExpected += expectedRows(plan, org.index);
+        report();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(jobs, plan.organizations.length) }, worker));
+    loadMs = performance.now() - started;
+  } finally {
+    const resumed = await resumePausedTriggers(sql);
+    if (resumed > 0) log(`seed: resumed ${resumed} side-effect triggers`);
+  }
+  bar.finish(`${formatCount(written)} rows in ${(loadMs / 1000).toFixed(1)} s, ${formatCount(written / (loadMs / 1000))} rows/s`);
+  const triggerRows = (await countAudit(sql)) - auditBefore;
+  let vacuumMs = 0;
+  if (options.vacuum ?? true) {
+    log('seed: vacuum (analyze)…');
+    const t0 = performance.now();
+    await sql`vacuum (analyze)`;
+    vacuumMs = performance.now() - t0;
+    log(`seed: vacuum (analyze) in ${(vacuumMs / 1000).toFixed(1)} s`);
+  }
+  const result: SeedResult = {
+    seed: plan.seed,
+    scale: plan.scale,
+    anchor: plan.anchor.toISOString().slice(0, 10),
+    backend,
+    rows: Object.fromEntries(Object.entries(rows).sort(([a], [b]) => a.localeCompare(b))),
+    totalRows: written,
+    triggerRows,
+    loadMs: Math.round(loadMs),
+    vacuumMs: Math.round(vacuumMs),
+    rowsPerSecond: Math.round(written / (loadMs / 1000)),
+    jobs,
+    pausedTriggers,
+  };
+  await recordDataset(sql, result);
+  return result;
+}
+
+async function countAudit(sql: postgres.Sql): Promise<number> {
+  const [row] = await sql<{ n: string }[]>`select count(*)::text as n from audit.audit_log`;
+  return Number(row?.n ?? 0);
+}
