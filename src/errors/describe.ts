@@ -43,6 +43,8 @@ interface PgErrorLike {
 const KINDS: Record<string, DbErrorKind> = {
   '23505': 'unique',
   '23503': 'foreign_key',
+  // ON DELETE RESTRICT reports its own SQLSTATE.
+  '23001': 'foreign_key',
   '23514': 'check',
   '23P01': 'exclusion',
   '23502': 'not_null',
@@ -81,8 +83,10 @@ function baseSentence(kind: DbErrorKind, e: { table?: string; column?: string; c
     case 'foreign_key': {
       const referenced = e.detail?.match(/is not present in table "([^"]+)"/)?.[1];
       if (referenced) return `${columns ?? 'the reference'} must point to an existing ${referenced} row of the same organisation (${e.constraint})`;
-      const referencing = e.detail?.match(/is still referenced from table "([^"]+)"/)?.[1];
-      if (referencing) return `${e.table ?? 'this row'} is still referenced by ${referencing} and cannot be removed (${e.constraint})`;
+      // The error's table is the referencing one; the row being removed is in the message.
+      const referencing = e.detail?.match(/is (?:still )?referenced from table "([^"]+)"/)?.[1];
+      const removed = /on table "([^"]+)" violates/.exec(e.pgMessage)?.[1];
+      if (referencing) return `${removed ?? 'this row'} is still referenced by ${referencing} and cannot be removed (${e.constraint})`;
       return `${e.table ?? 'the row'} refers to a row that does not exist (${e.constraint})`;
     }
     case 'check':
