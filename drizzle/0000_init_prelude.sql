@@ -204,7 +204,7 @@ set search_path = ''
 as $function$
 select coalesce(pg_catalog.array_agg(s.id), '{}')
   from public.students s
- where s.school_id = any (app.staff_school_ids()) and s.deleted_at is null
+ where s.school_id = any ((select app.staff_school_ids())::uuid[]) and s.deleted_at is null
 $function$;
 --> statement-breakpoint
 revoke all on function app.school_student_ids() from public, anon, authenticated, service_role;
@@ -222,7 +222,7 @@ set search_path = ''
 as $function$
 select coalesce(pg_catalog.array_agg(distinct c.therapist_id), '{}')
   from public.caseload_assignments c
- where c.student_id = any (app.guardian_student_ids() || app.own_student_ids() || app.school_student_ids())
+ where c.student_id = any (((select app.guardian_student_ids()) || (select app.own_student_ids()) || (select app.school_student_ids()))::uuid[])
    and current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
 $function$;
 --> statement-breakpoint

@@ -140,7 +140,7 @@ export const schoolStudentIds = helper(
   `
 select coalesce(pg_catalog.array_agg(s.id), '{}')
   from public.students s
- where s.school_id = any (app.staff_school_ids()) and s.deleted_at is null`,
+ where s.school_id = any ((select app.staff_school_ids())::uuid[]) and s.deleted_at is null`,
   'Live students enrolled at the schools of the signed-in school staff member.',
 );
 
@@ -150,7 +150,7 @@ export const careTeamIds = helper(
   `
 select coalesce(pg_catalog.array_agg(distinct c.therapist_id), '{}')
   from public.caseload_assignments c
- where c.student_id = any (app.guardian_student_ids() || app.own_student_ids() || app.school_student_ids())
+ where c.student_id = any (((select app.guardian_student_ids()) || (select app.own_student_ids()) || (select app.school_student_ids()))::uuid[])
    and current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)`,
   'The care team of the signed-in user: therapists currently serving the students they are a guardian of (portal access), are, or have at their school (school staff).',
 );
