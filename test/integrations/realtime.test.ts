@@ -70,6 +70,17 @@ describe('realtime: publication, private topics, broadcasts', () => {
     }
   });
 
+  it('a participant sending through the API (RLS) broadcasts too, and receives the broadcast on the topic', async () => {
+    const topic = conversationTopic(f.a.conversationId);
+    const seen = await asUser(db.sql, { sub: f.a.users.guardian }, async (tx) => {
+      const [m] = await tx<{ id: string }[]>`insert into public.messages (organization_id, conversation_id, sender_id, client_message_id, body)
+        values (${f.a.organizationId}, ${f.a.conversationId}, ${f.a.users.guardian}, gen_random_uuid(), 'through the API') returning id`;
+      await tx`select set_config('realtime.topic', ${topic}, true)`;
+      return (await tx<{ event: string }[]>`select event from realtime.messages where topic = ${topic} and payload ->> 'id' = ${m!.id}`).map((r) => r.event);
+    });
+    expect(seen).toEqual(['message.created']);
+  });
+
   it('an edit broadcasts message.updated, a soft delete message.deleted', async () => {
     const topic = conversationTopic(f.a.conversationId);
     const events = await rolledBack(db.sql, async (tx) => {
