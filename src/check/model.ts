@@ -69,6 +69,11 @@ export function skippedResult(check: { readonly id: CheckId; readonly title: str
   return { id: check.id, title: check.title, status: 'skipped', summary: reason, findings: [], durationMs: 0 };
 }
 
+/** A check that could not run at all (no database, unreadable migrations). */
+export function failedResult(check: { readonly id: CheckId; readonly title: string }, summary: string, message: string): CheckResult {
+  return { id: check.id, title: check.title, status: 'failed', summary, findings: [{ message }], durationMs: 0 };
+}
+
 /** Runs one check; an unexpected error is reported as the check's failure, not thrown. */
 export async function runCheck<Context>(check: Check<Context>, context: Context): Promise<CheckResult> {
   const started = performance.now();

@@ -8,10 +8,10 @@ import { readBaseMigrations } from './git';
 import { integrityCheck } from './integrity';
 import { buildLocator, noLocator, type Locator } from './locate';
 import { readParsedMigrations, type ParsedMigration } from './migrations';
-import { CheckUsageError, runCheck, skippedResult, type CheckId, type CheckResult } from './model';
+import { CheckUsageError, failedResult, runCheck, skippedResult, type CheckId, type CheckResult } from './model';
 import { replayCheck } from './replay';
 import { safetyCheck } from './safety';
-import { openScratchDatabase } from './scratch-database';
+import { openScratchDatabase, type ScratchDatabase } from './scratch-database';
 
 export interface CheckOptions {
   /** The drizzle-kit migrations folder; default: the migrations shipped with therapy-db (`drizzle/`). */
@@ -118,32 +118,16 @@ export async function runChecks(options: CheckOptions = {}): Promise<CheckReport
     for (const check of catalogueChecks) results.push(skippedResult(check, 'skipped by option'));
   } else {
     log('check: replay…');
-    const scratch = await openScratchDatabase({ ...(options.url ? { url: options.url } : {}), log });
-    try {
-      const replay = await runCheck(replayCheck, { sql: scratch.sql, label: scratch.label, migrationsFolder, log });
-      // Reported even when skipped by option: the catalogue checks needed it.
-      results.push(replay);
-      const context: CatalogueContext = { sql: scratch.sql, ...catalogueOptions };
-      for (const check of catalogueChecks) {
-        if (skip.has(check.id)) results.push(skippedResult(check, 'skipped by option'));
-        else if (replay.status !== 'passed') results.push(skippedResult(check, 'the replay failed, so there is no database to inspect'));
-        else {
-          log(`check: ${check.id}…`);
-          results.push(await runCheck(check, context));
-        }
-      }
-    } finally {
-      await scratch.close();
-    }
+    results.push(...(await replayAndInspect({ url: options.url, migrationsFolder, skip, log, catalogue: catalogueOptions })));
   }
 
   // 5. Safety lint of the migrations added since base.
   await step(
     'safety',
     async () =>
-      migrations
-        ? runCheck(safetyCheck, { migrations, ...(base ? { base } : {}) })
-        : { ...skippedResult(safetyCheck, ''), status: 'failed', summary: 'the migrations could not be read', findings: [{ message: parseError ?? 'unreadable' }] },
+      migrations || !base
+        ? runCheck(safetyCheck, { migrations: migrations ?? [], ...(base ? { base } : {}) })
+        : failedResult(safetyCheck, 'the migrations could not be read', parseError ?? 'unreadable'),
     safetyCheck,
   );
 
@@ -158,4 +142,41 @@ export async function runChecks(options: CheckOptions = {}): Promise<CheckReport
     migrationsFolder,
     ...(base ? { base: { ref: base.ref, commit: base.commit } } : {}),
   };
+}
+
+/**
+ * 3. and 4.: replays the migrations into a scratch database, then runs the catalogue checks on it
+ * (skipped when the replay fails). The scratch database is closed (and dropped) in every case.
+ */
+async function replayAndInspect(options: {
+  readonly url: string | undefined;
+  readonly migrationsFolder: string;
+  readonly skip: ReadonlySet<CheckId>;
+  readonly log: Logger;
+  readonly catalogue: Omit<CatalogueContext, 'sql'>;
+}): Promise<CheckResult[]> {
+  const noDatabase = 'the replay failed, so there is no database to inspect';
+  let scratch: ScratchDatabase;
+  try {
+    scratch = await openScratchDatabase({ ...(options.url ? { url: options.url } : {}), log: options.log });
+  } catch (error) {
+    return [failedResult(replayCheck, 'no database to replay on', (error as Error).message), ...catalogueChecks.map((c) => skippedResult(c, noDatabase))];
+  }
+  try {
+    // Reported even when skipped by option: the catalogue checks need it.
+    const replay = await runCheck(replayCheck, { sql: scratch.sql, label: scratch.label, migrationsFolder: options.migrationsFolder, log: options.log });
+    const results = [replay];
+    const context: CatalogueContext = { sql: scratch.sql, ...options.catalogue };
+    for (const check of catalogueChecks) {
+      if (options.skip.has(check.id)) results.push(skippedResult(check, 'skipped by option'));
+      else if (replay.status !== 'passed') results.push(skippedResult(check, noDatabase));
+      else {
+        options.log(`check: ${check.id}…`);
+        results.push(await runCheck(check, context));
+      }
+    }
+    return results;
+  } finally {
+    await scratch.close();
+  }
 }

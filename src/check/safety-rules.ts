@@ -138,6 +138,20 @@ export function statementViolations(statement: ParsedStatement, state: FileState
             });
             break;
           case 'add-constraint':
+            // A UNIQUE or PRIMARY KEY constraint builds its index like `create index` does. (Exclusion
+            // constraints are left alone: they cannot adopt a prebuilt index, and the generator
+            // writes them in the `_objects` migration after the one that creates their table.)
+            if ((action.type === 'unique' || action.type === 'primary-key') && !action.usingIndex) {
+              const kind = action.type === 'primary-key' ? 'primary key' : 'UNIQUE constraint';
+              out.push({
+                rule: 'create-index',
+                object: action.constraint ? `${table}.${action.constraint}` : table,
+                line: action.line,
+                message: `adds ${kind}${action.constraint ? ` ${action.constraint}` : ''} to existing table ${table}: builds its index while writes to the table block`,
+                fix: `build the index first (\`create unique index concurrently\`, out of band), then \`add constraint … ${action.type === 'unique' ? 'unique' : 'primary key'} using index …\`; ${allow('create-index')}`,
+              });
+              break;
+            }
             if (!action.notValid && (action.type === 'foreign-key' || action.type === 'check')) {
               const kind = action.type === 'foreign-key' ? 'foreign key' : 'CHECK constraint';
               const rule = action.type === 'foreign-key' ? 'add-foreign-key' : 'add-check';

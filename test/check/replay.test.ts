@@ -54,6 +54,15 @@ describe('replay: every migration applies to an empty database', () => {
     expect(report.ok).toBe(false);
   });
 
+  it('fails, not throws, when the server cannot be reached', async () => {
+    const report = await runChecks({ migrationsFolder: folder('unreachable', good), url: 'postgres://nobody:secret@127.0.0.1:1/postgres' });
+    const replay = report.results.find((r) => r.id === 'replay')!;
+    expect(replay.status).toBe('failed');
+    expect(replay.findings[0]!.message).toContain('cannot create the scratch database');
+    expect(replay.findings[0]!.message).not.toContain('secret');
+    expect(report.results.find((r) => r.id === 'primary-keys')!.status).toBe('skipped');
+  });
+
   it.skipIf(!serverUrl)('on a server, replays into a scratch database and drops it afterwards', async () => {
     const lines: string[] = [];
     const report = await runChecks({ migrationsFolder: folder('server', good), url: serverUrl!, log: (line) => lines.push(line) });

@@ -99,6 +99,21 @@ describe('safety lint of the migrations added since --base', () => {
     expect(byRule('drop-table').object).toBe('public.campuses');
   });
 
+  it('flags a UNIQUE or PRIMARY KEY constraint added to an existing table unless it adopts a prebuilt index', async () => {
+    const result = await lint(
+      sqlFile(
+        'ALTER TABLE "students" ADD CONSTRAINT "students_name_unique" UNIQUE("name")',
+        'ALTER TABLE "students" ADD CONSTRAINT "students_notes_key" UNIQUE USING INDEX "students_notes_idx"',
+        'ALTER TABLE "students" ADD CONSTRAINT "students_school_key" UNIQUE ("school_id") USING INDEX TABLESPACE fast',
+        'ALTER TABLE "students" ADD CONSTRAINT "students_no_overlap" EXCLUDE USING gist ("school_id" WITH =)',
+      ),
+    );
+    expect(result.findings.map((f) => [f.rule, f.object, f.line])).toEqual([
+      ['create-index', 'public.students.students_name_unique', 1],
+      ['create-index', 'public.students.students_school_key', 3],
+    ]);
+  });
+
   it('points at the action’s own line in a multi-line statement', async () => {
     const result = await lint('ALTER TABLE "students"\n  ADD COLUMN "x" integer,\n  DROP COLUMN "notes";\n');
     expect(result.findings).toHaveLength(1);

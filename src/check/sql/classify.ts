@@ -14,6 +14,8 @@ export type AlterTableAction = { readonly line: number } & (
       readonly constraint: string | undefined;
       readonly type: 'foreign-key' | 'check' | 'unique' | 'primary-key' | 'exclude' | 'other';
       readonly notValid: boolean;
+      /** `… unique using index i`: the constraint adopts a prebuilt index. */
+      readonly usingIndex: boolean;
     }
   | { readonly kind: 'rename-column'; readonly column: string; readonly to: string }
   | { readonly kind: 'rename-table'; readonly to: string }
@@ -106,6 +108,7 @@ function classifyAlterAction(tokens: readonly Token[]): AlterTableAction {
         constraint,
         type: (typeWord && CONSTRAINT_WORDS.get(typeWord.value)) ?? 'other',
         notValid: hasSequence(top, 'not', 'valid'),
+        usingIndex: top.some((t, k) => isWord(t, 'using') && isWord(top[k + 1], 'index') && !isWord(top[k + 2], 'tablespace')),
       };
     }
     const at = skipWords(tokens, 1, ['column'], ['if', 'not', 'exists']);
