@@ -52,6 +52,19 @@ export const driftCheck: Check<DriftContext> = {
       if (isMissingModule(error, 'drizzle-kit')) {
         return { skipped: 'drizzle-kit is not installed (a development dependency of therapy-db): the drift check is for the repository that owns the source' };
       }
+      // Without a terminal, drizzle-kit refuses to ask whether a table or column was renamed.
+      if (/Interactive prompts require a TTY/i.test((error as Error | undefined)?.message ?? '')) {
+        return {
+          findings: [
+            {
+              message: 'the source differs from the migrations: drizzle-kit would ask whether a table or column was renamed',
+              file: migrationsFolder,
+              fix: 'run `npm run db:generate -- --name <change>` in a terminal, answer its questions and commit the migration it writes',
+            },
+          ],
+          checked: `tables, policies and database objects against ${basename(migrationsFolder)}/`,
+        };
+      }
       throw error;
     }
     const fix = 'run `npm run db:generate -- --name <change>` and commit the migration it writes (or undo the unintended source change)';

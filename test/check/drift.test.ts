@@ -65,6 +65,18 @@ describe('drift: the TypeScript source against the committed migrations', () => 
     expect(result.summary).toContain('drizzle-kit is not installed');
   });
 
+  it('fails, asking for a generate in a terminal, when drizzle-kit would prompt about a rename', async () => {
+    const result = await runCheck(driftCheck, {
+      migrationsFolder: migrationsCopy(),
+      source: packageDriftSource,
+      detect: async () => {
+        throw new Error('Interactive prompts require a TTY terminal (process.stdin.isTTY or process.stdout.isTTY is false).');
+      },
+    });
+    expect(result.status).toBe('failed');
+    expect(result.findings[0]!.message).toContain('renamed');
+  });
+
   it('fails, with the error, when the detector breaks for another reason', async () => {
     const result = await runCheck(driftCheck, {
       migrationsFolder: migrationsCopy(),
