@@ -33,6 +33,8 @@ type Row<T extends PgTable> = T['$inferInsert'];
 export interface Loader {
   copy<T extends PgTable>(table: T, rows: readonly Row<T>[]): Promise<void>;
   readonly sql: postgres.Sql | postgres.TransactionSql;
+  /** Runs a set-based step (the signing updates), for timing. */
+  step<T>(label: string, fn: () => Promise<T>): Promise<T>;
 }
 
 const DAY = 86_400_000;
@@ -540,22 +542,23 @@ export async function seedOrganization(plan: SeedPlan, org: OrgPlan, globals: Gl
   const uuidArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
   const boolArray = (values: readonly boolean[]) => `{${values.map((v) => (v ? 't' : 'f')).join(',')}}`;
   if (sign.length > 0) {
-    await loader.sql.unsafe(
+    await loader.step(`sign ${sign.length} notes`, () => loader.sql.unsafe(
       `update public.session_notes n set status = 'signed', visible_to_guardian = v.visible
          from unnest($1::uuid[], $2::boolean[]) as v(id, visible) where n.id = v.id`,
       [uuidArray(sign.map((x) => x.id)), boolArray(sign.map((x) => x.visible))],
-    );
+    ));
   }
   if (pending.length > 0) {
-    await loader.sql.unsafe(`update public.session_notes n set status = 'pending_cosign' where n.id = any($1::uuid[])`, [uuidArray(pending)]);
+    await loader.step(`submit ${pending.length} notes for co-signature`, () =>
+      loader.sql.unsafe(`update public.session_notes n set status = 'pending_cosign' where n.id = any($1::uuid[])`, [uuidArray(pending)]));
   }
   if (cosign.length > 0) {
     // The trigger checks that the co-signer actively supervises the author.
-    await loader.sql.unsafe(
+    await loader.step(`co-sign ${cosign.length} notes`, () => loader.sql.unsafe(
       `update public.session_notes n set status = 'signed', cosigned_by = v.by
          from unnest($1::uuid[], $2::uuid[]) as v(id, by) where n.id = v.id`,
       [uuidArray(cosign.map((x) => x.id)), uuidArray(cosign.map((x) => x.by))],
-    );
+    ));
   }
 
   // ---------------------------------------------------------------- observations, progress, charges

@@ -1,5 +1,6 @@
 import type { PgTable } from 'drizzle-orm/pg-core';
-import type postgres from 'postgres';
+import net from 'node:net';
+import postgres from 'postgres';
 import type { Database } from '../db';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
@@ -9,7 +10,7 @@ import { planTotals, SLOTS_PER_WEEK, WEEKS_AHEAD, WEEKS_PAST, type SeedPlan } fr
 import { formatCount, progressBar } from './progress';
 
 export interface SeedOptions {
-  readonly database: Pick<Database, 'sql' | 'backend' | 'embedded'>;
+  readonly database: Pick<Database, 'sql' | 'backend' | 'embedded' | 'url'>;
   readonly plan: SeedPlan;
   /** Organisations loaded concurrently (server only; PGlite is one session). Default 2 on a server. */
   readonly jobs?: number;
@@ -23,6 +24,11 @@ export interface SeedOptions {
    * load (default false: they are paused, see `pauseSideEffectTriggers`).
    */
   readonly sideEffects?: boolean;
+  /**
+   * Check foreign keys row by row during the load (default false: they are dropped for the load and
+   * re-added afterwards, which makes Postgres validate every row in one set-based pass).
+   */
+  readonly rowByRowForeignKeys?: boolean;
 }
 
 export interface SeedResult {
@@ -42,6 +48,10 @@ export interface SeedResult {
   readonly jobs: number;
   /** Side-effect triggers paused during the load (`table.trigger`), empty with `sideEffects`. */
   readonly pausedTriggers: readonly string[];
+  /** Foreign keys dropped for the load and re-added (validated) after it. */
+  readonly deferredForeignKeys: number;
+  /** How long re-adding (validating) them took. */
+  readonly validateMs: number;
 }
 
 /** Where a seeded database remembers what it holds (outside the library's schemas). */
@@ -72,6 +82,12 @@ create table if not exists therapy_bench.paused_triggers (
   table_name text not null,
   trigger_name text not null,
   primary key (table_name, trigger_name)
+);
+create table if not exists therapy_bench.dropped_constraints (
+  table_name text not null,
+  name text not null,
+  definition text not null,
+  primary key (table_name, name)
 );
 create table if not exists ${DATASET_TABLE} (
   seed text not null,
@@ -134,6 +150,48 @@ export async function resumePausedTriggers(sql: postgres.Sql): Promise<number> {
   }) as Promise<number>;
 }
 
+/**
+ * Foreign keys are checked one row at a time during COPY: a few index probes and a row lock per
+ * key and row, the biggest single cost of the load. Instead the load drops the foreign keys of the
+ * public schema (recording their definitions in `therapy_bench.dropped_constraints` first) and
+ * re-adds every one of them afterwards with `alter table … add constraint`, which validates all
+ * rows in one set-based pass and fails the seed on the first orphan. The schema ends up exactly as
+ * migrated; the data is checked by Postgres either way.
+ */
+const FOREIGN_KEYS = `
+select c.conrelid::regclass::text as table_name, c.conname as name, pg_catalog.pg_get_constraintdef(c.oid) as definition
+  from pg_catalog.pg_constraint c
+  join pg_catalog.pg_namespace n on n.oid = c.connamespace
+ where c.contype = 'f' and n.nspname = 'public'
+ order by 1, 2`;
+
+const quoteName = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+async function dropForeignKeys(sql: postgres.Sql): Promise<number> {
+  await ensureBenchSchema(sql);
+  return sql.begin(async (tx) => {
+    const rows = await tx.unsafe<{ table_name: string; name: string; definition: string }[]>(FOREIGN_KEYS);
+    for (const r of rows) {
+      await tx`insert into therapy_bench.dropped_constraints (table_name, name, definition) values (${r.table_name}, ${r.name}, ${r.definition})`;
+      await tx.unsafe(`alter table ${r.table_name} drop constraint ${quoteName(r.name)}`);
+    }
+    return rows.length;
+  }) as Promise<number>;
+}
+
+/** Re-adds (and so validates) every foreign key a load dropped; all or nothing. */
+export async function restoreForeignKeys(sql: postgres.Sql): Promise<number> {
+  const [exists] = await sql<{ present: boolean }[]>`select to_regclass('therapy_bench.dropped_constraints') is not null as present`;
+  if (!exists?.present) return 0;
+  return sql.begin(async (tx) => {
+    const rows = await tx<{ table_name: string; name: string; definition: string }[]>`
+      select table_name, name, definition from therapy_bench.dropped_constraints order by table_name, name`;
+    for (const r of rows) await tx.unsafe(`alter table ${r.table_name} add constraint ${quoteName(r.name)} ${r.definition}`);
+    await tx`delete from therapy_bench.dropped_constraints`;
+    return rows.length;
+  }) as Promise<number>;
+}
+
 /** Expected generator rows of one organisation, for the progress bar only. */
 function expectedRows(plan: SeedPlan, index: number): number {
   const o = plan.organizations[index]!;
@@ -182,6 +240,12 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
     const sink = sinkFor(tx);
     return {
       sql: tx,
+      async step(label, fn) {
+        const t0 = performance.now();
+        const result = await fn();
+        if (process.env.SEED_TIMING) log(`\n  ${label}: ${Math.round(performance.now() - t0)} ms`);
+        return result;
+      },
       async copy<T extends PgTable>(table: T, batch: readonly T['$inferInsert'][]) {
         const t0 = performance.now();
         const n = await copyRows(sink, table, batch);
@@ -194,8 +258,11 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
       },
     };
   };
+  // On a server, load through a client of our own with Nagle's algorithm off: a COPY ends with two
+  // small writes (last CopyData, CopyDone), which Nagle + delayed ACK would hold for ~40 ms each.
+  const loadSql = backend === 'postgres' ? loadingClient(database.url, jobs) : sql;
   const begin = <T>(fn: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> =>
-    sql.begin(async (tx) => {
+    loadSql.begin(async (tx) => {
       // Durability of a bulk load is the load's own business: a crash means seeding again.
       await tx`set local synchronous_commit = off`;
       return fn(tx);
@@ -203,9 +270,13 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
 
   const auditBefore = await countAudit(sql);
   await resumePausedTriggers(sql);
+  await restoreForeignKeys(sql);
   const pausedTriggers = options.sideEffects ? [] : await pauseSideEffectTriggers(sql);
   if (pausedTriggers.length > 0) log(`seed: paused ${pausedTriggers.length} side-effect triggers (audit, broadcast, outbox) for the load`);
+  const deferredForeignKeys = options.rowByRowForeignKeys ? 0 : await dropForeignKeys(sql);
+  if (deferredForeignKeys > 0) log(`seed: ${deferredForeignKeys} foreign keys dropped for the load; they are re-added (validated) after it`);
   let loadMs: number;
+  let validateMs = 0;
   try {
     const globals: GlobalIds = await begin((tx) => seedGlobals(plan, loaderFor(tx, null)));
     let next = 0;
@@ -219,12 +290,26 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
       }
     };
     await Promise.all(Array.from({ length: Math.min(jobs, plan.organizations.length) }, worker));
+    if (deferredForeignKeys > 0) {
+      bar.update(totalExpected * 0.999, `${formatCount(written)} rows; validating ${deferredForeignKeys} foreign keys…`);
+      const t0 = performance.now();
+      await restoreForeignKeys(sql);
+      validateMs = performance.now() - t0;
+    }
     loadMs = performance.now() - started;
   } finally {
+    if (loadSql !== sql) await loadSql.end({ timeout: 5 });
+    // After a failure: put the schema back (the organisations committed so far are complete).
+    const restored = await restoreForeignKeys(sql).catch((error: unknown) => {
+      log(`seed: could not re-add the dropped foreign keys (${(error as Error).message}); start again with --fresh`);
+      return 0;
+    });
+    if (restored > 0) log(`seed: re-added ${restored} foreign keys after the failure`);
     const resumed = await resumePausedTriggers(sql);
     if (resumed > 0) log(`seed: resumed ${resumed} side-effect triggers`);
   }
   bar.finish(`${formatCount(written)} rows in ${(loadMs / 1000).toFixed(1)} s, ${formatCount(written / (loadMs / 1000))} rows/s`);
+  if (deferredForeignKeys > 0) log(`seed: ${deferredForeignKeys} foreign keys re-added and validated in ${(validateMs / 1000).toFixed(1)} s`);
   const triggerRows = (await countAudit(sql)) - auditBefore;
   let vacuumMs = 0;
   if (options.vacuum ?? true) {
@@ -247,9 +332,30 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
     rowsPerSecond: Math.round(written / (loadMs / 1000)),
     jobs,
     pausedTriggers,
+    deferredForeignKeys,
+    validateMs: Math.round(validateMs),
   };
   await recordDataset(sql, result);
   return result;
+}
+
+function loadingClient(url: string, jobs: number): postgres.Sql {
+  const parsed = new URL(url);
+  const host = decodeURIComponent(parsed.hostname);
+  const options = { max: jobs, onnotice: () => {}, connection: { application_name: 'therapy-db-seed' } } as const;
+  if (!host || host.startsWith('/')) return postgres(url, options);
+  const port = Number(parsed.port || 5432);
+  // `socket` (a connected socket factory) is a postgres.js option its type declarations omit.
+  return postgres(url, {
+    ...options,
+    socket: () =>
+      new Promise<net.Socket>((resolve, reject) => {
+        const socket = net.connect({ host, port });
+        socket.setNoDelay(true);
+        socket.once('connect', () => resolve(socket));
+        socket.once('error', reject);
+      }),
+  } as postgres.Options<Record<string, never>>);
 }
 
 async function countAudit(sql: postgres.Sql): Promise<number> {
