@@ -67,33 +67,27 @@ export async function runChecks(options: CheckOptions = {}): Promise<CheckReport
   const base = options.base === undefined ? undefined : readBaseMigrations(migrationsFolder, options.base);
   const skip = new Set(options.skip ?? []);
   const results: CheckResult[] = [];
-  const step = async (id: CheckId, run: () => Promise<CheckResult>, fallback: { title: string }): Promise<void> => {
-    if (skip.has(id)) {
-      results.push(skippedResult({ id, title: fallback.title }, 'skipped by option'));
+  const step = async (check: { readonly id: CheckId; readonly title: string }, run: () => Promise<CheckResult>): Promise<void> => {
+    if (skip.has(check.id)) {
+      results.push(skippedResult(check, 'skipped by option'));
       return;
     }
-    log(`check: ${id}…`);
+    log(`check: ${check.id}…`);
     results.push(await run());
   };
 
   // 1. Drift.
   const drift = options.drift ?? migrationsFolder === packageFolder;
-  await step(
-    'drift',
-    async () =>
-      drift === false
-        ? skippedResult(
-            driftCheck,
-            options.drift === false
-              ? 'not requested (drift: false)'
-              : 'the migrations folder is not therapy-db\'s own: pass drift: { imports, objects } to compare it with a source',
-          )
-        : runCheck(driftCheck, { migrationsFolder, source: drift === true ? packageDriftSource : async () => drift }),
-    driftCheck,
+  const noDrift =
+    options.drift === false
+      ? 'not requested (drift: false)'
+      : "the migrations folder is not therapy-db's own: pass drift: { imports, objects } to compare it with a source";
+  await step(driftCheck, async () =>
+    drift === false ? skippedResult(driftCheck, noDrift) : runCheck(driftCheck, { migrationsFolder, source: drift === true ? packageDriftSource : async () => drift }),
   );
 
   // 2. Integrity.
-  await step('integrity', () => runCheck(integrityCheck, { migrationsFolder, ...(base ? { base } : {}) }), integrityCheck);
+  await step(integrityCheck, () => runCheck(integrityCheck, { migrationsFolder, ...(base ? { base } : {}) }));
 
   // Parsed once for the locator and the safety lint; a file that cannot be read fails both.
   let migrations: ParsedMigration[] | undefined;
@@ -122,13 +116,10 @@ export async function runChecks(options: CheckOptions = {}): Promise<CheckReport
   }
 
   // 5. Safety lint of the migrations added since base.
-  await step(
-    'safety',
-    async () =>
-      migrations || !base
-        ? runCheck(safetyCheck, { migrations: migrations ?? [], ...(base ? { base } : {}) })
-        : failedResult(safetyCheck, 'the migrations could not be read', parseError ?? 'unreadable'),
-    safetyCheck,
+  await step(safetyCheck, async () =>
+    migrations || !base
+      ? runCheck(safetyCheck, { migrations: migrations ?? [], ...(base ? { base } : {}) })
+      : failedResult(safetyCheck, 'the migrations could not be read', parseError ?? 'unreadable'),
   );
 
   const count = (status: CheckResult['status']): number => results.filter((r) => r.status === status).length;
