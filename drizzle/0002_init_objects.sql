@@ -1281,7 +1281,7 @@ grant select, insert, update, delete on table public.therapy_sessions to service
 --> statement-breakpoint
 revoke all on table public.session_participants from anon, authenticated;
 --> statement-breakpoint
-grant select, insert, delete on table public.session_participants to authenticated;
+grant select, insert on table public.session_participants to authenticated;
 --> statement-breakpoint
 grant update (service_mandate_id, attendance, minutes_attended) on table public.session_participants to authenticated;
 --> statement-breakpoint

@@ -136,9 +136,9 @@ export const sessionParticipantsAccess = tableAccess(sessionParticipants, {
       summary: 'participants of their organisations',
       using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin', 'billing')),
     }),
-    allow(['insert', 'update', 'delete'], {
+    allow(['insert', 'update'], {
       who: 'org_admin',
-      summary: 'participants of their organisations',
+      summary: 'participants of their organisations (no delete: record attendance, or cancel the session)',
       using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')),
       columns: participantColumns,
     }),
@@ -226,7 +226,6 @@ export const {
   session_participants_select_authenticated,
   session_participants_insert_authenticated,
   session_participants_update_authenticated,
-  session_participants_delete_authenticated,
 } = policiesByName(sessionParticipantsAccess);
 
 export const {
