@@ -14,6 +14,7 @@ import { DEFAULT_BENCH_DATA_DIR, makePlan, openBenchDatabase, parseAnchor, readD
 import { describeEnvironment, timeMigrationsPglite, timeMigrationsServer, timeTestSuite, type MigrationTiming } from './environment';
 import { renderMarkdown, toJson, type BenchReport } from './report';
 import { defaultTargets, runBench } from './run';
+import { experiments, withExperiment, type Experiment } from './experiments';
 import { hotPaths } from './hot-paths';
 
 const USAGE = `npm run bench -- [options]
@@ -33,6 +34,9 @@ Options:
   --seq-scan-rows N    a Seq Scan on a larger table fails (default ${defaultTargets.seqScanRows})
   --migrate-runs N     migration-from-empty timings per backend (default 1; 0 to skip)
   --with-test-time     also run \`npm test\` once and record its wall time
+  --experiment NAME    run the hot paths on a temporarily modified database and restore it afterwards:
+                       plpgsql-helpers (the app.* RLS helpers as PL/pgSQL); results go to
+                       <out>/<backend>-scale<n>-<NAME>/
   --no-fail            exit 0 even when a target is missed
   --seed TEXT, --anchor DATE, --jobs N, --migrations DIR   passed to the seed (see npm run seed -- --help)
   -h, --help           this help
@@ -57,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
       'migrate-runs': { type: 'string', default: '1' },
       'with-test-time': { type: 'boolean', default: false },
       'no-fail': { type: 'boolean', default: false },
+      experiment: { type: 'string' },
       seed: { type: 'string' },
       anchor: { type: 'string' },
       jobs: { type: 'string' },
@@ -68,6 +73,11 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  const experiment = values.experiment as Experiment | undefined;
+  if (experiment !== undefined && !experiments.includes(experiment)) {
+    throw new Error(`unknown --experiment "${experiment}" (known: ${experiments.join(', ')})`);
+  }
+  const suffix = experiment ? `-${experiment}` : '';
   const log = stderrLogger;
   const startedAt = new Date().toISOString();
   const url = values.url ?? process.env.DATABASE_URL;
@@ -110,8 +120,8 @@ async function main(argv: string[]): Promise<number> {
       migrations.push(await timeMigrationsPglite(migrateRuns, values.migrations));
       if (database.backend === 'postgres') migrations.push(await timeMigrationsServer(database.url, migrateRuns, values.migrations));
     }
-    const planDir = join(values.out, `${database.backend}-scale${dataset.scale}`);
-    const run = await runBench({
+    const planDir = join(values.out, `${database.backend}-scale${dataset.scale}${suffix}`);
+    const bench = () => runBench({
       database,
       anchor: parseAnchor(dataset.anchor),
       iterations: Number(values.iterations),
@@ -126,6 +136,7 @@ async function main(argv: string[]): Promise<number> {
       },
       log,
     });
+    const run = experiment ? await withExperiment(database.sql, experiment, log, bench) : await bench();
     report = {
       startedAt,
       scale: dataset.scale,
@@ -136,6 +147,7 @@ async function main(argv: string[]): Promise<number> {
       seededNow,
       migrations,
       testSuite: null,
+      experiment: experiment ?? null,
       run,
     };
     mkdirSync(planDir, { recursive: true });
@@ -146,7 +158,7 @@ async function main(argv: string[]): Promise<number> {
     log('bench: running npm test once for its wall time…');
     report = { ...report, testSuite: await timeTestSuite() };
   }
-  const planDir = join(values.out, `${report.environment.backend}-scale${report.scale}`);
+  const planDir = join(values.out, `${report.environment.backend}-scale${report.scale}${suffix}`);
   const markdown = renderMarkdown(report);
   writeFileSync(join(planDir, 'results.md'), markdown);
   writeFileSync(join(planDir, 'results.json'), `${toJson(report)}\n`);

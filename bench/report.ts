@@ -15,6 +15,8 @@ export interface BenchReport {
   readonly seededNow: boolean;
   readonly migrations: readonly MigrationTiming[];
   readonly testSuite: TestSuiteTiming | null;
+  /** A what-if experiment the run was made under (see bench/experiments.ts), or null. */
+  readonly experiment: string | null;
   readonly run: BenchRun;
 }
 
@@ -24,8 +26,14 @@ const n = (value: number) => Math.round(value).toLocaleString('en-US');
 export function renderMarkdown(report: BenchReport): string {
   const { run, environment: env, dataset } = report;
   const out: string[] = [];
-  out.push(`### ${env.backend === 'postgres' ? env.postgres.split(' on ')[0] : `PGlite (${env.postgres.split(' on ')[0]})`}, scale ${report.scale}`);
+  out.push(`### ${env.backend === 'postgres' ? env.postgres.split(' on ')[0] : `PGlite (${env.postgres.split(' on ')[0]})`}, scale ${report.scale}` +
+    `${report.experiment ? ` — experiment \`${report.experiment}\`` : ''}`);
   out.push('');
+  if (report.experiment) {
+    out.push(`**What-if run** (\`--experiment ${report.experiment}\`): the database was modified for this run and restored afterwards; ` +
+      'these are not the schema\'s numbers.');
+    out.push('');
+  }
   out.push(`Run ${report.startedAt}; ${run.iterations} timed iterations per variant (after ${run.warmup} warm-up), RLS and explicit interleaved; ` +
     `times are client-side round trips of the query alone (ms).`);
   out.push('');
