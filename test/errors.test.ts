@@ -61,16 +61,24 @@ describe('describeDbError, on real errors from the database', () => {
     expect(described.message).toMatch(/^schools is still referenced by (students|therapy_sessions) and cannot be removed \((students|therapy_sessions)_organization_id_school_id_fkey\)$/);
   });
 
-  it('23001 restrict: a row an ON DELETE RESTRICT key still refers to cannot be removed', async () => {
-    // A consent refers to its student with on delete restrict.
+  it('23001 (PostgreSQL 18) or 23503 restrict: a row an ON DELETE RESTRICT key still refers to cannot be removed', async () => {
+    // A new student whose only reference is a consent, which refers to its student with on delete restrict.
     const error = await raised(w.db.sql, async (tx) => {
-      await tx`delete from public.student_guardians where student_id = ${w.fx.a.studentIds[2]}`;
-      await tx`delete from public.students where id = ${w.fx.a.studentIds[2]}`;
+      const [s] = await tx<{ id: string }[]>`
+        insert into public.students (organization_id, first_name, last_name, date_of_birth) values (${w.fx.a.organizationId}, 'Rae', 'Restrict', '2015-01-01') returning id`;
+      await tx`insert into public.consents (organization_id, student_id, consent_type, granted_at, signature_method, recorded_by)
+               values (${w.fx.a.organizationId}, ${s!.id}, 'treatment', now(), 'e_signature', ${w.fx.a.users.org_admin})`;
+      await tx`delete from public.students where id = ${s!.id}`;
     });
-    const described = describeDbError(error);
-    expect(described).toMatchObject({ code: '23001', kind: 'foreign_key' });
-    expect(described.constraint).toMatch(/_organization_id_student_id_fkey$/);
-    expect(described.message).toBe(`students is still referenced by ${described.table} and cannot be removed (${described.constraint})`);
+    // PostgreSQL 18 (PGlite) reports ON DELETE RESTRICT as restrict_violation; 15 to 17 as foreign_key_violation.
+    const [{ version }] = await w.db.sql<[{ version: number }]>`select current_setting('server_version_num')::int as version`;
+    expect(describeDbError(error)).toMatchObject({
+      code: version >= 180000 ? '23001' : '23503',
+      kind: 'foreign_key',
+      table: 'consents',
+      constraint: 'consents_organization_id_student_id_fkey',
+      message: 'students is still referenced by consents and cannot be removed (consents_organization_id_student_id_fkey)',
+    });
   });
 
   it('23514 check constraint: the rule by name', async () => {

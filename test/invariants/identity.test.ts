@@ -81,7 +81,8 @@ describe('identity: own membership and platform administration', () => {
         await tx`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', ${JSON.stringify({ sub: me, role: 'authenticated' })}, true)`;
         await tx`update public.profiles set is_platform_admin = true where id = ${me}`;
       });
-      expect(refused).toMatchObject({ code: '42501', kind: 'permission', table: 'profiles' });
+      // The column grant refuses it before any trigger runs.
+      expect(refused).toMatchObject({ code: '42501', kind: 'permission', table: 'profiles', databaseMessage: 'permission denied for table profiles' });
       const [row] = await w.db.sql<{ is_platform_admin: boolean }[]>`select is_platform_admin from public.profiles where id = ${me}`;
       expect(row!.is_platform_admin).toBe(false);
     });

@@ -130,6 +130,19 @@ describe('scheduling: no double-booking', () => {
     expect(active.filter((p) => p.is_active)).toHaveLength(1);
   });
 
+  it("a participant's time range and activity are the session's, whatever a client writes", async () => {
+    const [s1] = w.fx.a.studentIds;
+    const rows = await rolledBack(w.db.sql, async (tx) => {
+      const id = await insertSession(tx, session(w.fx.a.users.therapist, at(43, 17), 30));
+      await addParticipant(tx, w.fx.a, id, s1);
+      await tx`update public.session_participants set time_range = 'empty', is_active = false where session_id = ${id}`;
+      return tx<{ is_active: boolean; copied: boolean }[]>`
+        select p.is_active, p.time_range = tstzrange(s.start_time, s.end_time, '[)') as copied
+          from public.session_participants p join public.therapy_sessions s on s.id = p.session_id where p.session_id = ${id}`;
+    });
+    expect(rows).toEqual([{ is_active: true, copied: true }]);
+  });
+
   it('a session cannot end before it starts', async () => {
     const t = w.fx.a.users.therapist;
     await expectRefusal(w.db.sql, { code: '23514', rule: 'therapy_sessions_end_after_start_check', table: 'therapy_sessions' }, (tx) =>
