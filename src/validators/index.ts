@@ -85,6 +85,9 @@ export interface AnyTableValidators {
   readonly insert: z.ZodObject;
   readonly update: z.ZodObject;
   readonly select: z.ZodObject;
+  readonly insertFields: z.ZodObject;
+  readonly updateFields: z.ZodObject;
+  withRules<O extends z.ZodObject>(schema: O): O;
   readonly serverColumns: readonly string[];
   readonly rules: readonly RowRule[];
 }

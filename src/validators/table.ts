@@ -68,6 +68,19 @@ export interface TableValidators<T extends PgTable, S extends string, R extends 
   readonly insert: z.ZodObject<InsertShape<T, S, R>, z.core.$strip>;
   readonly update: z.ZodObject<UpdateShape<T, S | F>, z.core.$strip>;
   readonly select: z.ZodObject<SelectShape<T>, z.core.$strip>;
+  /**
+   * The insert and update objects without the row rules. Zod refuses `.pick()`, `.omit()` and
+   * `.partial()` on an object that has refinements, so compose from these and add the rules back
+   * with `withRules`.
+   */
+  readonly insertFields: z.ZodObject<InsertShape<T, S, R>, z.core.$strip>;
+  readonly updateFields: z.ZodObject<UpdateShape<T, S | F>, z.core.$strip>;
+  /**
+   * Adds the table's row rules to a schema composed from its fields. Each rule runs when the parsed
+   * value carries every field it reads (as in an update): a form that leaves a field to the server
+   * leaves that rule to the database.
+   */
+  withRules<O extends z.ZodObject>(schema: O): O;
   /** The keys the server sets (refused on insert and update). */
   readonly serverColumns: readonly S[];
   readonly rules: readonly RowRule[];
@@ -182,16 +195,25 @@ export function defineTable<
   // schema is supplied, wrapped for the mode, and drizzle-zod uses a supplied schema as given. The
   // static types are ours (InsertShape, …): drizzle-zod's generic ones omit `optional` for supplied
   // insert schemas, and resolving its overloads for 32 tables is needlessly slow.
-  const insert = (createInsertSchema as unknown as BuildObject)(table, insertShape).check(...applyRules(rules, 'insert', columnMeta));
-  const update = (createUpdateSchema as unknown as BuildObject)(table, updateShape).check(...applyRules(rules, 'update', columnMeta));
+  const insertFields = (createInsertSchema as unknown as BuildObject)(table, insertShape);
+  const updateFields = (createUpdateSchema as unknown as BuildObject)(table, updateShape);
   const select = (createSelectSchema as unknown as BuildObject)(table, selectShape);
+  type V = TableValidators<T, S, R, F>;
 
   return {
     table,
     name,
-    insert: insert as unknown as TableValidators<T, S, R, F>['insert'],
-    update: update as unknown as TableValidators<T, S, R, F>['update'],
-    select: select as unknown as TableValidators<T, S, R, F>['select'],
+    insert: insertFields.check(...applyRules(rules, 'insert', columnMeta)) as unknown as V['insert'],
+    update: updateFields.check(...applyRules(rules, 'update', columnMeta)) as unknown as V['update'],
+    select: select as unknown as V['select'],
+    insertFields: insertFields as unknown as V['insertFields'],
+    updateFields: updateFields as unknown as V['updateFields'],
+    withRules: <O extends z.ZodObject>(schema: O): O => {
+      const keys = new Set(Object.keys(schema.shape));
+      // Rules reading a field the schema does not have are the database's to apply.
+      const applicable = rules.filter((r) => r.reads.every((key) => keys.has(key)));
+      return applicable.length === 0 ? schema : (schema.check(...applyRules(applicable, 'update', columnMeta)) as O);
+    },
     serverColumns: spec.server,
     rules,
   };
