@@ -349,6 +349,17 @@ begin
     end if;
     return old;
   end if;
+  -- An amendment corrects a signed note of the same session and student.
+  if new.amends_note_id is not null
+     and (tg_op = 'INSERT' or (new.amends_note_id, new.session_id, new.student_id) is distinct from (old.amends_note_id, old.session_id, old.student_id))
+     and not exists (
+    select 1 from public.session_notes a
+     where a.id = new.amends_note_id and a.session_id = new.session_id and a.student_id = new.student_id
+       and a.status in ('signed', 'pending_cosign')
+  ) then
+    raise exception 'note % amends note %, which is not a signed note of the same session and student (session_notes_amends_signed_note)', new.id, new.amends_note_id
+      using errcode = 'check_violation', table = 'session_notes', column = 'amends_note_id', constraint = 'session_notes_amends_signed_note';
+  end if;
   if tg_op = 'INSERT' then
     if new.status <> 'draft' then
       raise exception 'notes are created as drafts and signed by an update, not inserted as % (session_notes_created_as_draft)', new.status

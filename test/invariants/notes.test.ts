@@ -138,6 +138,21 @@ describe('session notes', () => {
       ]);
     });
 
+    it('an amendment must amend a signed note of the same session and student', async () => {
+      const rule = { code: '23514', rule: 'session_notes_amends_signed_note', table: 'session_notes', column: 'amends_note_id' } as const;
+      // Of another session and student: the SLPA's participant amending the therapist's signed note.
+      await expectRefusal(w.db.sql, rule, (tx) =>
+        tx`insert into public.session_notes (organization_id, session_id, student_id, author_id, amends_note_id, subjective)
+           values (${w.fx.a.organizationId}, ${w.fx.a.sessionIds.pastS2}, ${w.fx.a.studentIds[1]}, ${w.fx.a.users.supervisee}, ${signed()}, 'Misfiled.')`,
+      );
+      // Of a draft: a draft is edited, not amended.
+      await expectRefusal(w.db.sql, rule, async (tx) => {
+        const amendment = await amend(tx, { subjective: 'Correction.' });
+        await tx`insert into public.session_notes (organization_id, session_id, student_id, author_id, amends_note_id, subjective)
+                 select organization_id, session_id, student_id, author_id, ${amendment}, 'Correction of a draft.' from public.session_notes where id = ${amendment}`;
+      });
+    });
+
     it('a second original note for the same student and session is refused (write an amendment)', async () => {
       await expectRefusal(w.db.sql, { code: '23505', rule: 'session_notes_one_original_key', table: 'session_notes' }, (tx) =>
         tx`insert into public.session_notes (organization_id, session_id, student_id, author_id, subjective)

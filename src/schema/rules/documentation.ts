@@ -6,7 +6,8 @@ import { sessionNotes } from '../documentation';
  * pending_cosign) stamps `signed_at`, `signed_by` and a sha256 `content_hash` of the clinical
  * content; after that the only changes are a co-signature by an active supervisor of the author
  * (supervising in the note's organisation; `cosigned_at` is stamped), voiding with a reason, and
- * the guardian-visibility toggle. Corrections are amendments (new notes with `amends_note_id`).
+ * the guardian-visibility toggle. Corrections are amendments (new notes with `amends_note_id`,
+ * amending a signed note of the same session and student).
  * Only drafts can be deleted. Through the API (a JWT is present) a note is signed only by its
  * author and co-signed only by the co-signer in person; server code (no JWT) is exempt.
  */
@@ -27,6 +28,17 @@ begin
         using errcode = 'check_violation', table = 'session_notes', constraint = 'session_notes_delete_drafts_only';
     end if;
     return old;
+  end if;
+  -- An amendment corrects a signed note of the same session and student.
+  if new.amends_note_id is not null
+     and (tg_op = 'INSERT' or (new.amends_note_id, new.session_id, new.student_id) is distinct from (old.amends_note_id, old.session_id, old.student_id))
+     and not exists (
+    select 1 from public.session_notes a
+     where a.id = new.amends_note_id and a.session_id = new.session_id and a.student_id = new.student_id
+       and a.status in ('signed', 'pending_cosign')
+  ) then
+    raise exception 'note % amends note %, which is not a signed note of the same session and student (session_notes_amends_signed_note)', new.id, new.amends_note_id
+      using errcode = 'check_violation', table = 'session_notes', column = 'amends_note_id', constraint = 'session_notes_amends_signed_note';
   end if;
   if tg_op = 'INSERT' then
     if new.status <> 'draft' then
