@@ -16,7 +16,8 @@ import { addSubscription, resetOutbox } from './support';
  * from the environment.
  */
 const repo = resolve(__dirname, '../..');
-const tsx = join(repo, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+/** The CLI from source in one process (`--import tsx`: signals reach it directly, no tsx relay). */
+const cli = ['--import', 'tsx', join(repo, 'src/cli/main.ts')];
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 if (!hasOpenssl) console.log('integrations/cli: skipped, openssl is not installed (needed for a test TLS certificate)');
 
@@ -38,7 +39,7 @@ describe.skipIf(!hasOpenssl)('therapy-db deliver (CLI)', () => {
   /** Runs the CLI as a child process (asynchronously: the HTTPS endpoint lives in this process). */
   const run = (args: string[], env: Record<string, string> = {}) =>
     new Promise<{ status: number | null; stderr: string }>((resolvePromise) => {
-      const child = spawn(process.execPath, [tsx, join(repo, 'src/cli/main.ts'), 'deliver', ...args, '--url', db.url], {
+      const child = spawn(process.execPath, [...cli, 'deliver', ...args, '--url', db.url], {
         cwd: repo,
         env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'), ...env },
       });
@@ -114,7 +115,7 @@ describe.skipIf(!hasOpenssl)('therapy-db deliver (CLI)', () => {
   });
 
   it('--watch keeps polling and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [tsx, join(repo, 'src/cli/main.ts'), 'deliver', '--watch', '--interval', '0.2', '--url', db.url], {
+    const child = spawn(process.execPath, [...cli, 'deliver', '--watch', '--interval', '0.2', '--url', db.url], {
       cwd: repo,
       env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'), [secretEnvName(subscription.id)]: secret },
     });
