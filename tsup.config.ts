@@ -1,19 +1,21 @@
 import { defineConfig } from 'tsup';
 
 /** ESM first, CJS for `require`, `.d.ts` for both; one entry per public subpath. */
+const subpaths = {
+  index: 'src/index.ts',
+  schema: 'src/schema/index.ts',
+  policies: 'src/policies/index.ts',
+  validators: 'src/validators/index.ts',
+  migrate: 'src/migrate/index.ts',
+  testing: 'src/testing/index.ts',
+  integrations: 'src/integrations/index.ts',
+};
+
 export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    schema: 'src/schema/index.ts',
-    policies: 'src/policies/index.ts',
-    validators: 'src/validators/index.ts',
-    migrate: 'src/migrate/index.ts',
-    testing: 'src/testing/index.ts',
-    integrations: 'src/integrations/index.ts',
-    cli: 'src/cli/main.ts',
-  },
+  entry: { ...subpaths, cli: 'src/cli/main.ts' },
   format: ['esm', 'cjs'],
-  dts: { entry: ['src/index.ts', 'src/schema/index.ts', 'src/policies/index.ts', 'src/validators/index.ts', 'src/migrate/index.ts', 'src/testing/index.ts', 'src/integrations/index.ts'] },
+  // Named like the JS entries (dist/<name>.d.ts), which is where package.json's exports point.
+  dts: { entry: subpaths },
   target: 'node20',
   platform: 'node',
   sourcemap: true,
