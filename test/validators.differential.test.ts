@@ -40,6 +40,7 @@ const DATABASE_ONLY_RULES = [
   'status transitions, signed-note immutability, consent append-only: UPDATE-only triggers, not reached by inserts',
   'session_participants capacity and treatment consent at the session start (trigger): group sessions with room, students with consent',
   'service_charges need a signed note of the same session and student, and Medicaid charges a medicaid_billing consent on the service date (trigger)',
+  'session_notes amendments amend a signed note of the same session and student (trigger)',
   'clock-dependent defaults: caseload_assignments.starts_on (current_date) and conversation_participants.joined_at (now()) are given whenever the rule compares them',
   'RLS and grants: service_role bypasses RLS; the policies have their own tests',
 ] as const;
@@ -70,6 +71,7 @@ const LEAK_CONSTRAINTS: Readonly<Record<string, readonly string[]>> = {
   session_participants_treatment_consent: ['student_id', 'session_id'],
   service_charges_signed_note: ['note_id', 'session_id', 'student_id'],
   service_charges_medicaid_consent: ['student_id', 'service_date', 'payer', 'status'],
+  session_notes_amends_signed_note: ['amends_note_id', 'session_id', 'student_id'],
 };
 
 // ================================================================== probes
@@ -91,6 +93,10 @@ const also = (f: Field, ...values: Probe[]): Field => ({ ...f, values: [...f.val
 function uuidSpellings(id: string): string[] {
   const hex = id.replace(/-/g, '');
   return [id, id.toUpperCase(), `{${id}}`, hex, hex.replace(/(.{4})(?!$)/g, '$1-'), `{${hex.toUpperCase()}}`];
+}
+/** True when `value` is one of the spellings of `id`. */
+function isSpellingOf(value: Json | undefined, id: string): boolean {
+  return typeof value === 'string' && uuidSpellings(id).includes(value);
 }
 /** Strings that are not uuids, and values of other JSON types (whose text is not a uuid either). */
 function notUuids(id: string): Probe[] {
@@ -659,7 +665,7 @@ function cases(w: World): Record<string, TableCase> {
         sessionId: ref([a.sessionIds.upcomingS1]),
         studentId: ref([s1]),
         authorId: therapist,
-        amendsNoteId: ref([a.noteIds.signedS1, a.noteIds.draftS2]),
+        amendsNoteId: ref([a.noteIds.signedS1]),
         noteFormat: codes(['soap', 'narrative', 'dap', 'evaluation']),
         subjective: text(),
         objective: text(),
@@ -672,6 +678,8 @@ function cases(w: World): Record<string, TableCase> {
         visibleToGuardian: booleans(),
       },
       scenarios: [{ status: 'void', voidReason: 'entered in error' }, { status: 'draft', voidReason: 'entered in error' }, { status: 'void' }],
+      // An amendment amends a signed note of its own session and student: the fixture's signed note.
+      construct: (row) => (isSpellingOf(row.amendsNoteId, a.noteIds.signedS1) && isSpellingOf(row.sessionId, a.sessionIds.upcomingS1) ? { ...row, sessionId: a.sessionIds.pastS1 } : row),
       unreachable: {
         session_notes_status_check: 'the session_notes_created_as_draft trigger refuses any status but draft first',
         session_notes_signature_fields_check: 'a note is inserted as a draft, which needs no signature',

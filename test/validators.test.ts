@@ -41,6 +41,8 @@ import {
   type TherapySessionSelect,
   type TherapySessionUpdate,
 } from '../src/validators';
+import type * as Validators from '../src/validators';
+import type { z } from 'zod';
 import { createTestDatabase, type TestDatabase } from './support/database';
 
 const id = (n: number) => `0b5e4c1e-7d0a-4f43-9d5e-2f1c8a6b3e${String(n).padStart(2, '0')}`;
@@ -242,6 +244,14 @@ describe('composing the schemas', () => {
     expectTypeOf<OrganizationInsert>().toExtend<typeof schema.organizations.$inferInsert>();
     expectTypeOf<SessionNoteInsert>().toExtend<typeof schema.sessionNotes.$inferInsert>();
     expectTypeOf<SessionNoteInsert['status']>().toEqualTypeOf<'draft' | undefined>();
+  });
+
+  it('have no `any` in the input or output of any exported schema', () => {
+    type Schemas = { [K in keyof typeof Validators as (typeof Validators)[K] extends z.ZodType ? K : never]: (typeof Validators)[K] };
+    type AnyKeys<T> = { [K in keyof T]-?: 0 extends 1 & T[K] ? K : never }[keyof T];
+    type Offenders = { [K in keyof Schemas]: Schemas[K] extends z.ZodType ? AnyKeys<z.output<Schemas[K]>> | AnyKeys<z.input<Schemas[K]>> : never }[keyof Schemas];
+    expectTypeOf<Offenders>().toEqualTypeOf<never>();
+    expectTypeOf<keyof Schemas>().not.toEqualTypeOf<never>();
   });
 });
 
