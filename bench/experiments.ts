@@ -10,8 +10,11 @@ import type { Logger } from '../src/log';
  * PostgreSQL ≤ 17 a non-inlinable SQL function is parsed and planned again in every statement that
  * calls it; PL/pgSQL caches the plan of its body for the session, so every call after the first in
  * a connection skips the planner.
+ *
+ * `students-school-index`: adds `students (school_id) where deleted_at is null`, the index that
+ * `app.school_student_ids()` (`school_id = any (…) and deleted_at is null`) has no other way to use.
  */
-export const experiments = ['plpgsql-helpers'] as const;
+export const experiments = ['plpgsql-helpers', 'students-school-index'] as const;
 export type Experiment = (typeof experiments)[number];
 
 interface HelperDefinition {
@@ -22,10 +25,32 @@ interface HelperDefinition {
   readonly definition: string;
 }
 
+/** Runs `fn` under every experiment of the list (applied in order, restored in reverse). */
+export async function withExperiments<T>(sql: postgres.Sql, list: readonly Experiment[], log: Logger, fn: () => Promise<T>): Promise<T> {
+  const [first, ...rest] = list;
+  if (!first) return fn();
+  return withExperiment(sql, first, log, () => withExperiments(sql, rest, log, fn));
+}
+
 export async function withExperiment<T>(sql: postgres.Sql, experiment: Experiment, log: Logger, fn: () => Promise<T>): Promise<T> {
   switch (experiment) {
     case 'plpgsql-helpers':
       return withPlpgsqlHelpers(sql, log, fn);
+    case 'students-school-index':
+      return withStudentsSchoolIndex(sql, log, fn);
+  }
+}
+
+async function withStudentsSchoolIndex<T>(sql: postgres.Sql, log: Logger, fn: () => Promise<T>): Promise<T> {
+  const name = 'therapy_bench_students_school_id_idx';
+  await sql.unsafe(`create index if not exists ${name} on public.students (school_id) where deleted_at is null`);
+  await sql.unsafe('analyze public.students');
+  log(`experiment students-school-index: created ${name}`);
+  try {
+    return await fn();
+  } finally {
+    await sql.unsafe(`drop index if exists public.${name}`);
+    log(`experiment students-school-index: dropped ${name}`);
   }
 }
 

@@ -14,7 +14,7 @@ import { DEFAULT_BENCH_DATA_DIR, makePlan, openBenchDatabase, parseAnchor, readD
 import { describeEnvironment, timeMigrationsPglite, timeMigrationsServer, timeTestSuite, type MigrationTiming } from './environment';
 import { renderMarkdown, toJson, type BenchReport } from './report';
 import { defaultTargets, runBench } from './run';
-import { experiments, withExperiment, type Experiment } from './experiments';
+import { experiments, withExperiments, type Experiment } from './experiments';
 import { hotPaths } from './hot-paths';
 
 const USAGE = `npm run bench -- [options]
@@ -34,9 +34,10 @@ Options:
   --seq-scan-rows N    a Seq Scan on a larger table fails (default ${defaultTargets.seqScanRows})
   --migrate-runs N     migration-from-empty timings per backend (default 1; 0 to skip)
   --with-test-time     also run \`npm test\` once and record its wall time
-  --experiment NAME    run the hot paths on a temporarily modified database and restore it afterwards:
-                       plpgsql-helpers (the app.* RLS helpers as PL/pgSQL); results go to
-                       <out>/<backend>-scale<n>-<NAME>/
+  --experiment A[,B]   run the hot paths on a temporarily modified database, restored afterwards:
+                       plpgsql-helpers (the app.* RLS helpers as PL/pgSQL), students-school-index
+                       (an index for app.school_student_ids()); results go to
+                       <out>/<backend>-scale<n>-<A>[-<B>]/
   --no-fail            exit 0 even when a target is missed
   --seed TEXT, --anchor DATE, --jobs N, --migrations DIR   passed to the seed (see npm run seed -- --help)
   -h, --help           this help
@@ -73,11 +74,11 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const experiment = values.experiment as Experiment | undefined;
-  if (experiment !== undefined && !experiments.includes(experiment)) {
-    throw new Error(`unknown --experiment "${experiment}" (known: ${experiments.join(', ')})`);
+  const chosen = (values.experiment ?? '').split(',').map((s) => s.trim()).filter(Boolean) as Experiment[];
+  for (const e of chosen) {
+    if (!experiments.includes(e)) throw new Error(`unknown --experiment "${e}" (known: ${experiments.join(', ')})`);
   }
-  const suffix = experiment ? `-${experiment}` : '';
+  const suffix = chosen.map((e) => `-${e}`).join('');
   const log = stderrLogger;
   const startedAt = new Date().toISOString();
   const url = values.url ?? process.env.DATABASE_URL;
@@ -136,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
       },
       log,
     });
-    const run = experiment ? await withExperiment(database.sql, experiment, log, bench) : await bench();
+    const run = await withExperiments(database.sql, chosen, log, bench);
     report = {
       startedAt,
       scale: dataset.scale,
@@ -147,7 +148,7 @@ async function main(argv: string[]): Promise<number> {
       seededNow,
       migrations,
       testSuite: null,
-      experiment: experiment ?? null,
+      experiment: chosen.length > 0 ? chosen.join(',') : null,
       run,
     };
     mkdirSync(planDir, { recursive: true });
