@@ -757,6 +757,7 @@ CREATE INDEX "student_guardians_organization_id_guardian_id_idx" ON "student_gua
 CREATE INDEX "student_guardians_guardian_id_student_id_idx" ON "student_guardians" USING btree ("guardian_id","student_id") WHERE "student_guardians"."portal_access";--> statement-breakpoint
 CREATE INDEX "students_organization_id_last_name_first_name_idx" ON "students" USING btree ("organization_id","last_name","first_name") WHERE "students"."deleted_at" is null;--> statement-breakpoint
 CREATE INDEX "students_organization_id_school_id_idx" ON "students" USING btree ("organization_id","school_id");--> statement-breakpoint
+CREATE INDEX "students_school_id_idx" ON "students" USING btree ("school_id") WHERE "students"."deleted_at" is null;--> statement-breakpoint
 CREATE INDEX "supervision_assignments_organization_id_idx" ON "supervision_assignments" USING btree ("organization_id");--> statement-breakpoint
 CREATE INDEX "supervision_assignments_supervisor_id_supervisee_id_idx" ON "supervision_assignments" USING btree ("supervisor_id","supervisee_id");--> statement-breakpoint
 CREATE INDEX "supervision_assignments_supervisee_id_idx" ON "supervision_assignments" USING btree ("supervisee_id");--> statement-breakpoint
@@ -843,7 +844,8 @@ CREATE INDEX "service_charges_rendering_provider_id_idx" ON "service_charges" US
 CREATE INDEX "service_charges_supervising_provider_id_idx" ON "service_charges" USING btree ("supervising_provider_id") WHERE "service_charges"."supervising_provider_id" is not null;--> statement-breakpoint
 CREATE INDEX "notifications_user_id_created_at_idx" ON "notifications" USING btree ("user_id","created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "notifications_organization_id_idx" ON "notifications" USING btree ("organization_id") WHERE "notifications"."organization_id" is not null;--> statement-breakpoint
-CREATE INDEX "outbox_events_next_attempt_at_idx" ON "outbox_events" USING btree ("next_attempt_at") WHERE "outbox_events"."status" in ('pending', 'failed');--> statement-breakpoint
+CREATE INDEX "outbox_events_next_attempt_at_idx" ON "outbox_events" USING btree ("next_attempt_at") WHERE "outbox_events"."status" in ('pending', 'failed', 'in_flight');--> statement-breakpoint
+CREATE INDEX "outbox_events_aggregate_order_idx" ON "outbox_events" USING btree ("subscription_id","aggregate_type","aggregate_id","id") WHERE "outbox_events"."status" in ('pending', 'failed', 'in_flight');--> statement-breakpoint
 CREATE INDEX "outbox_events_organization_id_subscription_id_idx" ON "outbox_events" USING btree ("organization_id","subscription_id");--> statement-breakpoint
 CREATE INDEX "webhook_subscriptions_event_types_idx" ON "webhook_subscriptions" USING gin ("event_types") WHERE "webhook_subscriptions"."active";--> statement-breakpoint
 CREATE INDEX "webhook_subscriptions_created_by_idx" ON "webhook_subscriptions" USING btree ("created_by") WHERE "webhook_subscriptions"."created_by" is not null;--> statement-breakpoint

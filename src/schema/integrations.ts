@@ -79,7 +79,12 @@ export const outboxEvents = pgTable(
     oneOf('outbox_events_status_check', t.status, outboxStatuses),
     check('outbox_events_attempts_check', sql`${t.attempts} between 0 and 50`),
     // The delivery worker's queue.
-    index('outbox_events_next_attempt_at_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('pending', 'failed')`),
+    // claim_events: due events, including in-flight ones whose lease has expired.
+    index('outbox_events_next_attempt_at_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('pending', 'failed', 'in_flight')`),
+    // claim_events: "is there an older undelivered event of this aggregate for this subscription?"
+    index('outbox_events_aggregate_order_idx')
+      .on(t.subscriptionId, t.aggregateType, t.aggregateId, t.id)
+      .where(sql`${t.status} in ('pending', 'failed', 'in_flight')`),
     index('outbox_events_organization_id_subscription_id_idx').on(t.organizationId, t.subscriptionId),
   ],
 ).enableRLS();

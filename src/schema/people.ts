@@ -89,6 +89,8 @@ export const students = pgTable(
     // Roster lists of live students.
     index('students_organization_id_last_name_first_name_idx').on(t.organizationId, t.lastName, t.firstName).where(sql`${t.deletedAt} is null`),
     index('students_organization_id_school_id_idx').on(t.organizationId, t.schoolId),
+    // app.school_student_ids() (school staff see their school's students) filters on school_id alone.
+    index('students_school_id_idx').on(t.schoolId).where(sql`${t.deletedAt} is null`),
   ],
 ).enableRLS();
 
