@@ -1046,7 +1046,7 @@ describe('validators agree with the database', () => {
       const total = summary.reduce((n, s) => n + s.inputs, 0);
       console.log(
         `validators differential (${db?.backend}, seed ${SEED}): ${summary.length} tables, ${total} inputs, ` +
-          `${summary.reduce((n, s) => n + s.disagreements, 0)} disagreements, min ${Math.min(...summary.map((s) => s.inputs))} inputs per table\n` +
+          `${summary.reduce((n, s) => n + s.disagreements, 0)} disagreements, ${Math.min(...summary.map((s) => s.inputs))}–${Math.max(...summary.map((s) => s.inputs))} inputs per table\n` +
           summary.map((s) => `  ${s.table.padEnd(34)} ${String(s.inputs).padStart(4)} inputs  ${String(s.accepted).padStart(4)} accepted  ${String(s.rejected).padStart(4)} rejected  ${s.disagreements} disagreements`).join('\n'),
       );
     }

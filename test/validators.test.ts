@@ -31,6 +31,7 @@ import {
   therapySessionUpdateSchema,
   therapySessionValidators,
   timestamptz,
+  toColumns,
   tstzrange,
   uuid,
   validatorsByTable,
@@ -235,6 +236,13 @@ describe('composing the schemas', () => {
         expect(columnName(key), `${validators.name}.${key}`).toBe(column.name);
       }
     }
+  });
+
+  it('speak column names for supabase-js and PostgREST', () => {
+    const row = toColumns(therapySessionInsertSchema.parse({ ...session, cancellationNote: null }));
+    expect(row).toMatchObject({ organization_id: id(1), start_time: new Date(session.startTime), cancellation_note: null });
+    expectTypeOf(row.end_time).toEqualTypeOf<Date>();
+    expectTypeOf(row).not.toHaveProperty('endTime');
   });
 
   it('give Drizzle what it inserts, updates and selects', () => {

@@ -20,7 +20,7 @@ export const documentValidators = defineTable(documents, {
       reads: ['storagePath', 'organizationId'],
       path: 'storagePath',
       message: 'storage_path must start with the organization_id, as {organization_id}/...',
-      holds: (row) => String(row.storagePath).split('/')[0] === row.organizationId,
+      holds: (row) => row.storagePath.split('/')[0] === row.organizationId,
     }),
     rule({
       constraint: 'documents_chat_attachment_check',

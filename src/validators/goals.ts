@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { goalObservations, goals, progressReports } from '../schema/goals';
 import { nonEmptyRange } from './range';
 import { rule, type RowRule } from './rules';
-import { defineTable } from './table';
+import { defineTable, type RuleRow } from './table';
 
 // ------------------------------------------------------------------ goals
 export const goalValidators = defineTable(goals, {
@@ -13,8 +13,7 @@ export const goalValidators = defineTable(goals, {
       reads: ['measurementType', 'targetValue'],
       path: 'targetValue',
       message: 'target_value must be between 0 and 100 for a percent_accuracy goal',
-      holds: (row) =>
-        row.measurementType !== 'percent_accuracy' || row.targetValue === null || (Number(row.targetValue) >= 0 && Number(row.targetValue) <= 100),
+      holds: (row) => row.measurementType !== 'percent_accuracy' || row.targetValue === null || (Number(row.targetValue) >= 0 && Number(row.targetValue) <= 100),
     }),
   ],
 });
@@ -32,15 +31,15 @@ export type GoalSelect = z.output<typeof goalSelectSchema>;
  * `trials_total is null or (trials_total > 0 and trials_correct between 0 and trials_total)`, in
  * SQL's logic: with trials_total positive, a missing trials_correct is unknown, which passes.
  */
-const trialsInRange: RowRule<'trialsCorrect' | 'trialsTotal'> = {
+const trialsInRange: RowRule<'trialsCorrect' | 'trialsTotal', RuleRow<typeof goalObservations>> = {
   constraint: 'goal_observations_trials_check',
   reads: ['trialsCorrect', 'trialsTotal'],
   check: ({ trialsCorrect, trialsTotal }) => {
     if (trialsTotal === null) return [];
-    if ((trialsTotal as number) <= 0) return [{ path: 'trialsTotal', message: 'trials_total must be greater than 0' }];
+    if (trialsTotal <= 0) return [{ path: 'trialsTotal', message: 'trials_total must be greater than 0' }];
     if (trialsCorrect === null) return [];
-    if ((trialsCorrect as number) < 0) return [{ path: 'trialsCorrect', message: 'trials_correct must not be negative' }];
-    if ((trialsCorrect as number) > (trialsTotal as number)) return [{ path: 'trialsCorrect', message: 'trials_correct must not exceed trials_total' }];
+    if (trialsCorrect < 0) return [{ path: 'trialsCorrect', message: 'trials_correct must not be negative' }];
+    if (trialsCorrect > trialsTotal) return [{ path: 'trialsCorrect', message: 'trials_correct must not exceed trials_total' }];
     return [];
   },
 };

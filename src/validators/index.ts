@@ -72,7 +72,7 @@ export { json, jsonObject, jsonProblem, type JsonValue, type JsonObject } from '
 export { array, minItems, maxItems } from './array';
 export { codeList } from './codes';
 export { boolean } from './boolean';
-export { fieldLabel, columnName, must, expected, type Message, type IssueLike } from './label';
+export { fieldLabel, columnName, toColumns, must, expected, type ColumnName, type Message, type IssueLike } from './label';
 
 import type { z } from 'zod';
 import type { PgTable } from 'drizzle-orm/pg-core';

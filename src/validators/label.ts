@@ -44,3 +44,17 @@ export function expected(what: string): Message {
       ? `${fieldLabel(issue.path)} is required`
       : `${fieldLabel(issue.path)} must be ${what}`;
 }
+
+/** `endTime` → `end_time`, as a type. */
+export type ColumnName<K extends string> = K extends `${infer Head}${infer Tail}`
+  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${ColumnName<Tail>}`
+  : K;
+
+/**
+ * A parsed row with the database's column names, for clients that speak them (supabase-js,
+ * PostgREST): `{ startTime }` → `{ start_time }`. Dates stay `Date`s; JSON serialisation writes them
+ * as ISO 8601.
+ */
+export function toColumns<T extends Record<string, unknown>>(row: T): { [K in keyof T & string as ColumnName<K>]: T[K] } {
+  return Object.fromEntries(Object.entries(row).map(([key, value]) => [columnName(key), value])) as { [K in keyof T & string as ColumnName<K>]: T[K] };
+}

@@ -13,7 +13,11 @@ export interface RuleIssue<K extends string> {
   readonly message: string;
 }
 
-export interface RowRule<K extends string = string> {
+/**
+ * A rule over the columns `K` of rows of type `Row` (the table's row as the database holds it, so
+ * comparing with a value outside a code list does not compile).
+ */
+export interface RowRule<K extends string = string, Row = Record<K, unknown>> {
   /** The database rule mirrored, as the database names it (`therapy_sessions_end_after_start_check`). */
   readonly constraint: string;
   /** The keys the rule reads. */
@@ -22,24 +26,24 @@ export interface RowRule<K extends string = string> {
    * Issues for a row. Values are parsed (a `Date` for timestamps, canonical uuids, stored decimals)
    * and `null` for SQL NULL.
    */
-  readonly check: (row: Readonly<Record<K, unknown>>) => readonly RuleIssue<K>[];
+  readonly check: (row: Readonly<Pick<Row, K & keyof Row>>) => readonly RuleIssue<K>[];
 }
 
 /**
  * A rule with one message, under SQL's three-valued logic: a CHECK fails only when its expression
  * is false, so `holds` returns `true`, `false` or `null` (unknown, which passes).
  */
-export function rule<const K extends string>(spec: {
+export function rule<Row, const K extends keyof Row & string>(spec: {
   constraint: string;
   reads: readonly K[];
   path: NoInfer<K>;
   message: string;
-  holds: (row: Readonly<Record<K, unknown>>) => boolean | null;
-}): RowRule<K> {
+  holds: (row: Readonly<Pick<Row, K>>) => boolean | null;
+}): RowRule<K, Row> {
   return {
     constraint: spec.constraint,
     reads: spec.reads,
-    check: (row) => (spec.holds(row) === false ? [{ path: spec.path, message: spec.message }] : []),
+    check: (row) => (spec.holds(row as Readonly<Pick<Row, K>>) === false ? [{ path: spec.path, message: spec.message }] : []),
   };
 }
 
@@ -56,13 +60,13 @@ export function compare(a: unknown, b: unknown): number | null {
  * `later > earlier` (or `>=` with `orEqual`), passing when either is NULL: `end_time must be after
  * start_time`, `ends_on must not be before starts_on`.
  */
-export function ordered<const L extends string, const E extends string>(
+export function ordered<Row, const L extends keyof Row & string, const E extends keyof Row & string>(
   constraint: string,
   later: L,
   earlier: E,
   options: { orEqual?: boolean } = {},
-): RowRule<L | E> {
-  return rule<L | E>({
+): RowRule<L | E, Row> {
+  return rule<Row, L | E>({
     constraint,
     reads: [later, earlier],
     path: later,
@@ -77,13 +81,14 @@ export function ordered<const L extends string, const E extends string>(
 }
 
 /** `(a is null) = (b is null)`: the field left empty gets the issue. */
-export function bothOrNeither<const A extends string, const B extends string>(constraint: string, a: A, b: B): RowRule<A | B> {
+export function bothOrNeither<Row, const A extends keyof Row & string, const B extends keyof Row & string>(constraint: string, a: A, b: B): RowRule<A | B, Row> {
   return {
     constraint,
     reads: [a, b],
     check: (row) => {
-      const hasA = row[a] !== null;
-      const hasB = row[b] !== null;
+      const values = row as Readonly<Record<A | B, unknown>>;
+      const hasA = values[a] !== null;
+      const hasB = values[b] !== null;
       if (hasA === hasB) return [];
       const [missing, present] = hasA ? [b, a] : [a, b];
       return [{ path: missing, message: `${columnName(missing)} is required when ${columnName(present)} is set` }];

@@ -4,7 +4,7 @@ import { columnName } from './label';
 import { between } from './numeric';
 import { nonEmptyRange } from './range';
 import { ordered, rule, type RowRule } from './rules';
-import { defineTable } from './table';
+import { defineTable, type RuleRow } from './table';
 import { matches } from './text';
 
 // ------------------------------------------------------------------ session_types
@@ -62,7 +62,7 @@ const FOUR_HOURS = 4 * 60 * 60 * 1000;
 const cancellationFields = ['cancellationReason', 'cancelledAt', 'cancelledBy'] as const;
 
 /** `(status = 'cancelled') = (reason, cancelled_at and cancelled_by all set)`. */
-const cancellationFieldsSetIffCancelled: RowRule<'status' | (typeof cancellationFields)[number]> = {
+const cancellationFieldsSetIffCancelled: RowRule<'status' | (typeof cancellationFields)[number], RuleRow<typeof therapySessions>> = {
   constraint: 'therapy_sessions_cancellation_fields_check',
   reads: ['status', ...cancellationFields],
   check: (row) => {
@@ -85,7 +85,7 @@ export const therapySessionValidators = defineTable(therapySessions, {
       reads: ['startTime', 'endTime'],
       path: 'endTime',
       message: 'end_time must be at most 4 hours after start_time',
-      holds: (row) => (row.endTime as Date).getTime() - (row.startTime as Date).getTime() <= FOUR_HOURS,
+      holds: (row) => row.endTime.getTime() - row.startTime.getTime() <= FOUR_HOURS,
     }),
     cancellationFieldsSetIffCancelled,
     rule({

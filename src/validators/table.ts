@@ -47,6 +47,8 @@ export type UpdateShape<T extends PgTable, S extends string> = {
   [K in WritableKey<T>]: K extends S ? RefusedField : ForUpdate<Col<T, K>, ColumnSchema<Col<T, K>>>;
 };
 export type SelectShape<T extends PgTable> = { [K in ColumnKey<T>]: ForSelect<Col<T, K>, ColumnSchema<Col<T, K>>> };
+/** A row as the row rules see it: the database's values (what the select schema outputs). */
+export type RuleRow<T extends PgTable> = z.output<z.ZodObject<SelectShape<T>>>;
 
 export interface TableSpec<T extends PgTable, S extends WritableKey<T>, R extends Partial<Record<WritableKey<T>, z.ZodType>>, F extends WritableKey<T>> {
   /** Columns the server sets (ids, timestamps, signature stamps, …): refused as input. */
@@ -58,7 +60,7 @@ export interface TableSpec<T extends PgTable, S extends WritableKey<T>, R extend
   /** Columns an update may not change, with the reason (e.g. consents are append-only). */
   readonly frozen?: { readonly columns: readonly F[]; readonly because: string };
   /** Rules over several columns. */
-  readonly rules?: readonly RowRule<WritableKey<T>>[];
+  readonly rules?: readonly RowRule<WritableKey<T>, RuleRow<T>>[];
 }
 
 export interface TableValidators<T extends PgTable, S extends string, R extends Partial<Record<string, z.ZodType>>, F extends string> {
@@ -159,7 +161,7 @@ export function defineTable<
   const replacements = (spec.insert ?? {}) as Record<string, z.ZodType | undefined>;
   const server = new Set<string>(spec.server);
   const frozen = new Set<string>(spec.frozen?.columns ?? []);
-  const rules = (spec.rules ?? []) as readonly RowRule[];
+  const rules = (spec.rules ?? []) as unknown as readonly RowRule[];
   const config = getTableConfig(table);
   const name = `${config.schema ?? 'public'}.${config.name}`;
 
