@@ -64,6 +64,20 @@ describe('migrate', () => {
     expect(state).toEqual({ good: true, partial: false, recorded: ['0000_good'] });
   });
 
+  it('a file marked no-transaction runs statements Postgres refuses in a transaction, once', async () => {
+    const dir = migrationsFolder({
+      '0000_table': 'create table public.migrate_probe_big (id int primary key, note text);',
+      '0001_concurrent_index':
+        '-- therapy-db: no-transaction (an index built without locking writes)\ncreate index concurrently if not exists migrate_probe_big_note_idx on public.migrate_probe_big (note);',
+    });
+    folders.push(dir);
+    const first = await migrate({ client: fresh.sql, migrationsFolder: dir, log: quiet });
+    expect(first.applied).toEqual(['0000_table', '0001_concurrent_index']);
+    const [row] = await fresh.sql`select to_regclass('public.migrate_probe_big_note_idx') is not null as indexed`;
+    expect(row?.indexed).toBe(true);
+    expect((await migrate({ client: fresh.sql, migrationsFolder: dir, log: quiet })).applied).toEqual([]);
+  });
+
   it('runs against an already migrated copy without applying anything', async () => {
     const copy = await createTestDatabase();
     try {

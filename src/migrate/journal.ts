@@ -13,7 +13,15 @@ export interface MigrationFile {
   /** sha256 of the file's text: an edited migration has a different hash. */
   readonly hash: string;
   readonly statements: readonly string[];
+  /**
+   * The file asked to run outside a transaction (a line `-- therapy-db: no-transaction`), for
+   * statements Postgres refuses inside one, such as `create index concurrently`.
+   */
+  readonly noTransaction: boolean;
 }
+
+/** The marker line that makes a migration run statement by statement, outside a transaction. */
+export const NO_TRANSACTION_MARKER = /^--\s*therapy-db:\s*no-transaction\b/m;
 
 interface Journal {
   readonly entries: readonly { readonly idx: number; readonly tag: string; readonly when: number }[];
@@ -39,6 +47,13 @@ export function readMigrations(folder: string): MigrationFile[] {
       const file = join(folder, `${tag}.sql`);
       if (!existsSync(file)) throw new Error(`migration ${tag} is in the journal but ${file} does not exist`);
       const sql = readFileSync(file, 'utf8');
-      return { tag, file, sql, hash: createHash('sha256').update(sql).digest('hex'), statements: splitStatements(sql) };
+      return {
+        tag,
+        file,
+        sql,
+        hash: createHash('sha256').update(sql).digest('hex'),
+        statements: splitStatements(sql),
+        noTransaction: NO_TRANSACTION_MARKER.test(sql),
+      };
     });
 }

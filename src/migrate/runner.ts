@@ -6,7 +6,7 @@ import { stderrLogger } from '../log';
 import { defaultMigrationsFolder } from '../paths';
 import { applySupabaseShim, hasSupabasePlatform } from '../platform';
 import { MigrationError } from './errors';
-import { readMigrations } from './journal';
+import { readMigrations, type MigrationFile } from './journal';
 
 export interface MigrateOptions {
   /** A connection URL (else `client`, else `DATABASE_URL`, else a throwaway embedded database). */
@@ -48,7 +48,57 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
   }
 }
 
-const LOCK = `select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('therapy-db:migrate'))`;
+const LOCK_KEY = `pg_catalog.hashtext('therapy-db:migrate')`;
+const LOCK = `select pg_catalog.pg_advisory_xact_lock(${LOCK_KEY})`;
+
+async function runStatements(sql: postgres.Sql | postgres.TransactionSql | postgres.ReservedSql, migration: MigrationFile): Promise<void> {
+  for (const [index, statement] of migration.statements.entries()) {
+    try {
+      await sql.unsafe(statement);
+    } catch (error) {
+      throw new MigrationError(basename(migration.file), index + 1, statement, (error as { code?: string }).code, error);
+    }
+  }
+}
+
+const record = (sql: postgres.Sql | postgres.TransactionSql | postgres.ReservedSql, migration: MigrationFile, started: number) =>
+  sql.unsafe(`insert into ${LEDGER} (tag, hash, duration_ms) values ($1, $2, $3)`, [migration.tag, migration.hash, Math.round(performance.now() - started)]);
+
+/**
+ * The file in one transaction, under a lock that serialises concurrent migrators; the ledger is
+ * read again under the lock in case another migrator applied this file meanwhile.
+ */
+async function applyInTransaction(sql: postgres.Sql, migration: MigrationFile, started: number): Promise<boolean> {
+  return sql.begin(async (tx) => {
+    await tx.unsafe(LOCK);
+    if ((await tx.unsafe(`select 1 from ${LEDGER} where tag = $1`, [migration.tag])).length > 0) return false;
+    await runStatements(tx, migration);
+    await record(tx, migration, started);
+    return true;
+  });
+}
+
+/**
+ * A `no-transaction` file, statement by statement on one connection holding a session lock. A
+ * failure cannot be rolled back: the error names the statement, and the statements before it stay
+ * applied (write such files idempotently: `create index concurrently if not exists`).
+ */
+async function applyWithoutTransaction(sql: postgres.Sql, migration: MigrationFile, started: number): Promise<boolean> {
+  const connection = await sql.reserve();
+  try {
+    await connection.unsafe(`select pg_catalog.pg_advisory_lock(${LOCK_KEY})`);
+    try {
+      if ((await connection.unsafe(`select 1 from ${LEDGER} where tag = $1`, [migration.tag])).length > 0) return false;
+      await runStatements(connection, migration);
+      await record(connection, migration, started);
+      return true;
+    } finally {
+      await connection.unsafe(`select pg_catalog.pg_advisory_unlock(${LOCK_KEY})`);
+    }
+  } finally {
+    connection.release();
+  }
+}
 
 async function migrateWith(sql: postgres.Sql, options: MigrateOptions, log: Logger): Promise<MigrateResult> {
   const folder = options.migrationsFolder ?? defaultMigrationsFolder();
@@ -86,23 +136,7 @@ revoke all on schema therapy_db from public;`);
       continue;
     }
     const started = performance.now();
-    // Each file in its own transaction, under a lock that serialises concurrent migrators; the
-    // ledger is read again under the lock in case another migrator applied this file meanwhile.
-    const ran = await sql.begin(async (tx) => {
-      await tx.unsafe(LOCK);
-      const done = await tx.unsafe(`select 1 from ${LEDGER} where tag = $1`, [migration.tag]);
-      if (done.length > 0) return false;
-      for (const [index, statement] of migration.statements.entries()) {
-        try {
-          await tx.unsafe(statement);
-        } catch (error) {
-          throw new MigrationError(basename(migration.file), index + 1, statement, (error as { code?: string }).code, error);
-        }
-      }
-      const ms = Math.round(performance.now() - started);
-      await tx.unsafe(`insert into ${LEDGER} (tag, hash, duration_ms) values ($1, $2, $3)`, [migration.tag, migration.hash, ms]);
-      return true;
-    });
+    const ran = migration.noTransaction ? await applyWithoutTransaction(sql, migration, started) : await applyInTransaction(sql, migration, started);
     if (!ran) {
       alreadyApplied.push(migration.tag);
       continue;
