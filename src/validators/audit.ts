@@ -15,9 +15,9 @@ export const auditLogValidators = defineTable(auditLog, {
     because: 'audit.audit_log is append-only',
   },
 });
-export const auditLogInsertSchema = auditLogValidators.insert;
-export const auditLogUpdateSchema = auditLogValidators.update;
-export const auditLogSelectSchema = auditLogValidators.select;
+export const auditLogInsertSchema: (typeof auditLogValidators)['insert'] = auditLogValidators.insert;
+export const auditLogUpdateSchema: (typeof auditLogValidators)['update'] = auditLogValidators.update;
+export const auditLogSelectSchema: (typeof auditLogValidators)['select'] = auditLogValidators.select;
 export type AuditLogInsert = z.output<typeof auditLogInsertSchema>;
 export type AuditLogInsertInput = z.input<typeof auditLogInsertSchema>;
 export type AuditLogUpdate = z.output<typeof auditLogUpdateSchema>;

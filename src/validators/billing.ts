@@ -16,9 +16,9 @@ export const billingCodeValidators = defineTable(billingCodes, {
   },
   rules: [ordered('billing_codes_minutes_range_check', 'maxMinutes', 'minMinutes', { orEqual: true })],
 });
-export const billingCodeInsertSchema = billingCodeValidators.insert;
-export const billingCodeUpdateSchema = billingCodeValidators.update;
-export const billingCodeSelectSchema = billingCodeValidators.select;
+export const billingCodeInsertSchema: (typeof billingCodeValidators)['insert'] = billingCodeValidators.insert;
+export const billingCodeUpdateSchema: (typeof billingCodeValidators)['update'] = billingCodeValidators.update;
+export const billingCodeSelectSchema: (typeof billingCodeValidators)['select'] = billingCodeValidators.select;
 export type BillingCodeInsert = z.output<typeof billingCodeInsertSchema>;
 export type BillingCodeInsertInput = z.input<typeof billingCodeInsertSchema>;
 export type BillingCodeUpdate = z.output<typeof billingCodeUpdateSchema>;
@@ -57,9 +57,9 @@ export const serviceChargeValidators = defineTable(serviceCharges, {
     }),
   ],
 });
-export const serviceChargeInsertSchema = serviceChargeValidators.insert;
-export const serviceChargeUpdateSchema = serviceChargeValidators.update;
-export const serviceChargeSelectSchema = serviceChargeValidators.select;
+export const serviceChargeInsertSchema: (typeof serviceChargeValidators)['insert'] = serviceChargeValidators.insert;
+export const serviceChargeUpdateSchema: (typeof serviceChargeValidators)['update'] = serviceChargeValidators.update;
+export const serviceChargeSelectSchema: (typeof serviceChargeValidators)['select'] = serviceChargeValidators.select;
 export type ServiceChargeInsert = z.output<typeof serviceChargeInsertSchema>;
 export type ServiceChargeInsertInput = z.input<typeof serviceChargeInsertSchema>;
 export type ServiceChargeUpdate = z.output<typeof serviceChargeUpdateSchema>;

@@ -11,9 +11,9 @@ export const caseloadAssignmentValidators = defineTable(caseloadAssignments, {
   // starts_on defaults to current_date: with it omitted, only the database knows today's date.
   rules: [ordered('caseload_assignments_ends_after_starts_check', 'endsOn', 'startsOn', { orEqual: true })],
 });
-export const caseloadAssignmentInsertSchema = caseloadAssignmentValidators.insert;
-export const caseloadAssignmentUpdateSchema = caseloadAssignmentValidators.update;
-export const caseloadAssignmentSelectSchema = caseloadAssignmentValidators.select;
+export const caseloadAssignmentInsertSchema: (typeof caseloadAssignmentValidators)['insert'] = caseloadAssignmentValidators.insert;
+export const caseloadAssignmentUpdateSchema: (typeof caseloadAssignmentValidators)['update'] = caseloadAssignmentValidators.update;
+export const caseloadAssignmentSelectSchema: (typeof caseloadAssignmentValidators)['select'] = caseloadAssignmentValidators.select;
 export type CaseloadAssignmentInsert = z.output<typeof caseloadAssignmentInsertSchema>;
 export type CaseloadAssignmentInsertInput = z.input<typeof caseloadAssignmentInsertSchema>;
 export type CaseloadAssignmentUpdate = z.output<typeof caseloadAssignmentUpdateSchema>;
@@ -27,9 +27,9 @@ export const servicePlanValidators = defineTable(servicePlans, {
     effectiveDuring: (s) => s.check(nonEmptyRange('daterange')),
   },
 });
-export const servicePlanInsertSchema = servicePlanValidators.insert;
-export const servicePlanUpdateSchema = servicePlanValidators.update;
-export const servicePlanSelectSchema = servicePlanValidators.select;
+export const servicePlanInsertSchema: (typeof servicePlanValidators)['insert'] = servicePlanValidators.insert;
+export const servicePlanUpdateSchema: (typeof servicePlanValidators)['update'] = servicePlanValidators.update;
+export const servicePlanSelectSchema: (typeof servicePlanValidators)['select'] = servicePlanValidators.select;
 export type ServicePlanInsert = z.output<typeof servicePlanInsertSchema>;
 export type ServicePlanInsertInput = z.input<typeof servicePlanInsertSchema>;
 export type ServicePlanUpdate = z.output<typeof servicePlanUpdateSchema>;
@@ -46,9 +46,9 @@ export const serviceMandateValidators = defineTable(serviceMandates, {
     effectiveDuring: (s) => s.check(nonEmptyRange('daterange')),
   },
 });
-export const serviceMandateInsertSchema = serviceMandateValidators.insert;
-export const serviceMandateUpdateSchema = serviceMandateValidators.update;
-export const serviceMandateSelectSchema = serviceMandateValidators.select;
+export const serviceMandateInsertSchema: (typeof serviceMandateValidators)['insert'] = serviceMandateValidators.insert;
+export const serviceMandateUpdateSchema: (typeof serviceMandateValidators)['update'] = serviceMandateValidators.update;
+export const serviceMandateSelectSchema: (typeof serviceMandateValidators)['select'] = serviceMandateValidators.select;
 export type ServiceMandateInsert = z.output<typeof serviceMandateInsertSchema>;
 export type ServiceMandateInsertInput = z.input<typeof serviceMandateInsertSchema>;
 export type ServiceMandateUpdate = z.output<typeof serviceMandateUpdateSchema>;
@@ -69,9 +69,9 @@ export const consentValidators = defineTable(consents, {
     bothOrNeither('consents_revocation_fields_check', 'revokedAt', 'revokedReason'),
   ],
 });
-export const consentInsertSchema = consentValidators.insert;
-export const consentUpdateSchema = consentValidators.update;
-export const consentSelectSchema = consentValidators.select;
+export const consentInsertSchema: (typeof consentValidators)['insert'] = consentValidators.insert;
+export const consentUpdateSchema: (typeof consentValidators)['update'] = consentValidators.update;
+export const consentSelectSchema: (typeof consentValidators)['select'] = consentValidators.select;
 export type ConsentInsert = z.output<typeof consentInsertSchema>;
 export type ConsentInsertInput = z.input<typeof consentInsertSchema>;
 export type ConsentUpdate = z.output<typeof consentUpdateSchema>;

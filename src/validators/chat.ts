@@ -18,9 +18,9 @@ export const conversationValidators = defineTable(conversations, {
     }),
   ],
 });
-export const conversationInsertSchema = conversationValidators.insert;
-export const conversationUpdateSchema = conversationValidators.update;
-export const conversationSelectSchema = conversationValidators.select;
+export const conversationInsertSchema: (typeof conversationValidators)['insert'] = conversationValidators.insert;
+export const conversationUpdateSchema: (typeof conversationValidators)['update'] = conversationValidators.update;
+export const conversationSelectSchema: (typeof conversationValidators)['select'] = conversationValidators.select;
 export type ConversationInsert = z.output<typeof conversationInsertSchema>;
 export type ConversationInsertInput = z.input<typeof conversationInsertSchema>;
 export type ConversationUpdate = z.output<typeof conversationUpdateSchema>;
@@ -33,9 +33,9 @@ export const conversationParticipantValidators = defineTable(conversationPartici
   // joined_at defaults to now(): with it omitted, only the database knows the time.
   rules: [ordered('conversation_participants_left_after_joined_check', 'leftAt', 'joinedAt', { orEqual: true })],
 });
-export const conversationParticipantInsertSchema = conversationParticipantValidators.insert;
-export const conversationParticipantUpdateSchema = conversationParticipantValidators.update;
-export const conversationParticipantSelectSchema = conversationParticipantValidators.select;
+export const conversationParticipantInsertSchema: (typeof conversationParticipantValidators)['insert'] = conversationParticipantValidators.insert;
+export const conversationParticipantUpdateSchema: (typeof conversationParticipantValidators)['update'] = conversationParticipantValidators.update;
+export const conversationParticipantSelectSchema: (typeof conversationParticipantValidators)['select'] = conversationParticipantValidators.select;
 export type ConversationParticipantInsert = z.output<typeof conversationParticipantInsertSchema>;
 export type ConversationParticipantInsertInput = z.input<typeof conversationParticipantInsertSchema>;
 export type ConversationParticipantUpdate = z.output<typeof conversationParticipantUpdateSchema>;
@@ -59,9 +59,9 @@ export const messageValidators = defineTable(messages, {
     }),
   ],
 });
-export const messageInsertSchema = messageValidators.insert;
-export const messageUpdateSchema = messageValidators.update;
-export const messageSelectSchema = messageValidators.select;
+export const messageInsertSchema: (typeof messageValidators)['insert'] = messageValidators.insert;
+export const messageUpdateSchema: (typeof messageValidators)['update'] = messageValidators.update;
+export const messageSelectSchema: (typeof messageValidators)['select'] = messageValidators.select;
 export type MessageInsert = z.output<typeof messageInsertSchema>;
 export type MessageInsertInput = z.input<typeof messageInsertSchema>;
 export type MessageUpdate = z.output<typeof messageUpdateSchema>;

@@ -38,9 +38,9 @@ export const sessionNoteValidators = defineTable(sessionNotes, {
     }),
   ],
 });
-export const sessionNoteInsertSchema = sessionNoteValidators.insert;
-export const sessionNoteUpdateSchema = sessionNoteValidators.update;
-export const sessionNoteSelectSchema = sessionNoteValidators.select;
+export const sessionNoteInsertSchema: (typeof sessionNoteValidators)['insert'] = sessionNoteValidators.insert;
+export const sessionNoteUpdateSchema: (typeof sessionNoteValidators)['update'] = sessionNoteValidators.update;
+export const sessionNoteSelectSchema: (typeof sessionNoteValidators)['select'] = sessionNoteValidators.select;
 export type SessionNoteInsert = z.output<typeof sessionNoteInsertSchema>;
 export type SessionNoteInsertInput = z.input<typeof sessionNoteInsertSchema>;
 export type SessionNoteUpdate = z.output<typeof sessionNoteUpdateSchema>;

@@ -31,9 +31,9 @@ export const documentValidators = defineTable(documents, {
     }),
   ],
 });
-export const documentInsertSchema = documentValidators.insert;
-export const documentUpdateSchema = documentValidators.update;
-export const documentSelectSchema = documentValidators.select;
+export const documentInsertSchema: (typeof documentValidators)['insert'] = documentValidators.insert;
+export const documentUpdateSchema: (typeof documentValidators)['update'] = documentValidators.update;
+export const documentSelectSchema: (typeof documentValidators)['select'] = documentValidators.select;
 export type DocumentInsert = z.output<typeof documentInsertSchema>;
 export type DocumentInsertInput = z.input<typeof documentInsertSchema>;
 export type DocumentUpdate = z.output<typeof documentUpdateSchema>;

@@ -17,9 +17,9 @@ export const goalValidators = defineTable(goals, {
     }),
   ],
 });
-export const goalInsertSchema = goalValidators.insert;
-export const goalUpdateSchema = goalValidators.update;
-export const goalSelectSchema = goalValidators.select;
+export const goalInsertSchema: (typeof goalValidators)['insert'] = goalValidators.insert;
+export const goalUpdateSchema: (typeof goalValidators)['update'] = goalValidators.update;
+export const goalSelectSchema: (typeof goalValidators)['select'] = goalValidators.select;
 export type GoalInsert = z.output<typeof goalInsertSchema>;
 export type GoalInsertInput = z.input<typeof goalInsertSchema>;
 export type GoalUpdate = z.output<typeof goalUpdateSchema>;
@@ -57,9 +57,9 @@ export const goalObservationValidators = defineTable(goalObservations, {
     }),
   ],
 });
-export const goalObservationInsertSchema = goalObservationValidators.insert;
-export const goalObservationUpdateSchema = goalObservationValidators.update;
-export const goalObservationSelectSchema = goalObservationValidators.select;
+export const goalObservationInsertSchema: (typeof goalObservationValidators)['insert'] = goalObservationValidators.insert;
+export const goalObservationUpdateSchema: (typeof goalObservationValidators)['update'] = goalObservationValidators.update;
+export const goalObservationSelectSchema: (typeof goalObservationValidators)['select'] = goalObservationValidators.select;
 export type GoalObservationInsert = z.output<typeof goalObservationInsertSchema>;
 export type GoalObservationInsertInput = z.input<typeof goalObservationInsertSchema>;
 export type GoalObservationUpdate = z.output<typeof goalObservationUpdateSchema>;
@@ -89,9 +89,9 @@ export const progressReportValidators = defineTable(progressReports, {
     }),
   ],
 });
-export const progressReportInsertSchema = progressReportValidators.insert;
-export const progressReportUpdateSchema = progressReportValidators.update;
-export const progressReportSelectSchema = progressReportValidators.select;
+export const progressReportInsertSchema: (typeof progressReportValidators)['insert'] = progressReportValidators.insert;
+export const progressReportUpdateSchema: (typeof progressReportValidators)['update'] = progressReportValidators.update;
+export const progressReportSelectSchema: (typeof progressReportValidators)['select'] = progressReportValidators.select;
 export type ProgressReportInsert = z.output<typeof progressReportInsertSchema>;
 export type ProgressReportInsertInput = z.input<typeof progressReportInsertSchema>;
 export type ProgressReportUpdate = z.output<typeof progressReportUpdateSchema>;

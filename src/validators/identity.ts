@@ -14,9 +14,9 @@ export const organizationValidators = defineTable(organizations, {
     npi: (s) => s.check(matches(/^[0-9]{10}$/, '10 digits')),
   },
 });
-export const organizationInsertSchema = organizationValidators.insert;
-export const organizationUpdateSchema = organizationValidators.update;
-export const organizationSelectSchema = organizationValidators.select;
+export const organizationInsertSchema: (typeof organizationValidators)['insert'] = organizationValidators.insert;
+export const organizationUpdateSchema: (typeof organizationValidators)['update'] = organizationValidators.update;
+export const organizationSelectSchema: (typeof organizationValidators)['select'] = organizationValidators.select;
 export type OrganizationInsert = z.output<typeof organizationInsertSchema>;
 export type OrganizationInsertInput = z.input<typeof organizationInsertSchema>;
 export type OrganizationUpdate = z.output<typeof organizationUpdateSchema>;
@@ -30,9 +30,9 @@ export const schoolValidators = defineTable(schools, {
     ncesSchoolId: (s) => s.check(matches(/^[0-9]{12}$/, '12 digits (the NCES school id)')),
   },
 });
-export const schoolInsertSchema = schoolValidators.insert;
-export const schoolUpdateSchema = schoolValidators.update;
-export const schoolSelectSchema = schoolValidators.select;
+export const schoolInsertSchema: (typeof schoolValidators)['insert'] = schoolValidators.insert;
+export const schoolUpdateSchema: (typeof schoolValidators)['update'] = schoolValidators.update;
+export const schoolSelectSchema: (typeof schoolValidators)['select'] = schoolValidators.select;
 export type SchoolInsert = z.output<typeof schoolInsertSchema>;
 export type SchoolInsertInput = z.input<typeof schoolInsertSchema>;
 export type SchoolUpdate = z.output<typeof schoolUpdateSchema>;
@@ -49,9 +49,9 @@ export const profileValidators = defineTable(profiles, {
     phone: (s) => s.check(matches(/^\+[1-9][0-9]{6,14}$/, 'an E.164 phone number: + and 7 to 15 digits (e.g. +15035550123)')),
   },
 });
-export const profileInsertSchema = profileValidators.insert;
-export const profileUpdateSchema = profileValidators.update;
-export const profileSelectSchema = profileValidators.select;
+export const profileInsertSchema: (typeof profileValidators)['insert'] = profileValidators.insert;
+export const profileUpdateSchema: (typeof profileValidators)['update'] = profileValidators.update;
+export const profileSelectSchema: (typeof profileValidators)['select'] = profileValidators.select;
 export type ProfileInsert = z.output<typeof profileInsertSchema>;
 export type ProfileInsertInput = z.input<typeof profileInsertSchema>;
 export type ProfileUpdate = z.output<typeof profileUpdateSchema>;
@@ -71,9 +71,9 @@ export const organizationMemberValidators = defineTable(organizationMembers, {
     }),
   ],
 });
-export const organizationMemberInsertSchema = organizationMemberValidators.insert;
-export const organizationMemberUpdateSchema = organizationMemberValidators.update;
-export const organizationMemberSelectSchema = organizationMemberValidators.select;
+export const organizationMemberInsertSchema: (typeof organizationMemberValidators)['insert'] = organizationMemberValidators.insert;
+export const organizationMemberUpdateSchema: (typeof organizationMemberValidators)['update'] = organizationMemberValidators.update;
+export const organizationMemberSelectSchema: (typeof organizationMemberValidators)['select'] = organizationMemberValidators.select;
 export type OrganizationMemberInsert = z.output<typeof organizationMemberInsertSchema>;
 export type OrganizationMemberInsertInput = z.input<typeof organizationMemberInsertSchema>;
 export type OrganizationMemberUpdate = z.output<typeof organizationMemberUpdateSchema>;

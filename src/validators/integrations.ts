@@ -15,9 +15,9 @@ export const webhookSubscriptionValidators = defineTable(webhookSubscriptions, {
     eventTypes: (s) => s.check(minItems(1)),
   },
 });
-export const webhookSubscriptionInsertSchema = webhookSubscriptionValidators.insert;
-export const webhookSubscriptionUpdateSchema = webhookSubscriptionValidators.update;
-export const webhookSubscriptionSelectSchema = webhookSubscriptionValidators.select;
+export const webhookSubscriptionInsertSchema: (typeof webhookSubscriptionValidators)['insert'] = webhookSubscriptionValidators.insert;
+export const webhookSubscriptionUpdateSchema: (typeof webhookSubscriptionValidators)['update'] = webhookSubscriptionValidators.update;
+export const webhookSubscriptionSelectSchema: (typeof webhookSubscriptionValidators)['select'] = webhookSubscriptionValidators.select;
 export type WebhookSubscriptionInsert = z.output<typeof webhookSubscriptionInsertSchema>;
 export type WebhookSubscriptionInsertInput = z.input<typeof webhookSubscriptionInsertSchema>;
 export type WebhookSubscriptionUpdate = z.output<typeof webhookSubscriptionUpdateSchema>;
@@ -33,9 +33,9 @@ export const outboxEventValidators = defineTable(outboxEvents, {
     attempts: (s) => s.check(between(0, 50)),
   },
 });
-export const outboxEventInsertSchema = outboxEventValidators.insert;
-export const outboxEventUpdateSchema = outboxEventValidators.update;
-export const outboxEventSelectSchema = outboxEventValidators.select;
+export const outboxEventInsertSchema: (typeof outboxEventValidators)['insert'] = outboxEventValidators.insert;
+export const outboxEventUpdateSchema: (typeof outboxEventValidators)['update'] = outboxEventValidators.update;
+export const outboxEventSelectSchema: (typeof outboxEventValidators)['select'] = outboxEventValidators.select;
 export type OutboxEventInsert = z.output<typeof outboxEventInsertSchema>;
 export type OutboxEventInsertInput = z.input<typeof outboxEventInsertSchema>;
 export type OutboxEventUpdate = z.output<typeof outboxEventUpdateSchema>;

@@ -14,9 +14,9 @@ export const notificationValidators = defineTable(notifications, {
     type: (s) => s.check(matches(eventTypePattern, eventTypeDescription)),
   },
 });
-export const notificationInsertSchema = notificationValidators.insert;
-export const notificationUpdateSchema = notificationValidators.update;
-export const notificationSelectSchema = notificationValidators.select;
+export const notificationInsertSchema: (typeof notificationValidators)['insert'] = notificationValidators.insert;
+export const notificationUpdateSchema: (typeof notificationValidators)['update'] = notificationValidators.update;
+export const notificationSelectSchema: (typeof notificationValidators)['select'] = notificationValidators.select;
 export type NotificationInsert = z.output<typeof notificationInsertSchema>;
 export type NotificationInsertInput = z.input<typeof notificationInsertSchema>;
 export type NotificationUpdate = z.output<typeof notificationUpdateSchema>;

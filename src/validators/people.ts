@@ -15,9 +15,9 @@ export const therapistValidators = defineTable(therapists, {
   },
   rules: [bothOrNeither('therapists_license_fields_check', 'licenseNumber', 'licenseState')],
 });
-export const therapistInsertSchema = therapistValidators.insert;
-export const therapistUpdateSchema = therapistValidators.update;
-export const therapistSelectSchema = therapistValidators.select;
+export const therapistInsertSchema: (typeof therapistValidators)['insert'] = therapistValidators.insert;
+export const therapistUpdateSchema: (typeof therapistValidators)['update'] = therapistValidators.update;
+export const therapistSelectSchema: (typeof therapistValidators)['select'] = therapistValidators.select;
 export type TherapistInsert = z.output<typeof therapistInsertSchema>;
 export type TherapistInsertInput = z.input<typeof therapistInsertSchema>;
 export type TherapistUpdate = z.output<typeof therapistUpdateSchema>;
@@ -31,9 +31,9 @@ export const studentValidators = defineTable(students, {
     dateOfBirth: (s) => s.check(textRule((value) => value > '1995-01-01', must('be after 1995-01-01'))),
   },
 });
-export const studentInsertSchema = studentValidators.insert;
-export const studentUpdateSchema = studentValidators.update;
-export const studentSelectSchema = studentValidators.select;
+export const studentInsertSchema: (typeof studentValidators)['insert'] = studentValidators.insert;
+export const studentUpdateSchema: (typeof studentValidators)['update'] = studentValidators.update;
+export const studentSelectSchema: (typeof studentValidators)['select'] = studentValidators.select;
 export type StudentInsert = z.output<typeof studentInsertSchema>;
 export type StudentInsertInput = z.input<typeof studentInsertSchema>;
 export type StudentUpdate = z.output<typeof studentUpdateSchema>;
@@ -44,9 +44,9 @@ export type StudentSelect = z.output<typeof studentSelectSchema>;
 export const guardianValidators = defineTable(guardians, {
   server: ['id', 'createdAt', 'deletedAt'],
 });
-export const guardianInsertSchema = guardianValidators.insert;
-export const guardianUpdateSchema = guardianValidators.update;
-export const guardianSelectSchema = guardianValidators.select;
+export const guardianInsertSchema: (typeof guardianValidators)['insert'] = guardianValidators.insert;
+export const guardianUpdateSchema: (typeof guardianValidators)['update'] = guardianValidators.update;
+export const guardianSelectSchema: (typeof guardianValidators)['select'] = guardianValidators.select;
 export type GuardianInsert = z.output<typeof guardianInsertSchema>;
 export type GuardianInsertInput = z.input<typeof guardianInsertSchema>;
 export type GuardianUpdate = z.output<typeof guardianUpdateSchema>;
@@ -57,9 +57,9 @@ export type GuardianSelect = z.output<typeof guardianSelectSchema>;
 export const studentGuardianValidators = defineTable(studentGuardians, {
   server: ['createdAt'],
 });
-export const studentGuardianInsertSchema = studentGuardianValidators.insert;
-export const studentGuardianUpdateSchema = studentGuardianValidators.update;
-export const studentGuardianSelectSchema = studentGuardianValidators.select;
+export const studentGuardianInsertSchema: (typeof studentGuardianValidators)['insert'] = studentGuardianValidators.insert;
+export const studentGuardianUpdateSchema: (typeof studentGuardianValidators)['update'] = studentGuardianValidators.update;
+export const studentGuardianSelectSchema: (typeof studentGuardianValidators)['select'] = studentGuardianValidators.select;
 export type StudentGuardianInsert = z.output<typeof studentGuardianInsertSchema>;
 export type StudentGuardianInsertInput = z.input<typeof studentGuardianInsertSchema>;
 export type StudentGuardianUpdate = z.output<typeof studentGuardianUpdateSchema>;
@@ -82,9 +82,9 @@ export const supervisionAssignmentValidators = defineTable(supervisionAssignment
     }),
   ],
 });
-export const supervisionAssignmentInsertSchema = supervisionAssignmentValidators.insert;
-export const supervisionAssignmentUpdateSchema = supervisionAssignmentValidators.update;
-export const supervisionAssignmentSelectSchema = supervisionAssignmentValidators.select;
+export const supervisionAssignmentInsertSchema: (typeof supervisionAssignmentValidators)['insert'] = supervisionAssignmentValidators.insert;
+export const supervisionAssignmentUpdateSchema: (typeof supervisionAssignmentValidators)['update'] = supervisionAssignmentValidators.update;
+export const supervisionAssignmentSelectSchema: (typeof supervisionAssignmentValidators)['select'] = supervisionAssignmentValidators.select;
 export type SupervisionAssignmentInsert = z.output<typeof supervisionAssignmentInsertSchema>;
 export type SupervisionAssignmentInsertInput = z.input<typeof supervisionAssignmentInsertSchema>;
 export type SupervisionAssignmentUpdate = z.output<typeof supervisionAssignmentUpdateSchema>;

@@ -24,9 +24,9 @@ export const sessionTypeValidators = defineTable(sessionTypes, {
     }),
   ],
 });
-export const sessionTypeInsertSchema = sessionTypeValidators.insert;
-export const sessionTypeUpdateSchema = sessionTypeValidators.update;
-export const sessionTypeSelectSchema = sessionTypeValidators.select;
+export const sessionTypeInsertSchema: (typeof sessionTypeValidators)['insert'] = sessionTypeValidators.insert;
+export const sessionTypeUpdateSchema: (typeof sessionTypeValidators)['update'] = sessionTypeValidators.update;
+export const sessionTypeSelectSchema: (typeof sessionTypeValidators)['select'] = sessionTypeValidators.select;
 export type SessionTypeInsert = z.output<typeof sessionTypeInsertSchema>;
 export type SessionTypeInsertInput = z.input<typeof sessionTypeInsertSchema>;
 export type SessionTypeUpdate = z.output<typeof sessionTypeUpdateSchema>;
@@ -48,9 +48,9 @@ export const sessionSeriesValidators = defineTable(sessionSeries, {
     activeDuring: (s) => s.check(nonEmptyRange('daterange')),
   },
 });
-export const sessionSeriesInsertSchema = sessionSeriesValidators.insert;
-export const sessionSeriesUpdateSchema = sessionSeriesValidators.update;
-export const sessionSeriesSelectSchema = sessionSeriesValidators.select;
+export const sessionSeriesInsertSchema: (typeof sessionSeriesValidators)['insert'] = sessionSeriesValidators.insert;
+export const sessionSeriesUpdateSchema: (typeof sessionSeriesValidators)['update'] = sessionSeriesValidators.update;
+export const sessionSeriesSelectSchema: (typeof sessionSeriesValidators)['select'] = sessionSeriesValidators.select;
 export type SessionSeriesInsert = z.output<typeof sessionSeriesInsertSchema>;
 export type SessionSeriesInsertInput = z.input<typeof sessionSeriesInsertSchema>;
 export type SessionSeriesUpdate = z.output<typeof sessionSeriesUpdateSchema>;
@@ -97,9 +97,9 @@ export const therapySessionValidators = defineTable(therapySessions, {
     }),
   ],
 });
-export const therapySessionInsertSchema = therapySessionValidators.insert;
-export const therapySessionUpdateSchema = therapySessionValidators.update;
-export const therapySessionSelectSchema = therapySessionValidators.select;
+export const therapySessionInsertSchema: (typeof therapySessionValidators)['insert'] = therapySessionValidators.insert;
+export const therapySessionUpdateSchema: (typeof therapySessionValidators)['update'] = therapySessionValidators.update;
+export const therapySessionSelectSchema: (typeof therapySessionValidators)['select'] = therapySessionValidators.select;
 export type TherapySessionInsert = z.output<typeof therapySessionInsertSchema>;
 export type TherapySessionInsertInput = z.input<typeof therapySessionInsertSchema>;
 export type TherapySessionUpdate = z.output<typeof therapySessionUpdateSchema>;
@@ -114,9 +114,9 @@ export const sessionParticipantValidators = defineTable(sessionParticipants, {
     minutesAttended: (s) => s.check(between(0, 240)),
   },
 });
-export const sessionParticipantInsertSchema = sessionParticipantValidators.insert;
-export const sessionParticipantUpdateSchema = sessionParticipantValidators.update;
-export const sessionParticipantSelectSchema = sessionParticipantValidators.select;
+export const sessionParticipantInsertSchema: (typeof sessionParticipantValidators)['insert'] = sessionParticipantValidators.insert;
+export const sessionParticipantUpdateSchema: (typeof sessionParticipantValidators)['update'] = sessionParticipantValidators.update;
+export const sessionParticipantSelectSchema: (typeof sessionParticipantValidators)['select'] = sessionParticipantValidators.select;
 export type SessionParticipantInsert = z.output<typeof sessionParticipantInsertSchema>;
 export type SessionParticipantInsertInput = z.input<typeof sessionParticipantInsertSchema>;
 export type SessionParticipantUpdate = z.output<typeof sessionParticipantUpdateSchema>;
@@ -130,9 +130,9 @@ export const calendarBlackoutValidators = defineTable(calendarBlackouts, {
     during: (s) => s.check(nonEmptyRange('tstzrange')),
   },
 });
-export const calendarBlackoutInsertSchema = calendarBlackoutValidators.insert;
-export const calendarBlackoutUpdateSchema = calendarBlackoutValidators.update;
-export const calendarBlackoutSelectSchema = calendarBlackoutValidators.select;
+export const calendarBlackoutInsertSchema: (typeof calendarBlackoutValidators)['insert'] = calendarBlackoutValidators.insert;
+export const calendarBlackoutUpdateSchema: (typeof calendarBlackoutValidators)['update'] = calendarBlackoutValidators.update;
+export const calendarBlackoutSelectSchema: (typeof calendarBlackoutValidators)['select'] = calendarBlackoutValidators.select;
 export type CalendarBlackoutInsert = z.output<typeof calendarBlackoutInsertSchema>;
 export type CalendarBlackoutInsertInput = z.input<typeof calendarBlackoutInsertSchema>;
 export type CalendarBlackoutUpdate = z.output<typeof calendarBlackoutUpdateSchema>;
