@@ -53,12 +53,12 @@ security definer
 set search_path = ''
 as $function$
 declare
-  v_uid uuid := auth.uid();
+  v_uid uuid := (select auth.uid());
 begin
   if v_uid is not null
      and (old.user_id = v_uid or new.user_id = v_uid)
      and not coalesce((select p.is_platform_admin from public.profiles p where p.id = v_uid), false) then
-    raise exception 'users cannot change their own membership: organization_members.user_id = auth.uid() (organization_members_protect_own)'
+    raise exception 'users cannot change their own membership: organization_members.user_id is the signed-in user (organization_members_protect_own)'
       using errcode = 'insufficient_privilege', table = 'organization_members', column = 'user_id', constraint = 'organization_members_protect_own';
   end if;
   return coalesce(new, old);
@@ -340,6 +340,7 @@ security definer
 set search_path = ''
 as $function$
 declare
+  v_uid constant uuid := (select auth.uid());
   v_fixed constant text[] := array['status', 'cosigned_by', 'cosigned_at', 'void_reason', 'visible_to_guardian', 'updated_at'];
 begin
   if tg_op = 'DELETE' then
@@ -374,8 +375,8 @@ begin
   if old.status = 'draft' then
     new.cosigned_at := null; new.cosigned_by := null;  -- only a supervisor co-signs, after signing
     if new.status in ('signed', 'pending_cosign') then
-      if auth.uid() is not null and auth.uid() is distinct from new.author_id then
-        raise exception 'only the author signs note %; % is not the author (session_notes_signed_by_author)', old.id, auth.uid()
+      if v_uid is not null and v_uid is distinct from new.author_id then
+        raise exception 'only the author signs note %; % is not the author (session_notes_signed_by_author)', old.id, v_uid
           using errcode = 'check_violation', table = 'session_notes', column = 'status', constraint = 'session_notes_signed_by_author';
       end if;
       new.signed_at := pg_catalog.now();
@@ -396,7 +397,7 @@ begin
       using errcode = 'check_violation', table = 'session_notes', constraint = 'session_notes_signed_immutable';
   elsif old.status = 'pending_cosign' and new.status = 'signed' and new.cosigned_by is not null
         and old.void_reason is not distinct from new.void_reason then
-    if auth.uid() is not null and auth.uid() is distinct from new.cosigned_by then
+    if v_uid is not null and v_uid is distinct from new.cosigned_by then
       raise exception 'note % can be co-signed only by the co-signer in person, not in their name (session_notes_cosigned_in_person)', old.id
         using errcode = 'check_violation', table = 'session_notes', column = 'cosigned_by', constraint = 'session_notes_cosigned_in_person';
     end if;
@@ -528,7 +529,7 @@ begin
   insert into audit.audit_log (organization_id, actor_id, actor_role, action, table_name, record_id, old_data, new_data, changed_fields)
   values (
     (v_row ->> 'organization_id')::uuid,
-    auth.uid(),
+    (select auth.uid()),
     coalesce(auth.role(), pg_catalog.current_setting('role', true)),
     v_action,
     tg_table_name,

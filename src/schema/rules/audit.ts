@@ -41,7 +41,7 @@ begin
   insert into audit.audit_log (organization_id, actor_id, actor_role, action, table_name, record_id, old_data, new_data, changed_fields)
   values (
     (v_row ->> 'organization_id')::uuid,
-    auth.uid(),
+    (select auth.uid()),
     coalesce(auth.role(), pg_catalog.current_setting('role', true)),
     v_action,
     tg_table_name,

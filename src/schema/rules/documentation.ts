@@ -20,6 +20,7 @@ export const protectSignedNotes = defineFunction({
   searchPath: '',
   body: `
 declare
+  v_uid constant uuid := (select auth.uid());
   v_fixed constant text[] := array['status', 'cosigned_by', 'cosigned_at', 'void_reason', 'visible_to_guardian', 'updated_at'];
 begin
   if tg_op = 'DELETE' then
@@ -54,8 +55,8 @@ begin
   if old.status = 'draft' then
     new.cosigned_at := null; new.cosigned_by := null;  -- only a supervisor co-signs, after signing
     if new.status in ('signed', 'pending_cosign') then
-      if auth.uid() is not null and auth.uid() is distinct from new.author_id then
-        raise exception 'only the author signs note %; % is not the author (session_notes_signed_by_author)', old.id, auth.uid()
+      if v_uid is not null and v_uid is distinct from new.author_id then
+        raise exception 'only the author signs note %; % is not the author (session_notes_signed_by_author)', old.id, v_uid
           using errcode = 'check_violation', table = 'session_notes', column = 'status', constraint = 'session_notes_signed_by_author';
       end if;
       new.signed_at := pg_catalog.now();
@@ -76,7 +77,7 @@ begin
       using errcode = 'check_violation', table = 'session_notes', constraint = 'session_notes_signed_immutable';
   elsif old.status = 'pending_cosign' and new.status = 'signed' and new.cosigned_by is not null
         and old.void_reason is not distinct from new.void_reason then
-    if auth.uid() is not null and auth.uid() is distinct from new.cosigned_by then
+    if v_uid is not null and v_uid is distinct from new.cosigned_by then
       raise exception 'note % can be co-signed only by the co-signer in person, not in their name (session_notes_cosigned_in_person)', old.id
         using errcode = 'check_violation', table = 'session_notes', column = 'cosigned_by', constraint = 'session_notes_cosigned_in_person';
     end if;

@@ -15,12 +15,12 @@ export const protectOwnMembership = defineFunction({
   searchPath: '',
   body: `
 declare
-  v_uid uuid := auth.uid();
+  v_uid uuid := (select auth.uid());
 begin
   if v_uid is not null
      and (old.user_id = v_uid or new.user_id = v_uid)
      and not coalesce((select p.is_platform_admin from public.profiles p where p.id = v_uid), false) then
-    raise exception 'users cannot change their own membership: organization_members.user_id = auth.uid() (organization_members_protect_own)'
+    raise exception 'users cannot change their own membership: organization_members.user_id is the signed-in user (organization_members_protect_own)'
       using errcode = 'insufficient_privilege', table = 'organization_members', column = 'user_id', constraint = 'organization_members_protect_own';
   end if;
   return coalesce(new, old);
