@@ -123,7 +123,10 @@ type Mode = 'insert' | 'update';
 /** drizzle-zod's factories, as this module calls them. */
 type BuildObject = (table: PgTable, refine: Record<string, z.ZodType>) => z.ZodObject;
 
-/** Runs `rules` on a parsed row; `known` says what an omitted key holds (insert) or that it is unknown (update). */
+/**
+ * `rules` as Zod checks. A key absent from the parsed row holds its insert default on insert (when
+ * knowable) and is unknown on update; a rule with an unknown key is left to the database.
+ */
 function applyRules(rules: readonly RowRule[], mode: Mode, columns: Readonly<Record<string, ColumnMeta>>) {
   return rules.map((r) =>
     z.superRefine<Record<string, unknown>>(
