@@ -78,3 +78,16 @@ export function defineFunction(definition: FunctionDefinition): DbFunction {
     definition,
   });
 }
+
+export type TriggerFunctionDefinition = Pick<FunctionDefinition, 'name' | 'body' | 'comment' | 'security' | 'phase'> & {
+  /** Defaults to `app`, the private schema. */
+  readonly schema?: string;
+};
+
+/**
+ * A PL/pgSQL trigger function in the private `app` schema with an empty search path (trigger
+ * functions cannot be called directly, so nobody is granted EXECUTE).
+ */
+export function defineTriggerFunction(definition: TriggerFunctionDefinition): DbFunction {
+  return defineFunction({ ...definition, schema: definition.schema ?? 'app', returns: 'trigger', language: 'plpgsql', searchPath: '' });
+}

@@ -1,7 +1,7 @@
 export type { DdlKind, DdlObject, DdlPhase } from './object';
 export { ddlObject } from './object';
 export { quoteIdent, quoteLiteral, tableName, columnName } from './names';
-export { defineFunction, type DbFunction, type FunctionArgument, type FunctionDefinition } from './function';
+export { defineFunction, defineTriggerFunction, type DbFunction, type FunctionArgument, type FunctionDefinition, type TriggerFunctionDefinition } from './function';
 export { defineTrigger, type DbTrigger, type TriggerDefinition, type TriggerEvent } from './trigger';
 export { exclusionConstraint, type DbConstraint, type ExclusionDefinition } from './constraint';
 export { documentTable, type TableDocs } from './comment';

@@ -1,4 +1,4 @@
-import { defineFunction, defineTrigger, quoteIdent, statement, type DdlObject } from '../ddl';
+import { defineFunction, defineTriggerFunction, defineTrigger, quoteIdent, statement, type DdlObject } from '../ddl';
 import { consents, messages, progressReports, serviceCharges, sessionNotes, therapySessions } from '../schema/tables';
 
 /**
@@ -117,13 +117,9 @@ end`,
 });
 
 // ------------------------------------------------------------------ sessions
-const sessionEvents = defineFunction({
-  schema: 'app',
+const sessionEvents = defineTriggerFunction({
   name: 'outbox_session_events',
-  returns: 'trigger',
-  language: 'plpgsql',
   security: 'definer',
-  searchPath: '',
   body: `
 declare
   v_types text[] := '{}';
@@ -170,13 +166,9 @@ end`,
 });
 
 // ------------------------------------------------------------------ notes
-const noteEvents = defineFunction({
-  schema: 'app',
+const noteEvents = defineTriggerFunction({
   name: 'outbox_note_events',
-  returns: 'trigger',
-  language: 'plpgsql',
   security: 'definer',
-  searchPath: '',
   body: `
 declare
   v_data jsonb;
@@ -216,13 +208,9 @@ end`,
 });
 
 // ------------------------------------------------------------------ chat
-const messageEvents = defineFunction({
-  schema: 'app',
+const messageEvents = defineTriggerFunction({
   name: 'outbox_message_events',
-  returns: 'trigger',
-  language: 'plpgsql',
   security: 'definer',
-  searchPath: '',
   body: `
 begin
   perform app.enqueue_event(new.organization_id, 'message.created', 'conversation', new.conversation_id,
@@ -239,13 +227,9 @@ end`,
 });
 
 // ------------------------------------------------------------------ consent
-const consentEvents = defineFunction({
-  schema: 'app',
+const consentEvents = defineTriggerFunction({
   name: 'outbox_consent_events',
-  returns: 'trigger',
-  language: 'plpgsql',
   security: 'definer',
-  searchPath: '',
   body: `
 begin
   perform app.enqueue_event(new.organization_id,
@@ -266,13 +250,9 @@ end`,
 
 // ------------------------------------------------------------------ documents
 /** Fires on `storage.objects`: the upload of a `documents` row's object is `document.uploaded`. */
-const documentEvents = defineFunction({
-  schema: 'app',
+const documentEvents = defineTriggerFunction({
   name: 'outbox_document_events',
-  returns: 'trigger',
-  language: 'plpgsql',
   security: 'definer',
-  searchPath: '',
   body: `
 declare
   d public.documents;
@@ -301,13 +281,9 @@ end`,
 });
 
 // ------------------------------------------------------------------ billing
-const chargeEvents = defineFunction({
-  schema: 'app',
+const chargeEvents = defineTriggerFunction({
   name: 'outbox_charge_events',
-  returns: 'trigger',
-  language: 'plpgsql',
   security: 'definer',
-  searchPath: '',
   body: `
 begin
   perform app.enqueue_event(new.organization_id, 'charge.ready', 'service_charge', new.id,
@@ -330,13 +306,9 @@ end`,
 });
 
 // ------------------------------------------------------------------ progress reports
-const progressReportEvents = defineFunction({
-  schema: 'app',
+const progressReportEvents = defineTriggerFunction({
   name: 'outbox_progress_report_events',
-  returns: 'trigger',
-  language: 'plpgsql',
   security: 'definer',
-  searchPath: '',
   body: `
 begin
   perform app.enqueue_event(new.organization_id, 'progress_report.shared', 'progress_report', new.id,

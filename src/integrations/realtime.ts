@@ -1,4 +1,4 @@
-import { defineFunction, defineTrigger, statement, type DdlObject } from '../ddl';
+import { defineTriggerFunction, defineTrigger, statement, type DdlObject } from '../ddl';
 import { messages, notifications } from '../schema/tables';
 
 /**
@@ -120,13 +120,9 @@ const send = (payload: string, event: string, topic: string) => `
     perform realtime.send(${payload}, ${event}, ${topic}, true);
   end if;`;
 
-export const broadcastMessageChange = defineFunction({
-  schema: 'app',
+export const broadcastMessageChange = defineTriggerFunction({
   name: 'broadcast_message_change',
-  returns: 'trigger',
-  language: 'plpgsql',
   security: 'definer',
-  searchPath: '',
   body: `
 declare
   v_event text;
@@ -147,13 +143,9 @@ end`,
   comment: 'Trigger: broadcasts message ids on the private topic conversation:{id} through realtime.send (never the body).',
 });
 
-export const broadcastNotification = defineFunction({
-  schema: 'app',
+export const broadcastNotification = defineTriggerFunction({
   name: 'broadcast_notification',
-  returns: 'trigger',
-  language: 'plpgsql',
   security: 'definer',
-  searchPath: '',
   body: `
 begin${send(
     `pg_catalog.jsonb_build_object('id', new.id, 'type', new.type, 'organization_id', new.organization_id, 'created_at', new.created_at)`,

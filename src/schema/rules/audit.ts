@@ -1,6 +1,6 @@
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { getTableConfig } from 'drizzle-orm/pg-core';
-import { defineFunction, defineTrigger, type DdlObject } from '../../ddl';
+import { defineTriggerFunction, defineTrigger, type DdlObject } from '../../ddl';
 import { auditLog } from '../audit';
 
 /**
@@ -9,13 +9,9 @@ import { auditLog } from '../audit';
  * changed fields. Security definer so the log is written whatever the writer may read, and
  * nobody can write it any other way.
  */
-export const auditRow = defineFunction({
-  schema: 'app',
+export const auditRow = defineTriggerFunction({
   name: 'audit_row',
-  returns: 'trigger',
-  language: 'plpgsql',
   security: 'definer',
-  searchPath: '',
   body: `
 declare
   v_old jsonb := case when tg_op in ('UPDATE', 'DELETE') then pg_catalog.to_jsonb(old) end;
@@ -56,12 +52,8 @@ end`,
 });
 
 /** The log is append-only for everyone, the server included. */
-export const auditLogAppendOnly = defineFunction({
-  schema: 'app',
+export const auditLogAppendOnly = defineTriggerFunction({
   name: 'audit_log_append_only',
-  returns: 'trigger',
-  language: 'plpgsql',
-  searchPath: '',
   body: `
 begin
   raise exception 'audit.audit_log is append-only (audit_log_append_only)'

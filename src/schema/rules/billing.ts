@@ -1,17 +1,13 @@
-import { defineFunction, defineTrigger, type DdlObject } from '../../ddl';
+import { defineTriggerFunction, defineTrigger, type DdlObject } from '../../ddl';
 import { serviceCharges } from '../billing';
 
 /**
  * A charge bills a signed note of the same session and student; a Medicaid charge also needs the
  * student's active `medicaid_billing` consent on the service date.
  */
-export const checkChargeEligibility = defineFunction({
-  schema: 'app',
+export const checkChargeEligibility = defineTriggerFunction({
   name: 'check_charge_eligibility',
-  returns: 'trigger',
-  language: 'plpgsql',
   security: 'definer',
-  searchPath: '',
   body: `
 begin
   if not exists (

@@ -1,13 +1,9 @@
-import { columnName as c, defineFunction, defineTrigger, exclusionConstraint, type DdlObject } from '../../ddl';
+import { columnName as c, defineTriggerFunction, defineTrigger, exclusionConstraint, type DdlObject } from '../../ddl';
 import { caseloadAssignments as ca, consents, servicePlans as sp } from '../caseload';
 
 /** A consent is a legal record: after it is written only its revocation may be added, once. */
-export const protectConsents = defineFunction({
-  schema: 'app',
+export const protectConsents = defineTriggerFunction({
   name: 'protect_consents',
-  returns: 'trigger',
-  language: 'plpgsql',
-  searchPath: '',
   body: `
 begin
   if tg_op = 'DELETE' then

@@ -1,14 +1,10 @@
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { getTableConfig } from 'drizzle-orm/pg-core';
-import { defineFunction, defineTrigger, type DdlObject } from '../../ddl';
+import { defineTriggerFunction, defineTrigger, type DdlObject } from '../../ddl';
 
 /** Keeps `updated_at` true whatever client writes the row. */
-export const touchUpdatedAt = defineFunction({
-  schema: 'app',
+export const touchUpdatedAt = defineTriggerFunction({
   name: 'touch_updated_at',
-  returns: 'trigger',
-  language: 'plpgsql',
-  searchPath: '',
   body: `
 begin
   new.updated_at := pg_catalog.now();

@@ -1,4 +1,4 @@
-import { defineFunction, defineTrigger, type DdlObject } from '../../ddl';
+import { defineTriggerFunction, defineTrigger, type DdlObject } from '../../ddl';
 import { sessionNotes } from '../documentation';
 
 /**
@@ -11,13 +11,9 @@ import { sessionNotes } from '../documentation';
  * Only drafts can be deleted. Through the API (a JWT is present) a note is signed only by its
  * author and co-signed only by the co-signer in person; server code (no JWT) is exempt.
  */
-export const protectSignedNotes = defineFunction({
-  schema: 'app',
+export const protectSignedNotes = defineTriggerFunction({
   name: 'protect_signed_notes',
-  returns: 'trigger',
-  language: 'plpgsql',
   security: 'definer',
-  searchPath: '',
   body: `
 declare
   v_uid constant uuid := (select auth.uid());

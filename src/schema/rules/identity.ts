@@ -1,4 +1,4 @@
-import { defineFunction, defineTrigger, type DdlObject } from '../../ddl';
+import { defineTriggerFunction, defineTrigger, type DdlObject } from '../../ddl';
 import { organizationMembers, profiles } from '../identity';
 
 /**
@@ -6,13 +6,9 @@ import { organizationMembers, profiles } from '../identity';
  * org admin — so no one can promote themselves or move into another tenant. Platform admins and
  * server code (no JWT) are exempt.
  */
-export const protectOwnMembership = defineFunction({
-  schema: 'app',
+export const protectOwnMembership = defineTriggerFunction({
   name: 'protect_own_membership',
-  returns: 'trigger',
-  language: 'plpgsql',
   security: 'definer',
-  searchPath: '',
   body: `
 declare
   v_uid uuid := (select auth.uid());
@@ -29,12 +25,8 @@ end`,
 });
 
 /** `is_platform_admin` is granted by the platform, never by the user: API roles cannot set it. */
-export const protectPlatformAdminFlag = defineFunction({
-  schema: 'app',
+export const protectPlatformAdminFlag = defineTriggerFunction({
   name: 'protect_platform_admin_flag',
-  returns: 'trigger',
-  language: 'plpgsql',
-  searchPath: '',
   body: `
 begin
   if current_user in ('anon', 'authenticated')

@@ -1,4 +1,4 @@
-import { columnName as c, defineFunction, defineTrigger, exclusionConstraint, type DdlObject } from '../../ddl';
+import { columnName as c, defineFunction, defineTriggerFunction, defineTrigger, exclusionConstraint, type DdlObject } from '../../ddl';
 import { activeSessionStatuses } from '../codes';
 import { sessionParticipants as sp, therapySessions as ts } from '../scheduling';
 
@@ -11,12 +11,8 @@ const active = activeSessionStatuses.map((s) => `'${s}'`).join(', ');
  * started cannot be started, completed or marked a no-show, and a closed session cannot be
  * rescheduled. Each refusal names its rule in the error's `constraint` field.
  */
-export const enforceSessionTransition = defineFunction({
-  schema: 'app',
+export const enforceSessionTransition = defineTriggerFunction({
   name: 'enforce_session_transition',
-  returns: 'trigger',
-  language: 'plpgsql',
-  searchPath: '',
   body: `
 begin
   if new.status is distinct from old.status and not (
@@ -49,13 +45,9 @@ end`,
  * moves, the student's treatment consent at the session's start. Security definer: the rules hold
  * whatever the writer is allowed to read.
  */
-export const syncParticipantFromSession = defineFunction({
-  schema: 'app',
+export const syncParticipantFromSession = defineTriggerFunction({
   name: 'sync_participant_from_session',
-  returns: 'trigger',
-  language: 'plpgsql',
   security: 'definer',
-  searchPath: '',
   body: `
 declare
   s record;
@@ -103,13 +95,9 @@ end`,
 });
 
 /** When a session moves, is cancelled or soft-deleted, its participants follow. */
-export const propagateSessionToParticipants = defineFunction({
-  schema: 'app',
+export const propagateSessionToParticipants = defineTriggerFunction({
   name: 'propagate_session_to_participants',
-  returns: 'trigger',
-  language: 'plpgsql',
   security: 'definer',
-  searchPath: '',
   body: `
 begin
   update public.session_participants p
