@@ -1932,7 +1932,7 @@ create policy realtime_conversation_receive on realtime.messages
     realtime.messages.extension in ('broadcast', 'presence')
     and realtime.messages.topic = (select realtime.topic())
     and (select realtime.topic()) like 'conversation:%'
-    and pg_catalog.substr((select realtime.topic()), 14) = any ((select app.conversation_ids())::text[])
+    and pg_catalog.substr((select realtime.topic()), 14) = any ((select app.message_conversation_ids())::text[])
   );
 --> statement-breakpoint
 drop policy if exists realtime_conversation_send on realtime.messages;
@@ -1943,7 +1943,7 @@ create policy realtime_conversation_send on realtime.messages
     realtime.messages.extension in ('broadcast', 'presence')
     and realtime.messages.topic = (select realtime.topic())
     and (select realtime.topic()) like 'conversation:%'
-    and pg_catalog.substr((select realtime.topic()), 14) = any ((select app.conversation_ids())::text[])
+    and pg_catalog.substr((select realtime.topic()), 14) = any ((select app.message_conversation_ids())::text[])
   );
 --> statement-breakpoint
 drop policy if exists realtime_notifications_receive on realtime.messages;

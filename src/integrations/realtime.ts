@@ -63,9 +63,13 @@ $do$`,
 });
 
 // ------------------------------------------------------------------ realtime.messages policies
-/** `conversation:` is 13 characters: the id is what follows. Compared as text, so a malformed topic is simply no match. */
+/**
+ * `conversation:` is 13 characters: the id is what follows. Compared as text, so a malformed topic
+ * is simply no match. The same helper as the messages table: a student without messaging consent
+ * receives nothing, as they can read nothing.
+ */
 const conversationTopicOfParticipant = `(select realtime.topic()) like 'conversation:%'
-    and pg_catalog.substr((select realtime.topic()), 14) = any ((select app.conversation_ids())::text[])`;
+    and pg_catalog.substr((select realtime.topic()), 14) = any ((select app.message_conversation_ids())::text[])`;
 const ownNotificationsTopic = `(select realtime.topic()) = 'user:' || (select auth.uid())::text || ':notifications'`;
 /**
  * Realtime authorises a join by writing and reading rows of the joined topic, with

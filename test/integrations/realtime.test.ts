@@ -145,6 +145,26 @@ describe('realtime: publication, private topics, broadcasts', () => {
       expect(n).toBe(0);
     });
 
+    it('a student participant receives only with an active messaging consent, as for the messages table', async () => {
+      const topic = conversationTopic(f.a.conversationId);
+      const seen = await asUser(db.sql, { sub: f.a.users.student }, async (tx) => {
+        const visible = async () => {
+          await tx`select set_config('role', 'authenticated', true), set_config('realtime.topic', ${topic}, true)`;
+          const [row] = await tx<{ n: number }[]>`select count(*)::int as n from realtime.messages where topic = ${topic}`;
+          await tx.unsafe(`reset role`);
+          return row!.n;
+        };
+        await tx.unsafe(`reset role`);
+        await tx`insert into public.conversation_participants (organization_id, conversation_id, user_id)
+                 values (${f.a.organizationId}, ${f.a.conversationId}, ${f.a.users.student})`;
+        const withoutConsent = await visible();
+        await tx`insert into public.consents (organization_id, student_id, consent_type, granted_at, signature_method, recorded_by)
+                 values (${f.a.organizationId}, ${f.a.studentIds[0]}, 'messaging', now() - interval '1 day', 'e_signature', ${f.a.users.org_admin})`;
+        return { withoutConsent, withConsent: await visible() };
+      });
+      expect(seen).toEqual({ withoutConsent: 0, withConsent: 2 });
+    });
+
     it('a joined topic shows rows of that topic only, and a malformed topic matches nothing', async () => {
       const joined = conversationTopic(f.a.conversationId);
       const others = await asUser(db.sql, { sub: f.a.users.therapist }, async (tx) => {
