@@ -151,7 +151,7 @@ function codes(values: readonly string[], options: { numericCodes?: boolean } = 
 }
 /** `char(n)` (pads, cuts trailing spaces, refuses anything else beyond n). */
 function fixedChar(valid: readonly string[]): Field {
-  return field([...valid, 'O', '', 'ORE', 'OR  ', 'O ', ' O', 'O\t', 'or', 'ÖR', '12', 'OR\u0000', ...unstorable], fc.string({ maxLength: 4 }));
+  return field([...valid, 'O', '', 'ORE', 'OR  ', 'O ', ' O', 'O\t', 'or', 'ÖR', '12', '😀😀', '😀😀😀', '😀 ', 'OR\u0000', ...unstorable], fc.string({ unit: 'binary', maxLength: 4 }));
 }
 
 // ------------------------------------------------------------------ numbers
