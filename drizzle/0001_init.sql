@@ -67,7 +67,9 @@ CREATE TABLE "schools" (
 	"deleted_at" timestamp with time zone,
 	CONSTRAINT "schools_organization_id_id_key" UNIQUE("organization_id","id"),
 	CONSTRAINT "schools_organization_id_name_key" UNIQUE("organization_id","name"),
-	CONSTRAINT "schools_nces_school_id_check" CHECK ("schools"."nces_school_id" ~ '^\d{12}$')
+	CONSTRAINT "schools_name_check" CHECK (char_length(btrim("schools"."name")) between 2 and 200),
+	CONSTRAINT "schools_nces_school_id_check" CHECK ("schools"."nces_school_id" ~ '^\d{12}$'),
+	CONSTRAINT "schools_address_check" CHECK ("schools"."address" is null or jsonb_typeof("schools"."address") = 'object')
 );
 --> statement-breakpoint
 ALTER TABLE "schools" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
@@ -85,6 +87,9 @@ CREATE TABLE "guardians" (
 	"deleted_at" timestamp with time zone,
 	CONSTRAINT "guardians_organization_id_id_key" UNIQUE("organization_id","id"),
 	CONSTRAINT "guardians_organization_id_user_id_key" UNIQUE("organization_id","user_id"),
+	CONSTRAINT "guardians_first_name_check" CHECK (char_length(btrim("guardians"."first_name")) between 1 and 100),
+	CONSTRAINT "guardians_last_name_check" CHECK (char_length(btrim("guardians"."last_name")) between 1 and 100),
+	CONSTRAINT "guardians_phone_check" CHECK ("guardians"."phone" ~ '^\+[1-9][0-9]{6,14}$'),
 	CONSTRAINT "guardians_preferred_contact_check" CHECK ("guardians"."preferred_contact" in ('app', 'email', 'sms', 'phone'))
 );
 --> statement-breakpoint
@@ -123,6 +128,8 @@ CREATE TABLE "students" (
 	CONSTRAINT "students_organization_id_id_key" UNIQUE("organization_id","id"),
 	CONSTRAINT "students_organization_id_local_student_id_key" UNIQUE("organization_id","local_student_id"),
 	CONSTRAINT "students_user_id_key" UNIQUE("user_id"),
+	CONSTRAINT "students_first_name_check" CHECK (char_length(btrim("students"."first_name")) between 1 and 100),
+	CONSTRAINT "students_last_name_check" CHECK (char_length(btrim("students"."last_name")) between 1 and 100),
 	CONSTRAINT "students_date_of_birth_check" CHECK ("students"."date_of_birth" > date '1995-01-01'),
 	CONSTRAINT "students_grade_level_check" CHECK ("students"."grade_level" in ('PK', 'K', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', 'post')),
 	CONSTRAINT "students_eligibility_check" CHECK ("students"."eligibility" in ('iep', '504', 'ifsp', 'rti', 'private_referral', 'none')),
@@ -159,6 +166,7 @@ CREATE TABLE "therapists" (
 	CONSTRAINT "therapists_discipline_check" CHECK ("therapists"."discipline" in ('slp', 'ot', 'pt', 'counseling', 'psychology', 'audiology')),
 	CONSTRAINT "therapists_credential_check" CHECK ("therapists"."credential" in ('CCC-SLP', 'SLP-CF', 'SLPA', 'OTR/L', 'COTA/L', 'PT', 'PTA', 'LPC', 'LCSW', 'LMFT', 'NCSP', 'CCC-A', 'other')),
 	CONSTRAINT "therapists_npi_check" CHECK ("therapists"."npi" ~ '^\d{10}$'),
+	CONSTRAINT "therapists_license_state_check" CHECK ("therapists"."license_state" ~ '^[A-Z]{2}$'),
 	CONSTRAINT "therapists_license_fields_check" CHECK (("therapists"."license_number" is null) = ("therapists"."license_state" is null))
 );
 --> statement-breakpoint
@@ -398,6 +406,7 @@ CREATE TABLE "goal_observations" (
 	"recorded_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "goal_observations_prompt_level_check" CHECK ("goal_observations"."prompt_level" in ('independent', 'gestural', 'verbal', 'visual', 'model', 'partial_physical', 'full_physical')),
 	CONSTRAINT "goal_observations_trials_check" CHECK ("goal_observations"."trials_total" is null or ("goal_observations"."trials_total" > 0 and "goal_observations"."trials_correct" between 0 and "goal_observations"."trials_total")),
+	CONSTRAINT "goal_observations_value_check" CHECK ("goal_observations"."value" <> 'NaN'),
 	CONSTRAINT "goal_observations_measurement_check" CHECK ("goal_observations"."trials_total" is not null or "goal_observations"."value" is not null)
 );
 --> statement-breakpoint
@@ -424,7 +433,7 @@ CREATE TABLE "goals" (
 	CONSTRAINT "goals_domain_check" CHECK ("goals"."domain" in ('articulation', 'expressive_language', 'receptive_language', 'fluency', 'voice', 'pragmatics', 'aac', 'feeding', 'fine_motor', 'visual_motor', 'sensory', 'self_care', 'gross_motor', 'mobility', 'social_emotional', 'behavior', 'other')),
 	CONSTRAINT "goals_measurement_type_check" CHECK ("goals"."measurement_type" in ('percent_accuracy', 'frequency', 'duration', 'rubric', 'trials', 'latency')),
 	CONSTRAINT "goals_status_check" CHECK ("goals"."status" in ('draft', 'active', 'met', 'discontinued', 'carried_over')),
-	CONSTRAINT "goals_target_value_check" CHECK ("goals"."measurement_type" <> 'percent_accuracy' or "goals"."target_value" between 0 and 100)
+	CONSTRAINT "goals_target_value_check" CHECK ("goals"."target_value" <> 'NaN' and ("goals"."measurement_type" <> 'percent_accuracy' or "goals"."target_value" between 0 and 100))
 );
 --> statement-breakpoint
 ALTER TABLE "goals" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
@@ -442,6 +451,7 @@ CREATE TABLE "progress_reports" (
 	"finalized_at" timestamp with time zone,
 	"shared_with_guardians_at" timestamp with time zone,
 	CONSTRAINT "progress_reports_reporting_period_check" CHECK (not isempty("progress_reports"."reporting_period")),
+	CONSTRAINT "progress_reports_data_summary_check" CHECK ("progress_reports"."data_summary" is null or jsonb_typeof("progress_reports"."data_summary") = 'object'),
 	CONSTRAINT "progress_reports_progress_code_check" CHECK ("progress_reports"."progress_code" in ('mastered', 'sufficient', 'insufficient', 'not_introduced', 'regression')),
 	CONSTRAINT "progress_reports_status_check" CHECK ("progress_reports"."status" in ('draft', 'final', 'shared')),
 	CONSTRAINT "progress_reports_finalized_check" CHECK ("progress_reports"."status" = 'draft' or "progress_reports"."finalized_at" is not null),
@@ -546,7 +556,7 @@ CREATE TABLE "billing_codes" (
 	CONSTRAINT "billing_codes_discipline_check" CHECK ("billing_codes"."discipline" in ('slp', 'ot', 'pt', 'counseling', 'psychology', 'audiology')),
 	CONSTRAINT "billing_codes_unit_rule_check" CHECK ("billing_codes"."unit_rule" in ('timed_15min', 'per_session', 'per_evaluation', 'time_range')),
 	CONSTRAINT "billing_codes_minutes_range_check" CHECK ("billing_codes"."min_minutes" is null or "billing_codes"."max_minutes" is null or "billing_codes"."min_minutes" <= "billing_codes"."max_minutes"),
-	CONSTRAINT "billing_codes_default_modifiers_check" CHECK (cardinality("billing_codes"."default_modifiers") <= 4)
+	CONSTRAINT "billing_codes_default_modifiers_check" CHECK (cardinality("billing_codes"."default_modifiers") <= 4 and array_position("billing_codes"."default_modifiers", null) is null)
 );
 --> statement-breakpoint
 ALTER TABLE "billing_codes" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
@@ -572,12 +582,12 @@ CREATE TABLE "service_charges" (
 	"submitted_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "service_charges_unit_rule_check" CHECK ("service_charges"."unit_rule" in ('timed_15min', 'per_session', 'per_evaluation', 'time_range')),
-	CONSTRAINT "service_charges_modifiers_check" CHECK (cardinality("service_charges"."modifiers") <= 4),
+	CONSTRAINT "service_charges_modifiers_check" CHECK (cardinality("service_charges"."modifiers") <= 4 and array_position("service_charges"."modifiers", null) is null),
 	CONSTRAINT "service_charges_billable_minutes_check" CHECK ("service_charges"."billable_minutes" between 1 and 480),
 	CONSTRAINT "service_charges_payer_check" CHECK ("service_charges"."payer" in ('medicaid', 'private_insurance', 'district', 'self_pay')),
 	CONSTRAINT "service_charges_status_check" CHECK ("service_charges"."status" in ('pending', 'ready', 'submitted', 'paid', 'denied', 'void')),
-	CONSTRAINT "service_charges_amount_billed_check" CHECK ("service_charges"."amount_billed" >= 0),
-	CONSTRAINT "service_charges_amount_paid_check" CHECK ("service_charges"."amount_paid" >= 0),
+	CONSTRAINT "service_charges_amount_billed_check" CHECK ("service_charges"."amount_billed" >= 0 and "service_charges"."amount_billed" <> 'NaN'),
+	CONSTRAINT "service_charges_amount_paid_check" CHECK ("service_charges"."amount_paid" >= 0 and "service_charges"."amount_paid" <> 'NaN'),
 	CONSTRAINT "service_charges_units_check" CHECK ("service_charges"."status" in ('pending', 'void') or "service_charges"."units" > 0),
 	CONSTRAINT "service_charges_submitted_at_check" CHECK ("service_charges"."status" not in ('submitted', 'paid', 'denied') or "service_charges"."submitted_at" is not null)
 );
@@ -595,6 +605,7 @@ CREATE TABLE "notifications" (
 	"read_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "notifications_type_check" CHECK ("notifications"."type" ~ '^[a-z_]+\.[a-z_]+$'),
+	CONSTRAINT "notifications_data_check" CHECK (jsonb_typeof("notifications"."data") = 'object'),
 	CONSTRAINT "notifications_channels_check" CHECK ("notifications"."channels" <@ array['in_app', 'email', 'sms', 'push']::text[])
 );
 --> statement-breakpoint
@@ -618,6 +629,7 @@ CREATE TABLE "outbox_events" (
 	CONSTRAINT "outbox_events_event_id_subscription_id_key" UNIQUE NULLS NOT DISTINCT("event_id","subscription_id"),
 	CONSTRAINT "outbox_events_event_type_check" CHECK ("outbox_events"."event_type" ~ '^[a-z_]+\.[a-z_]+$'),
 	CONSTRAINT "outbox_events_status_check" CHECK ("outbox_events"."status" in ('pending', 'in_flight', 'delivered', 'failed', 'dead')),
+	CONSTRAINT "outbox_events_payload_check" CHECK (jsonb_typeof("outbox_events"."payload") = 'object'),
 	CONSTRAINT "outbox_events_attempts_check" CHECK ("outbox_events"."attempts" between 0 and 50)
 );
 --> statement-breakpoint
@@ -635,7 +647,7 @@ CREATE TABLE "webhook_subscriptions" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "webhook_subscriptions_organization_id_id_key" UNIQUE("organization_id","id"),
 	CONSTRAINT "webhook_subscriptions_target_url_check" CHECK ("webhook_subscriptions"."target_url" ~ '^https://'),
-	CONSTRAINT "webhook_subscriptions_event_types_check" CHECK (cardinality("webhook_subscriptions"."event_types") > 0)
+	CONSTRAINT "webhook_subscriptions_event_types_check" CHECK (array_to_json("webhook_subscriptions"."event_types")::text ~ '^\["[a-z_]+\.[a-z_]+"(,"[a-z_]+\.[a-z_]+")*\]$')
 );
 --> statement-breakpoint
 ALTER TABLE "webhook_subscriptions" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
@@ -652,7 +664,10 @@ CREATE TABLE "audit"."audit_log" (
 	"new_data" jsonb,
 	"changed_fields" text[],
 	"request_id" text,
-	CONSTRAINT "audit_log_action_check" CHECK ("audit"."audit_log"."action" in ('insert', 'update', 'delete', 'view', 'export', 'disclose', 'sign', 'cosign', 'login'))
+	CONSTRAINT "audit_log_action_check" CHECK ("audit"."audit_log"."action" in ('insert', 'update', 'delete', 'view', 'export', 'disclose', 'sign', 'cosign', 'login')),
+	CONSTRAINT "audit_log_old_data_check" CHECK ("audit"."audit_log"."old_data" is null or jsonb_typeof("audit"."audit_log"."old_data") = 'object'),
+	CONSTRAINT "audit_log_new_data_check" CHECK ("audit"."audit_log"."new_data" is null or jsonb_typeof("audit"."audit_log"."new_data") = 'object'),
+	CONSTRAINT "audit_log_changed_fields_check" CHECK ("audit"."audit_log"."changed_fields" is null or array_position("audit"."audit_log"."changed_fields", null) is null)
 );
 --> statement-breakpoint
 ALTER TABLE "audit"."audit_log" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint

@@ -17,7 +17,9 @@ import {
   consentUpdateSchema,
   decimal,
   documentInsertSchema,
+  goalInsertSchema,
   goalObservationInsertSchema,
+  guardianInsertSchema,
   isoDate,
   jsonObject,
   organizationInsertSchema,
@@ -32,6 +34,7 @@ import {
   therapySessionValidators,
   timestamptz,
   toColumns,
+  webhookSubscriptionInsertSchema,
   tstzrange,
   uuid,
   validatorsByTable,
@@ -83,6 +86,24 @@ describe('messages a form can show', () => {
       startTime: 'start_time must be an ISO 8601 date and time with a UTC offset (e.g. 2026-01-05T09:30:00Z)',
       sessionTypeId: 'session_type_id must be a UUID (32 hex digits, e.g. 0b5e4c1e-7d0a-4f43-9d5e-2f1c8a6b3e90)',
     });
+  });
+
+  it('refuses what the CHECKs refuse: blank names, non-E.164 phones, bad state codes, bad event types, NaN', () => {
+    expect(issues(guardianInsertSchema.safeParse({ organizationId: id(1), firstName: '   ', lastName: 'Reyes', phone: '503-555-0123' }))).toEqual({
+      firstName: 'first_name must be 1 to 100 characters, not counting leading and trailing spaces',
+      phone: 'phone must be an E.164 phone number: + and 7 to 15 digits (e.g. +15035550123)',
+    });
+    expect(issues(therapistInsertSchema.safeParse({ id: id(2), discipline: 'slp', credential: 'CCC-SLP', licenseNumber: 'SLP-1', licenseState: 'O' }))).toEqual({
+      licenseState: 'license_state must be two capital letters (e.g. OR)',
+    });
+    const subscription = { organizationId: id(1), targetUrl: 'https://hooks.example.org/x', secretId: id(3) };
+    expect(webhookSubscriptionInsertSchema.safeParse({ ...subscription, eventTypes: ['session.created', 'note.signed'] }).success).toBe(true);
+    expect(issues(webhookSubscriptionInsertSchema.safeParse({ ...subscription, eventTypes: ['session.created', 'a.b,c.d'] }))).toEqual({
+      'eventTypes.1': 'event_types[1] must be an event type such as session.cancelled (lowercase letters and underscores, one dot)',
+    });
+    expect(issues(webhookSubscriptionInsertSchema.safeParse({ ...subscription, eventTypes: [] }))).toEqual({ eventTypes: 'event_types must have at least 1 item' });
+    const goal = { organizationId: id(1), studentId: id(7), discipline: 'slp', domain: 'fluency', goalText: 'x', measurementType: 'frequency', createdBy: id(2) };
+    expect(issues(goalInsertSchema.safeParse({ ...goal, targetValue: 'NaN' }))).toEqual({ targetValue: 'target_value must be a decimal number (e.g. 80 or 80.5)' });
   });
 
   it('puts a rule over several columns on the field to fix', () => {

@@ -1,4 +1,5 @@
-import { bigint, index, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, check, index, jsonb, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { auditActions } from './codes';
 import { oneOf } from './columns';
 
@@ -31,6 +32,10 @@ export const auditLog = auditSchema
     },
     (t) => [
       oneOf('audit_log_action_check', t.action, auditActions),
+      // The audit trigger writes to_jsonb(row) objects and the keys of one.
+      check('audit_log_old_data_check', sql`${t.oldData} is null or jsonb_typeof(${t.oldData}) = 'object'`),
+      check('audit_log_new_data_check', sql`${t.newData} is null or jsonb_typeof(${t.newData}) = 'object'`),
+      check('audit_log_changed_fields_check', sql`${t.changedFields} is null or array_position(${t.changedFields}, null) is null`),
       index('audit_log_organization_id_occurred_at_idx').on(t.organizationId, t.occurredAt),
       index('audit_log_table_name_record_id_occurred_at_idx').on(t.tableName, t.recordId, t.occurredAt),
     ],

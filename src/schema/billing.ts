@@ -38,7 +38,8 @@ export const billingCodes = pgTable(
     oneOf('billing_codes_discipline_check', t.discipline, disciplines),
     oneOf('billing_codes_unit_rule_check', t.unitRule, unitRules),
     check('billing_codes_minutes_range_check', sql`${t.minMinutes} is null or ${t.maxMinutes} is null or ${t.minMinutes} <= ${t.maxMinutes}`),
-    check('billing_codes_default_modifiers_check', sql`cardinality(${t.defaultModifiers}) <= 4`),
+    // array_position refuses a multidimensional array outright (SQLSTATE 0A000).
+    check('billing_codes_default_modifiers_check', sql`cardinality(${t.defaultModifiers}) <= 4 and array_position(${t.defaultModifiers}, null) is null`),
   ],
 ).enableRLS();
 
@@ -99,12 +100,13 @@ export const serviceCharges = pgTable(
       foreignColumns: [therapists.id],
     }).onDelete('restrict'),
     oneOf('service_charges_unit_rule_check', t.unitRule, unitRules),
-    check('service_charges_modifiers_check', sql`cardinality(${t.modifiers}) <= 4`),
+    check('service_charges_modifiers_check', sql`cardinality(${t.modifiers}) <= 4 and array_position(${t.modifiers}, null) is null`),
     check('service_charges_billable_minutes_check', sql`${t.billableMinutes} between 1 and 480`),
     oneOf('service_charges_payer_check', t.payer, payers),
     oneOf('service_charges_status_check', t.status, chargeStatuses),
-    check('service_charges_amount_billed_check', sql`${t.amountBilled} >= 0`),
-    check('service_charges_amount_paid_check', sql`${t.amountPaid} >= 0`),
+    // NaN is a numeric value, and greater than every number: 'NaN' >= 0 is true.
+    check('service_charges_amount_billed_check', sql`${t.amountBilled} >= 0 and ${t.amountBilled} <> 'NaN'`),
+    check('service_charges_amount_paid_check', sql`${t.amountPaid} >= 0 and ${t.amountPaid} <> 'NaN'`),
     // A charge that goes anywhere must be worth at least one unit.
     check('service_charges_units_check', sql`${t.status} in ('pending', 'void') or ${t.units} > 0`),
     check(

@@ -48,7 +48,10 @@ export const goals = pgTable(
     oneOf('goals_domain_check', t.domain, goalDomains),
     oneOf('goals_measurement_type_check', t.measurementType, measurementTypes),
     oneOf('goals_status_check', t.status, goalStatuses),
-    check('goals_target_value_check', sql`${t.measurementType} <> 'percent_accuracy' or ${t.targetValue} between 0 and 100`),
+    check(
+      'goals_target_value_check',
+      sql`${t.targetValue} <> 'NaN' and (${t.measurementType} <> 'percent_accuracy' or ${t.targetValue} between 0 and 100)`,
+    ),
     index('goals_organization_id_student_id_idx').on(t.organizationId, t.studentId),
     // A student's goals by status (reference: (student_id) where status = 'active').
     index('goals_student_id_status_idx').on(t.studentId, t.status),
@@ -99,6 +102,7 @@ export const goalObservations = pgTable(
       'goal_observations_trials_check',
       sql`${t.trialsTotal} is null or (${t.trialsTotal} > 0 and ${t.trialsCorrect} between 0 and ${t.trialsTotal})`,
     ),
+    check('goal_observations_value_check', sql`${t.value} <> 'NaN'`),
     check('goal_observations_measurement_check', sql`${t.trialsTotal} is not null or ${t.value} is not null`),
     // A goal's data over time (student_id is fixed per goal, so this also serves (goal_id, recorded_at)).
     index('goal_observations_goal_id_student_id_recorded_at_idx').on(t.goalId, t.studentId, t.recordedAt),
@@ -141,6 +145,7 @@ export const progressReports = pgTable(
     }).onDelete('restrict'),
     foreignKey({ name: 'progress_reports_author_id_fkey', columns: [t.authorId], foreignColumns: [therapists.id] }).onDelete('restrict'),
     check('progress_reports_reporting_period_check', sql`not isempty(${t.reportingPeriod})`),
+    check('progress_reports_data_summary_check', sql`${t.dataSummary} is null or jsonb_typeof(${t.dataSummary}) = 'object'`),
     oneOf('progress_reports_progress_code_check', t.progressCode, progressCodes),
     oneOf('progress_reports_status_check', t.status, reportStatuses),
     check('progress_reports_finalized_check', sql`${t.status} = 'draft' or ${t.finalizedAt} is not null`),

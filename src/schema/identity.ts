@@ -60,7 +60,9 @@ export const schools = pgTable(
     // Target of the children's composite (organization_id, school_id) FKs; also leads the org index.
     unique('schools_organization_id_id_key').on(t.organizationId, t.id),
     unique('schools_organization_id_name_key').on(t.organizationId, t.name),
+    check('schools_name_check', sql`char_length(btrim(${t.name})) between 2 and 200`),
     check('schools_nces_school_id_check', sql`${t.ncesSchoolId} ~ '^\\d{12}$'`),
+    check('schools_address_check', sql`${t.address} is null or jsonb_typeof(${t.address}) = 'object'`),
   ],
 ).enableRLS();
 

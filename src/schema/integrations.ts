@@ -33,7 +33,13 @@ export const webhookSubscriptions = pgTable(
     }).onDelete('cascade'),
     foreignKey({ name: 'webhook_subscriptions_created_by_fkey', columns: [t.createdBy], foreignColumns: [profiles.id] }).onDelete('set null'),
     check('webhook_subscriptions_target_url_check', sql`${t.targetUrl} ~ '^https://'`),
-    check('webhook_subscriptions_event_types_check', sql`cardinality(${t.eventTypes}) > 0`),
+    // At least one event type, each matching outbox_events.event_type's pattern. The JSON text of the
+    // array (["a.b","c.d"]) is matched rather than array_to_string(…, ','), which would pass an
+    // element 'a.b,c.d'; a NULL element is JSON null and a nested array has brackets, so both fail.
+    check(
+      'webhook_subscriptions_event_types_check',
+      sql`array_to_json(${t.eventTypes})::text ~ '^\\["[a-z_]+\\.[a-z_]+"(,"[a-z_]+\\.[a-z_]+")*\\]$'`,
+    ),
     // app.enqueue_event(): active subscriptions to an event type.
     index('webhook_subscriptions_event_types_idx').using('gin', t.eventTypes).where(sql`${t.active}`),
     index('webhook_subscriptions_created_by_idx').on(t.createdBy).where(sql`${t.createdBy} is not null`),
@@ -77,6 +83,7 @@ export const outboxEvents = pgTable(
     unique('outbox_events_event_id_subscription_id_key').on(t.eventId, t.subscriptionId).nullsNotDistinct(),
     check('outbox_events_event_type_check', sql`${t.eventType} ~ '^[a-z_]+\\.[a-z_]+$'`),
     oneOf('outbox_events_status_check', t.status, outboxStatuses),
+    check('outbox_events_payload_check', sql`jsonb_typeof(${t.payload}) = 'object'`),
     check('outbox_events_attempts_check', sql`${t.attempts} between 0 and 50`),
     // The delivery worker's queue.
     // claim_events: due events, including in-flight ones whose lease has expired.

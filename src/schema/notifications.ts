@@ -24,6 +24,7 @@ export const notifications = pgTable(
     foreignKey({ name: 'notifications_user_id_fkey', columns: [t.userId], foreignColumns: [profiles.id] }).onDelete('cascade'),
     foreignKey({ name: 'notifications_organization_id_fkey', columns: [t.organizationId], foreignColumns: [organizations.id] }).onDelete('cascade'),
     check('notifications_type_check', sql`${t.type} ~ '^[a-z_]+\\.[a-z_]+$'`),
+    check('notifications_data_check', sql`jsonb_typeof(${t.data}) = 'object'`),
     check('notifications_channels_check', sql`${t.channels} <@ array[${literalList(notificationChannels)}]::text[]`),
     // A user's inbox, newest first (reference: partial where read_at is null; non-partial here
     // because it also leads the user_id FK).

@@ -4,13 +4,20 @@ import { rule } from './rules';
 import { defineTable } from './table';
 import { length, matches, trimmedLength } from './text';
 
+/** `^\+[1-9][0-9]{6,14}$`: the E.164 pattern of profiles.phone and guardians.phone. */
+export const e164Pattern = /^\+[1-9][0-9]{6,14}$/;
+export const e164Description = 'an E.164 phone number: + and 7 to 15 digits (e.g. +15035550123)';
+/** `^[A-Z]{2}$`: a US state code (organizations.state_code, therapists.license_state). */
+export const stateCodePattern = /^[A-Z]{2}$/;
+export const stateCodeDescription = 'two capital letters (e.g. OR)';
+
 // ------------------------------------------------------------------ organizations
 export const organizationValidators = defineTable(organizations, {
   server: ['id', 'createdAt', 'updatedAt', 'deletedAt'],
   columns: {
     name: (s) => s.check(trimmedLength(2, 200)),
     slug: (s) => s.check(matches(/^[a-z0-9][a-z0-9-]{1,62}$/, '2 to 63 lowercase letters, digits or hyphens, starting with a letter or digit')),
-    stateCode: (s) => s.check(matches(/^[A-Z]{2}$/, 'two capital letters (e.g. OR)')),
+    stateCode: (s) => s.check(matches(stateCodePattern, stateCodeDescription)),
     npi: (s) => s.check(matches(/^[0-9]{10}$/, '10 digits')),
   },
 });
@@ -27,6 +34,7 @@ export type OrganizationSelect = z.output<typeof organizationSelectSchema>;
 export const schoolValidators = defineTable(schools, {
   server: ['id', 'createdAt', 'deletedAt'],
   columns: {
+    name: (s) => s.check(trimmedLength(2, 200)),
     ncesSchoolId: (s) => s.check(matches(/^[0-9]{12}$/, '12 digits (the NCES school id)')),
   },
 });
@@ -46,7 +54,7 @@ export const profileValidators = defineTable(profiles, {
   server: ['createdAt', 'updatedAt', 'isPlatformAdmin'],
   columns: {
     displayName: (s) => s.check(length(1, 120)),
-    phone: (s) => s.check(matches(/^\+[1-9][0-9]{6,14}$/, 'an E.164 phone number: + and 7 to 15 digits (e.g. +15035550123)')),
+    phone: (s) => s.check(matches(e164Pattern, e164Description)),
   },
 });
 export const profileInsertSchema: (typeof profileValidators)['insert'] = profileValidators.insert;

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
 import { outboxEvents, webhookSubscriptions } from '../schema/integrations';
-import { minItems } from './array';
+import { array, minItems } from './array';
 import { eventTypeDescription, eventTypePattern } from './notifications';
 import { between } from './numeric';
 import { defineTable } from './table';
-import { matches } from './text';
+import { matches, text } from './text';
 
 // ------------------------------------------------------------------ webhook_subscriptions
 export const webhookSubscriptionValidators = defineTable(webhookSubscriptions, {
@@ -12,7 +12,8 @@ export const webhookSubscriptionValidators = defineTable(webhookSubscriptions, {
   server: ['id', 'createdAt', 'failureCount', 'disabledAt'],
   columns: {
     targetUrl: (s) => s.check(matches(/^https:\/\//, 'an https:// URL')),
-    eventTypes: (s) => s.check(minItems(1)),
+    // Each element is an event type, as outbox_events.event_type (issues at event_types[i]).
+    eventTypes: () => array(text().check(matches(eventTypePattern, eventTypeDescription))).check(minItems(1)),
   },
 });
 export const webhookSubscriptionInsertSchema: (typeof webhookSubscriptionValidators)['insert'] = webhookSubscriptionValidators.insert;

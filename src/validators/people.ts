@@ -3,8 +3,12 @@ import { guardians, studentGuardians, students, supervisionAssignments, therapis
 import { nonEmptyRange } from './range';
 import { bothOrNeither, rule } from './rules';
 import { defineTable } from './table';
-import { matches, textRule } from './text';
+import { matches, textRule, trimmedLength } from './text';
 import { must } from './label';
+import { e164Description, e164Pattern, stateCodeDescription, stateCodePattern } from './identity';
+
+/** `char_length(btrim(x)) between 1 and 100`: a person's first or last name, not blank. */
+const personName = () => trimmedLength(1, 100);
 
 // ------------------------------------------------------------------ therapists
 export const therapistValidators = defineTable(therapists, {
@@ -12,6 +16,8 @@ export const therapistValidators = defineTable(therapists, {
   server: ['createdAt'],
   columns: {
     npi: (s) => s.check(matches(/^[0-9]{10}$/, '10 digits')),
+    // char(2): checked on the stored value, so 'O' (stored 'O ') fails like the database's CHECK.
+    licenseState: (s) => s.check(matches(stateCodePattern, stateCodeDescription)),
   },
   rules: [bothOrNeither('therapists_license_fields_check', 'licenseNumber', 'licenseState')],
 });
@@ -28,6 +34,8 @@ export type TherapistSelect = z.output<typeof therapistSelectSchema>;
 export const studentValidators = defineTable(students, {
   server: ['id', 'createdAt', 'updatedAt', 'deletedAt'],
   columns: {
+    firstName: (s) => s.check(personName()),
+    lastName: (s) => s.check(personName()),
     dateOfBirth: (s) => s.check(textRule((value) => value > '1995-01-01', must('be after 1995-01-01'))),
   },
 });
@@ -43,6 +51,11 @@ export type StudentSelect = z.output<typeof studentSelectSchema>;
 // ------------------------------------------------------------------ guardians
 export const guardianValidators = defineTable(guardians, {
   server: ['id', 'createdAt', 'deletedAt'],
+  columns: {
+    firstName: (s) => s.check(personName()),
+    lastName: (s) => s.check(personName()),
+    phone: (s) => s.check(matches(e164Pattern, e164Description)),
+  },
 });
 export const guardianInsertSchema: (typeof guardianValidators)['insert'] = guardianValidators.insert;
 export const guardianUpdateSchema: (typeof guardianValidators)['update'] = guardianValidators.update;
