@@ -16,6 +16,8 @@ export interface Environment {
   readonly settings: Readonly<Record<string, string>>;
   /** 1-minute load average when the run started (the machine is shared). */
   readonly loadAverage: number;
+  /** The migrations the database was built from (`therapy_db.schema_migrations`: tag and sha256 prefix). */
+  readonly migrations: readonly string[];
 }
 
 export async function describeEnvironment(database: Pick<Database, 'sql' | 'backend'>): Promise<Environment> {
@@ -26,8 +28,11 @@ export async function describeEnvironment(database: Pick<Database, 'sql' | 'back
     const rows = await sql<{ setting: string }[]>`select current_setting(${name}, true) as setting`;
     if (rows[0]?.setting) settings[name] = rows[0].setting;
   }
+  const ledger = await sql<{ tag: string; hash: string }[]>`
+    select tag, left(hash, 12) as hash from therapy_db.schema_migrations order by tag`.catch(() => []);
   const cpu = cpus();
   return {
+    migrations: ledger.map((m) => `${m.tag}@${m.hash}`),
     cpuModel: cpu[0]?.model.trim() ?? 'unknown',
     cores: cpu.length,
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,

@@ -11,10 +11,10 @@ import type { Logger } from '../src/log';
  * calls it; PL/pgSQL caches the plan of its body for the session, so every call after the first in
  * a connection skips the planner.
  *
- * `students-school-index`: adds `students (school_id) where deleted_at is null`, the index that
- * `app.school_student_ids()` (`school_id = any (…) and deleted_at is null`) has no other way to use.
+ * (An earlier `students-school-index` experiment — `students (school_id) where deleted_at is null`
+ * for `app.school_student_ids()` — is now part of the schema, commit 5e35dba.)
  */
-export const experiments = ['plpgsql-helpers', 'students-school-index'] as const;
+export const experiments = ['plpgsql-helpers'] as const;
 export type Experiment = (typeof experiments)[number];
 
 interface HelperDefinition {
@@ -36,21 +36,6 @@ export async function withExperiment<T>(sql: postgres.Sql, experiment: Experimen
   switch (experiment) {
     case 'plpgsql-helpers':
       return withPlpgsqlHelpers(sql, log, fn);
-    case 'students-school-index':
-      return withStudentsSchoolIndex(sql, log, fn);
-  }
-}
-
-async function withStudentsSchoolIndex<T>(sql: postgres.Sql, log: Logger, fn: () => Promise<T>): Promise<T> {
-  const name = 'therapy_bench_students_school_id_idx';
-  await sql.unsafe(`create index if not exists ${name} on public.students (school_id) where deleted_at is null`);
-  await sql.unsafe('analyze public.students');
-  log(`experiment students-school-index: created ${name}`);
-  try {
-    return await fn();
-  } finally {
-    await sql.unsafe(`drop index if exists public.${name}`);
-    log(`experiment students-school-index: dropped ${name}`);
   }
 }
 

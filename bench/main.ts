@@ -27,6 +27,8 @@ Options:
   --iterations N       timed iterations per hot path and variant (default 200)
   --warmup N           untimed iterations first (default 20)
   --personas N         personas per hot path, cycled (default 5)
+  --prepare            time named prepared statements (plan cache) instead of unnamed ones
+                       (planned on every execution); results go to <out>/<backend>-scale<n>-prepared/
   --only a,b           only these hot paths (${hotPaths.map((h) => h.name).join(', ')})
   --out DIR            where plans and results go (default docs/bench); written to DIR/<backend>-scale<n>/
   --max-ratio X        target RLS/explicit p50 ratio (default ${defaultTargets.maxRatio})
@@ -35,8 +37,7 @@ Options:
   --migrate-runs N     migration-from-empty timings per backend (default 1; 0 to skip)
   --with-test-time     also run \`npm test\` once and record its wall time
   --experiment A[,B]   run the hot paths on a temporarily modified database, restored afterwards:
-                       plpgsql-helpers (the app.* RLS helpers as PL/pgSQL), students-school-index
-                       (an index for app.school_student_ids()); results go to
+                       plpgsql-helpers (the app.* RLS helpers as PL/pgSQL); results go to
                        <out>/<backend>-scale<n>-<A>[-<B>]/
   --no-fail            exit 0 even when a target is missed
   --seed TEXT, --anchor DATE, --jobs N, --migrations DIR   passed to the seed (see npm run seed -- --help)
@@ -55,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
       warmup: { type: 'string', default: '20' },
       personas: { type: 'string', default: '5' },
       only: { type: 'string' },
+      prepare: { type: 'boolean', default: false },
       out: { type: 'string', default: 'docs/bench' },
       'max-ratio': { type: 'string' },
       'max-p50-ms': { type: 'string' },
@@ -78,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
   for (const e of chosen) {
     if (!experiments.includes(e)) throw new Error(`unknown --experiment "${e}" (known: ${experiments.join(', ')})`);
   }
-  const suffix = chosen.map((e) => `-${e}`).join('');
+  const suffix = `${values.prepare ? '-prepared' : ''}${chosen.map((e) => `-${e}`).join('')}`;
   const log = stderrLogger;
   const startedAt = new Date().toISOString();
   const url = values.url ?? process.env.DATABASE_URL;
@@ -128,6 +130,7 @@ async function main(argv: string[]): Promise<number> {
       iterations: Number(values.iterations),
       warmup: Number(values.warmup),
       personas: Number(values.personas),
+      prepare: values.prepare,
       ...(values.only ? { only: values.only.split(',').map((s) => s.trim()) } : {}),
       planDir,
       targets: {

@@ -60,6 +60,30 @@ export async function explainJson(tx: postgres.TransactionSql, query: string, pa
   return parsed[0]!;
 }
 
+/**
+ * The plan Postgres' plan cache may settle on for a prepared statement: the generic plan (no
+ * parameter values at plan time), forced with `plan_cache_mode`, executed with the given values.
+ */
+export async function explainGeneric(tx: postgres.TransactionSql, query: string, params: readonly unknown[]): Promise<{ text: string; json: ExplainJson }> {
+  await tx.unsafe('set local plan_cache_mode = force_generic_plan');
+  await tx.unsafe(`prepare bench_generic as ${query}`);
+  const [prepared] = await tx<{ types: string[] }[]>`
+    select parameter_types::text[] as types from pg_catalog.pg_prepared_statements where name = 'bench_generic'`;
+  const types = prepared?.types ?? [];
+  // EXECUTE's arguments are analysed at execution without the outer statement's parameter types,
+  // so the values go in as typed literals.
+  const literal = (value: unknown, i: number) =>
+    value === null || value === undefined ? `null::${types[i] ?? 'text'}` : `'${String(value).replace(/'/g, "''")}'::${types[i] ?? 'text'}`;
+  const call = params.length > 0 ? `execute bench_generic(${params.map(literal).join(', ')})` : 'execute bench_generic';
+  try {
+    const text = await explainText(tx, call, []);
+    const json = await explainJson(tx, call, []);
+    return { text, json };
+  } finally {
+    await tx.unsafe('deallocate bench_generic');
+  }
+}
+
 /** Every Seq Scan of the plan on a table larger than `threshold` rows. */
 export function seqScans(root: PlanNode, tableRows: ReadonlyMap<string, number>, threshold: number, source: string): SeqScanFinding[] {
   const found: SeqScanFinding[] = [];
@@ -128,8 +152,12 @@ export async function explainHelpers(tx: postgres.TransactionSql, names: readonl
     const name = queue.shift()!;
     if (done.has(name)) continue;
     const source = await helperSource(tx, name);
-    if (!source || source.language !== 'sql') continue;
-    let body = source.body.trim().replace(/;\s*$/, '');
+    if (!source) continue;
+    // SQL helpers are one statement; a PL/pgSQL helper of the form `begin return (<query>); end`
+    // (what `--experiment plpgsql-helpers` makes) is explained through that query.
+    const plpgsql = source.language === 'plpgsql' ? /^\s*begin\s+return\s+\(([\s\S]*)\);\s*end;?\s*$/i.exec(source.body) : null;
+    if (source.language !== 'sql' && !plpgsql) continue;
+    let body = (plpgsql ? plpgsql[1]! : source.body).trim().replace(/;\s*$/, '');
     for (const arg of source.args) {
       body = body.replace(new RegExp(`\\b${arg.name.replace(/\$/g, '\\$')}\\b`, 'g'), `null::${arg.type}`);
     }

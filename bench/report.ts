@@ -35,7 +35,8 @@ export function renderMarkdown(report: BenchReport): string {
     out.push('');
   }
   out.push(`Run ${report.startedAt}; ${run.iterations} timed iterations per variant (after ${run.warmup} warm-up), RLS and explicit interleaved; ` +
-    `times are client-side round trips of the query alone (ms).`);
+    `times are client-side round trips of the query alone (ms), ` +
+    `${run.prepared ? '**prepared statements** (planned once per connection, then the plan cache)' : '**unnamed statements** (parsed and planned on every execution)'}.`);
   out.push('');
   out.push('| hot path | persona | personas | rows | RLS p50 | RLS p95 | explicit p50 | explicit p95 | ratio p50 | ratio p95 | same rows | Seq Scans > ' +
     `${n(run.targets.seqScanRows)} rows |`);
@@ -63,14 +64,16 @@ export function renderMarkdown(report: BenchReport): string {
   out.push(`Machine: ${env.cores} × ${env.cpuModel}, ${env.memoryGiB} GiB RAM, Node ${env.node}, ${env.platform}; ${env.postgres}; ` +
     `settings ${Object.entries(env.settings).map(([k, v]) => `${k}=${v}`).join(', ')}; load average ${env.loadAverage} at start (shared machine).`);
   out.push('');
-  const main = ['public.therapy_sessions', 'public.session_participants', 'public.messages', 'public.session_notes', 'public.goal_observations',
-    'public.service_charges', 'public.students', 'public.caseload_assignments'];
+  const main = ['therapy_sessions', 'session_participants', 'messages', 'session_notes', 'goal_observations', 'service_charges', 'students',
+    'caseload_assignments'];
   out.push(`Data set: seed "${report.seed}", anchor ${report.anchor}; ` +
-    main.map((t) => `${t.replace('public.', '')} ${n(run.tableRows[t] ?? 0)}`).join(', ') + '.');
+    main.map((t) => `${t} ${n(dataset.rows[t] ?? 0)}`).join(', ') + ` (${n(dataset.totalRows)} rows in all, as generated).`);
   out.push('');
   out.push(`Seed (${report.seededNow ? 'this run' : 'an earlier `npm run seed`'}, ${dataset.backend}, ${dataset.jobs} job${dataset.jobs === 1 ? '' : 's'}): ` +
     `${n(dataset.totalRows)} rows in ${(dataset.loadMs / 1000).toFixed(1)} s = **${n(dataset.rowsPerSecond)} rows/s** ` +
-    `(COPY, constraints and validating triggers on${dataset.pausedTriggers.length > 0 ? `, ${dataset.pausedTriggers.length} side-effect triggers paused` : ''}), ` +
+    `(COPY with every check, unique and exclusion constraint and every validating trigger on` +
+    `${dataset.deferredForeignKeys > 0 ? `; ${dataset.deferredForeignKeys} foreign keys re-added and validated after the load in ${(dataset.validateMs / 1000).toFixed(1)} s, included` : ''}` +
+    `${(dataset.pausedTriggers ?? []).length > 0 ? `; ${dataset.pausedTriggers.length} side-effect triggers (audit, broadcast, outbox) paused` : ''}), ` +
     `then vacuum analyze ${(dataset.vacuumMs / 1000).toFixed(1)} s.`);
   out.push('');
   for (const m of report.migrations) {

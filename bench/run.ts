@@ -6,7 +6,7 @@ import type { Logger } from '../src/log';
 import { silentLogger } from '../src/log';
 import { asServiceRole, asUser } from '../src/testing';
 import { hotPaths as allHotPaths, type HotPath, type HotPathCase } from './hot-paths';
-import { executedHelpers, explainHelpers, explainJson, explainText, seqScans, tableSizes, type SeqScanFinding } from './plans';
+import { executedHelpers, explainGeneric, explainHelpers, explainJson, explainText, seqScans, tableSizes, type SeqScanFinding } from './plans';
 import { summarize, type Summary } from './stats';
 
 export interface BenchOptions {
@@ -20,6 +20,11 @@ export interface BenchOptions {
   readonly personas?: number;
   /** Only these hot paths (by name). */
   readonly only?: readonly string[];
+  /**
+   * Time named prepared statements (planned once per connection, then Postgres' plan cache) instead
+   * of unnamed ones (parsed and planned on every execution). Default false.
+   */
+  readonly prepare?: boolean;
   /** Where to write the EXPLAIN files (`<hot path>.rls.txt`, `.explicit.txt`); nothing written when absent. */
   readonly planDir?: string;
   readonly targets?: Partial<Targets>;
@@ -78,6 +83,8 @@ export interface BenchRun {
   readonly targets: Targets;
   readonly iterations: number;
   readonly warmup: number;
+  /** Whether the timed statements were named prepared statements. */
+  readonly prepared: boolean;
   readonly tableRows: Readonly<Record<string, number>>;
 }
 
@@ -86,10 +93,10 @@ type Variant = 'rls' | 'explicit';
 const claimsUser = (c: HotPathCase) => ({ sub: c.userId, claims: { email: `${c.userId}@bench.invalid` } });
 
 /** Runs `query` in the variant's context (persona through RLS, or the service role); returns rows and ms. */
-async function timed(sql: postgres.Sql, variant: Variant, path: HotPath, c: HotPathCase): Promise<{ rows: unknown[]; ms: number }> {
+async function timed(sql: postgres.Sql, variant: Variant, path: HotPath, c: HotPathCase, prepare = false): Promise<{ rows: unknown[]; ms: number }> {
   const run = async (tx: postgres.TransactionSql, query: string, params: readonly unknown[]) => {
     const started = performance.now();
-    const rows = await tx.unsafe(query, params as never[], { prepare: false });
+    const rows = await tx.unsafe(query, params as never[], { prepare });
     return { rows: [...rows], ms: performance.now() - started };
   };
   return variant === 'rls'
@@ -108,6 +115,7 @@ async function capturePlans(
   c: HotPathCase,
   sizes: ReadonlyMap<string, number>,
   threshold: number,
+  generic: boolean,
 ): Promise<{ rlsText: string; explicitText: string; seqScans: SeqScanFinding[]; explicitSeqScans: SeqScanFinding[]; helpers: string[]; rlsMs: number; explicitMs: number }> {
   const rls = await asUser(sql, claimsUser(c), async (tx) => ({
     text: await explainText(tx, path.rls, c.rlsParams),
@@ -117,7 +125,11 @@ async function capturePlans(
     text: await explainText(tx, path.explicit, c.explicitParams),
     json: await explainJson(tx, path.explicit, c.explicitParams),
   }));
-  const helpers = executedHelpers(rls.json.Plan);
+  // Prepared statements may run the generic plan: capture and check it too.
+  const rlsGeneric = generic ? await asUser(sql, claimsUser(c), (tx) => explainGeneric(tx, path.rls, c.rlsParams)) : null;
+  const explicitGeneric = generic ? await asServiceRole(sql, (tx) => explainGeneric(tx, path.explicit, c.explicitParams)) : null;
+  const genericHeader = '\n-- generic plan (plan_cache_mode = force_generic_plan), which a prepared statement may settle on\n';
+  const helpers = [...new Set([...executedHelpers(rls.json.Plan), ...(rlsGeneric ? executedHelpers(rlsGeneric.json.Plan) : [])])].sort();
   // Helper bodies run as their owner with the persona's claims: the session user, claims set locally.
   const helperPlans = await sql.begin(async (tx) => {
     await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: c.userId, role: 'authenticated' })}, true)`;
@@ -125,6 +137,7 @@ async function capturePlans(
   });
   const found = [
     ...seqScans(rls.json.Plan, sizes, threshold, 'query'),
+    ...(rlsGeneric ? seqScans(rlsGeneric.json.Plan, sizes, threshold, 'query (generic plan)') : []),
     ...helperPlans.flatMap((h) => seqScans(h.json.Plan, sizes, threshold, `app.${h.name}()`)),
   ];
   const helperText = helperPlans
@@ -132,10 +145,13 @@ async function capturePlans(
       `${h.calls.length > 0 ? ` (calls ${h.calls.map((n) => `app.${n}()`).join(', ')})` : ''}\n${h.text}\n`)
     .join('');
   return {
-    rlsText: `${rls.text}\n${helperText}`,
-    explicitText: explicit.text,
+    rlsText: `${rls.text}\n${rlsGeneric ? `${genericHeader}${rlsGeneric.text}\n` : ''}${helperText}`,
+    explicitText: `${explicit.text}\n${explicitGeneric ? `${genericHeader}${explicitGeneric.text}\n` : ''}`,
     seqScans: found,
-    explicitSeqScans: seqScans(explicit.json.Plan, sizes, threshold, 'query'),
+    explicitSeqScans: [
+      ...seqScans(explicit.json.Plan, sizes, threshold, 'query'),
+      ...(explicitGeneric ? seqScans(explicitGeneric.json.Plan, sizes, threshold, 'query (generic plan)') : []),
+    ],
     helpers: helperPlans.map((h) => h.name),
     rlsMs: rls.json['Execution Time'],
     explicitMs: explicit.json['Execution Time'],
@@ -187,23 +203,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     for (const m of state.mismatches) {
       violations.push({ hotPath: path.name, kind: m.includes('no rows') ? 'empty' : 'mismatch', message: `${path.name}: ${m}` });
     }
-    const first = cases[0]!;
-    state.plans = await capturePlans(sql, path, first, sizes, targets.seqScanRows);
-    if (options.planDir) {
-      const rlsFile = join(options.planDir, `${path.name}.rls.txt`);
-      const explicitFile = join(options.planDir, `${path.name}.explicit.txt`);
-      writeFileSync(rlsFile, planFile(path, 'rls', first, first.rlsParams, state.plans.rlsText, path.rls));
-      writeFileSync(explicitFile, planFile(path, 'explicit', first, first.explicitParams, state.plans.explicitText, path.explicit));
-      state.files = { rls: rlsFile, explicit: explicitFile };
-    }
-    for (const s of state.plans.seqScans) {
-      violations.push({
-        hotPath: path.name,
-        kind: 'seq_scan',
-        message: `${path.name}: Seq Scan on ${s.table} (${Math.round(s.tableRows).toLocaleString('en-US')} rows) in ${s.source}${s.loops === 0 ? ' (planned, not executed for this persona)' : ''}`,
-      });
-    }
-    log(`bench: ${path.name}: ${cases.length} personas, rows ${state.rows.join('/')}, ${state.mismatches.length === 0 ? 'identical' : 'DIFFERENT'}; helpers ${state.plans.helpers.map((h) => `app.${h}`).join(', ') || 'none'}`);
+    log(`bench: ${path.name}: ${cases.length} personas, rows ${state.rows.join('/')}, ${state.mismatches.length === 0 ? 'identical' : 'DIFFERENT'}`);
   }
 
   const runnable = states.filter((s) => s.cases.length > 0);
@@ -213,11 +213,34 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       const c = state.cases[i % state.cases.length]!;
       const order: Variant[] = i % 2 === 0 ? ['rls', 'explicit'] : ['explicit', 'rls'];
       for (const variant of order) {
-        const { ms } = await timed(sql, variant, state.path, c);
+        const { ms } = await timed(sql, variant, state.path, c, options.prepare ?? false);
         if (i >= warmup) state.samples[variant].push(ms);
       }
     }
     if ((i + 1) % Math.max(1, Math.floor(total / 10)) === 0) log(`bench: iteration ${i + 1}/${total}`);
+  }
+
+  // Plans last, on warm caches: the saved EXPLAIN timings then resemble the measured ones.
+  for (const state of runnable) {
+    const path = state.path;
+    const first = state.cases[0]!;
+    const plans = await capturePlans(sql, path, first, sizes, targets.seqScanRows, options.prepare ?? false);
+    state.plans = plans;
+    if (options.planDir) {
+      const rlsFile = join(options.planDir, `${path.name}.rls.txt`);
+      const explicitFile = join(options.planDir, `${path.name}.explicit.txt`);
+      writeFileSync(rlsFile, planFile(path, 'rls', first, first.rlsParams, plans.rlsText, path.rls));
+      writeFileSync(explicitFile, planFile(path, 'explicit', first, first.explicitParams, plans.explicitText, path.explicit));
+      state.files = { rls: rlsFile, explicit: explicitFile };
+    }
+    for (const s of plans.seqScans) {
+      violations.push({
+        hotPath: path.name,
+        kind: 'seq_scan',
+        message: `${path.name}: Seq Scan on ${s.table} (${Math.round(s.tableRows).toLocaleString('en-US')} rows) in ${s.source}${s.loops === 0 ? ' (planned, not executed for this persona)' : ''}`,
+      });
+    }
+    log(`bench: ${path.name}: plans captured; helpers executed: ${plans.helpers.map((h) => `app.${h}`).join(', ') || 'none'}`);
   }
 
   const results: HotPathResult[] = states.map((state) => {
@@ -260,6 +283,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     targets,
     iterations,
     warmup,
+    prepared: options.prepare ?? false,
     tableRows: Object.fromEntries([...sizes.entries()].filter(([name]) => name.startsWith('public.') || name === 'audit.audit_log').sort()),
   };
 }
