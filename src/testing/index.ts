@@ -1,1 +1,1 @@
-export { asUser, asAnon, asServiceRole, type JwtClaims, type UserIdentity } from './rls';
+export { asUser, asAnon, asServiceRole, rolledBack, type JwtClaims, type UserIdentity } from './rls';

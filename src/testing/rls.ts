@@ -20,16 +20,13 @@ class Rollback {
   constructor(readonly value: unknown) {}
 }
 
-async function asRole<T>(
-  sql: postgres.Sql,
-  role: 'anon' | 'authenticated' | 'service_role',
-  claims: JwtClaims,
-  fn: (tx: postgres.TransactionSql) => Promise<T>,
-): Promise<T> {
+/**
+ * Runs `fn` in a transaction that is always rolled back (as the connecting role, RLS as that role
+ * sees it), and returns what `fn` returned: tests write freely and leave no trace.
+ */
+export async function rolledBack<T>(sql: postgres.Sql, fn: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
   try {
     await sql.begin(async (tx) => {
-      // set_config(..., true) is `set local`: both end with the transaction, exactly as PostgREST does.
-      await tx`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
       throw new Rollback(await fn(tx));
     });
   } catch (error) {
@@ -37,6 +34,19 @@ async function asRole<T>(
     throw error;
   }
   throw new Error('unreachable: the transaction always rolls back');
+}
+
+function asRole<T>(
+  sql: postgres.Sql,
+  role: 'anon' | 'authenticated' | 'service_role',
+  claims: JwtClaims,
+  fn: (tx: postgres.TransactionSql) => Promise<T>,
+): Promise<T> {
+  return rolledBack(sql, async (tx) => {
+    // set_config(..., true) is `set local`: both end with the transaction, exactly as PostgREST does.
+    await tx`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
+    return fn(tx);
+  });
 }
 
 /**

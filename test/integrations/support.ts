@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type postgres from 'postgres';
 import type { FetchLike } from '../../src/integrations';
+export { rolledBack } from '../../src/testing';
 
 /** One request a test receiver got. */
 export interface ReceivedRequest {
@@ -124,21 +125,4 @@ export async function sqlState(promise: Promise<unknown>): Promise<string> {
   } catch (error) {
     return (error as { code?: string }).code ?? `error: ${(error as Error).message}`;
   }
-}
-
-class Rollback {
-  constructor(readonly value: unknown) {}
-}
-
-/** Runs `fn` in a transaction as the database owner and rolls it back; returns `fn`'s result. */
-export async function rolledBack<T>(sql: postgres.Sql, fn: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
-  try {
-    await sql.begin(async (tx) => {
-      throw new Rollback(await fn(tx));
-    });
-  } catch (error) {
-    if (error instanceof Rollback) return error.value as T;
-    throw error;
-  }
-  throw new Error('unreachable');
 }

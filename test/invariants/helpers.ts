@@ -7,6 +7,9 @@ import { expect } from 'vitest';
 import { seedFixture, type Fixture, type OrgFixture } from '../../src/demo';
 import { describeDbError, isDbError, type DescribedDbError } from '../../src/errors';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { rolledBack } from '../../src/testing';
+
+export { rolledBack };
 
 export type Sql = postgres.Sql | postgres.TransactionSql;
 
@@ -26,24 +29,6 @@ export async function createWorld(): Promise<World> {
     select organization_id, id from public.session_types where code = 'SLP-IND'`;
   const typeOf = (o: OrgFixture) => types.find((t) => t.organization_id === o.organizationId)!.id;
   return { db, fx, sessionTypeId: { a: typeOf(fx.a), b: typeOf(fx.b) } };
-}
-
-/** Thrown to roll a transaction back once `fn` has returned. */
-class Rollback {
-  constructor(readonly value: unknown) {}
-}
-
-/** Runs `fn` in a transaction that is always rolled back, and returns what `fn` returned. */
-export async function rolledBack<T>(sql: postgres.Sql, fn: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
-  try {
-    await sql.begin(async (tx) => {
-      throw new Rollback(await fn(tx));
-    });
-  } catch (error) {
-    if (error instanceof Rollback) return error.value as T;
-    throw error;
-  }
-  throw new Error('unreachable: the transaction always rolls back');
 }
 
 /** Runs `fn` in a rolled-back transaction and returns the database error it raised; fails when it raised none. */
