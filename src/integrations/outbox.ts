@@ -1,5 +1,5 @@
 import { defineFunction, defineTriggerFunction, defineTrigger, quoteIdent, statement, type DdlObject } from '../ddl';
-import { consents, messages, progressReports, serviceCharges, sessionNotes, therapySessions } from '../schema/tables';
+import { consents, messages, progressReports, serviceCharges, sessionNotes, therapySessions } from '../schema';
 
 /**
  * The transactional outbox behind the n8n webhooks.

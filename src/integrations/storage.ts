@@ -1,5 +1,5 @@
 import { statement, type DdlObject } from '../ddl';
-import { maxDocumentBytes, type DocumentCategory, type StorageBucket } from '../schema/codes';
+import { maxDocumentBytes, type DocumentCategory, type StorageBucket } from '../schema';
 
 /**
  * Document storage on Supabase Storage.

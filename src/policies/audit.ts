@@ -1,5 +1,5 @@
 import { statement, type DdlObject } from '../ddl';
-import { auditLog } from '../schema/tables';
+import { auditLog } from '../schema';
 import { allow, anyOf, app, policiesByName, tableAccess } from './dsl';
 
 /**

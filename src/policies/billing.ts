@@ -1,4 +1,4 @@
-import { billingCodes, organizationMembers, serviceCharges } from '../schema/tables';
+import { billingCodes, organizationMembers, serviceCharges } from '../schema';
 import { allow, and, anyOf, app, auth, eq, exists, inList, isNull, or, policiesByName, tableAccess } from './dsl';
 
 /**

@@ -1,4 +1,4 @@
-import { caseloadAssignments, consents, serviceMandates, servicePlans } from '../schema/tables';
+import { caseloadAssignments, consents, serviceMandates, servicePlans } from '../schema';
 import { allow, and, anyOf, app, auth, eq, exists, or, policiesByName, tableAccess } from './dsl';
 
 /**

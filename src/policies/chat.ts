@@ -1,4 +1,4 @@
-import { conversationParticipants, conversations, messages } from '../schema/tables';
+import { conversationParticipants, conversations, messages } from '../schema';
 import { allow, and, anyOf, app, auth, eq, exists, isNull, policiesByName, tableAccess } from './dsl';
 
 /**

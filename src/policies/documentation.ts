@@ -1,4 +1,4 @@
-import { sessionNotes } from '../schema/tables';
+import { sessionNotes } from '../schema';
 import { allow, and, anyOf, app, auth, eq, inList, policiesByName, tableAccess } from './dsl';
 
 /**

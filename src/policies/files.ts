@@ -1,4 +1,4 @@
-import { documents } from '../schema/tables';
+import { documents } from '../schema';
 import { allow, and, anyOf, app, auth, eq, isNull, policiesByName, tableAccess } from './dsl';
 
 /**

@@ -1,5 +1,5 @@
 import { defineFunction } from '../ddl';
-import { messages } from '../schema/tables';
+import { messages } from '../schema';
 import { and, anyOf, app, auth, eq, isNull, renderPredicate } from './dsl';
 
 /**

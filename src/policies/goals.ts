@@ -1,4 +1,4 @@
-import { goalObservations, goals, progressReports } from '../schema/tables';
+import { goalObservations, goals, progressReports } from '../schema';
 import { allow, and, anyOf, app, auth, eq, policiesByName, tableAccess } from './dsl';
 
 /**

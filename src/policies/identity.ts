@@ -1,4 +1,4 @@
-import { conversationParticipants, organizationMembers, organizations, profiles, schools } from '../schema/tables';
+import { conversationParticipants, organizationMembers, organizations, profiles, schools } from '../schema';
 import { allow, and, anyOf, app, auth, eq, exists, isNull, ne, policiesByName, tableAccess } from './dsl';
 
 /**

@@ -1,5 +1,5 @@
 import type { DdlObject } from '../ddl';
-import { allTables } from '../schema/catalog';
+import { allTables } from '../schema';
 import { auditAccess, auditSchemaUsage } from './audit';
 import { billingAccess } from './billing';
 import { caseloadAccess } from './caseload';

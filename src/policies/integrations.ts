@@ -1,4 +1,4 @@
-import { outboxEvents, webhookSubscriptions } from '../schema/tables';
+import { outboxEvents, webhookSubscriptions } from '../schema';
 import { allow, anyOf, app, noClientAccess, policiesByName, tableAccess } from './dsl';
 
 /** Webhooks: org admins manage their endpoints; the outbox is for the server and the delivery worker. */

@@ -1,4 +1,4 @@
-import { notifications } from '../schema/tables';
+import { notifications } from '../schema';
 import { allow, auth, eq, policiesByName, tableAccess } from './dsl';
 
 /** In-app notifications: each user reads their own and marks them read; the server writes them. */

@@ -1,4 +1,4 @@
-import { guardians, studentGuardians, students, supervisionAssignments, therapists } from '../schema/tables';
+import { guardians, studentGuardians, students, supervisionAssignments, therapists } from '../schema';
 import { allow, and, anyOf, app, auth, eq, exists, isNull, or, policiesByName, tableAccess } from './dsl';
 
 /**

@@ -1,4 +1,4 @@
-import { calendarBlackouts, sessionParticipants, sessionSeries, sessionTypes, therapySessions } from '../schema/tables';
+import { calendarBlackouts, sessionParticipants, sessionSeries, sessionTypes, therapySessions } from '../schema';
 import { allow, and, anyOf, app, auth, eq, exists, isNull, policiesByName, tableAccess } from './dsl';
 
 /**
