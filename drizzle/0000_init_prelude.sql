@@ -16,15 +16,18 @@ comment on schema app is $comment$Private helpers: RLS helper functions, trigger
 --> statement-breakpoint
 create or replace function app.is_platform_admin()
 returns boolean
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $function$
-select coalesce((
-  select p.is_platform_admin from public.profiles p
-   where p.id = (select auth.uid()) and p.deactivated_at is null
-), false)
+begin
+  return (select coalesce((
+      select p.is_platform_admin from public.profiles p
+       where p.id = (select auth.uid()) and p.deactivated_at is null
+    ), false)
+  );
+end
 $function$;
 --> statement-breakpoint
 revoke all on function app.is_platform_admin() from public, anon, authenticated, service_role;
@@ -35,15 +38,18 @@ comment on function app.is_platform_admin() is $comment$True when the signed-in 
 --> statement-breakpoint
 create or replace function app.org_ids(p_roles text[] default null)
 returns uuid[]
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $function$
-select coalesce(pg_catalog.array_agg(distinct m.organization_id), '{}')
-  from public.organization_members m
- where m.user_id = (select auth.uid()) and m.status = 'active'
-   and (p_roles is null or m.role = any (p_roles))
+begin
+  return (select coalesce(pg_catalog.array_agg(distinct m.organization_id), '{}')
+      from public.organization_members m
+     where m.user_id = (select auth.uid()) and m.status = 'active'
+       and (p_roles is null or m.role = any (p_roles))
+  );
+end
 $function$;
 --> statement-breakpoint
 revoke all on function app.org_ids(text[]) from public, anon, authenticated, service_role;
@@ -54,16 +60,19 @@ comment on function app.org_ids(text[]) is $comment$Organisations where the sign
 --> statement-breakpoint
 create or replace function app.member_user_ids(p_roles text[] default null)
 returns uuid[]
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $function$
-select coalesce(pg_catalog.array_agg(distinct o.user_id), '{}')
-  from public.organization_members m
-  join public.organization_members o on o.organization_id = m.organization_id
- where m.user_id = (select auth.uid()) and m.status = 'active'
-   and (p_roles is null or m.role = any (p_roles))
+begin
+  return (select coalesce(pg_catalog.array_agg(distinct o.user_id), '{}')
+      from public.organization_members m
+      join public.organization_members o on o.organization_id = m.organization_id
+     where m.user_id = (select auth.uid()) and m.status = 'active'
+       and (p_roles is null or m.role = any (p_roles))
+  );
+end
 $function$;
 --> statement-breakpoint
 revoke all on function app.member_user_ids(text[]) from public, anon, authenticated, service_role;
@@ -74,20 +83,23 @@ comment on function app.member_user_ids(text[]) is $comment$Users with a members
 --> statement-breakpoint
 create or replace function app.caseload_student_ids()
 returns uuid[]
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $function$
-select coalesce(pg_catalog.array_agg(distinct c.student_id), '{}')
-  from public.caseload_assignments c
-  join public.organization_members m
-    on m.organization_id = c.organization_id and m.user_id = (select auth.uid())
-   and m.role = 'therapist' and m.status = 'active'
- where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
-   and (c.therapist_id = (select auth.uid())
-        or c.therapist_id in (select s.supervisee_id from public.supervision_assignments s
-                               where s.supervisor_id = (select auth.uid()) and s.active_during @> current_date))
+begin
+  return (select coalesce(pg_catalog.array_agg(distinct c.student_id), '{}')
+      from public.caseload_assignments c
+      join public.organization_members m
+        on m.organization_id = c.organization_id and m.user_id = (select auth.uid())
+       and m.role = 'therapist' and m.status = 'active'
+     where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
+       and (c.therapist_id = (select auth.uid())
+            or c.therapist_id in (select s.supervisee_id from public.supervision_assignments s
+                                   where s.supervisor_id = (select auth.uid()) and s.active_during @> current_date))
+  );
+end
 $function$;
 --> statement-breakpoint
 revoke all on function app.caseload_student_ids() from public, anon, authenticated, service_role;
@@ -98,18 +110,21 @@ comment on function app.caseload_student_ids() is $comment$Students on the signe
 --> statement-breakpoint
 create or replace function app.assigned_student_ids()
 returns uuid[]
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $function$
-select coalesce(pg_catalog.array_agg(distinct c.student_id), '{}')
-  from public.caseload_assignments c
-  join public.organization_members m
-    on m.organization_id = c.organization_id and m.user_id = (select auth.uid())
-   and m.role = 'therapist' and m.status = 'active'
- where c.therapist_id = (select auth.uid())
-   and current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
+begin
+  return (select coalesce(pg_catalog.array_agg(distinct c.student_id), '{}')
+      from public.caseload_assignments c
+      join public.organization_members m
+        on m.organization_id = c.organization_id and m.user_id = (select auth.uid())
+       and m.role = 'therapist' and m.status = 'active'
+     where c.therapist_id = (select auth.uid())
+       and current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
+  );
+end
 $function$;
 --> statement-breakpoint
 revoke all on function app.assigned_student_ids() from public, anon, authenticated, service_role;
@@ -120,14 +135,17 @@ comment on function app.assigned_student_ids() is $comment$Students on the signe
 --> statement-breakpoint
 create or replace function app.supervised_therapist_ids()
 returns uuid[]
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $function$
-select coalesce(pg_catalog.array_agg(distinct s.supervisee_id), '{}')
-  from public.supervision_assignments s
- where s.supervisor_id = (select auth.uid()) and s.active_during @> current_date
+begin
+  return (select coalesce(pg_catalog.array_agg(distinct s.supervisee_id), '{}')
+      from public.supervision_assignments s
+     where s.supervisor_id = (select auth.uid()) and s.active_during @> current_date
+  );
+end
 $function$;
 --> statement-breakpoint
 revoke all on function app.supervised_therapist_ids() from public, anon, authenticated, service_role;
@@ -138,17 +156,20 @@ comment on function app.supervised_therapist_ids() is $comment$Therapists the si
 --> statement-breakpoint
 create or replace function app.guardian_student_ids()
 returns uuid[]
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $function$
-select coalesce(pg_catalog.array_agg(distinct sg.student_id), '{}')
-  from public.guardians g
-  join public.student_guardians sg on sg.guardian_id = g.id and sg.portal_access
-  join public.organization_members m on m.organization_id = g.organization_id
-   and m.user_id = g.user_id and m.role = 'guardian' and m.status = 'active'
- where g.user_id = (select auth.uid()) and g.deleted_at is null
+begin
+  return (select coalesce(pg_catalog.array_agg(distinct sg.student_id), '{}')
+      from public.guardians g
+      join public.student_guardians sg on sg.guardian_id = g.id and sg.portal_access
+      join public.organization_members m on m.organization_id = g.organization_id
+       and m.user_id = g.user_id and m.role = 'guardian' and m.status = 'active'
+     where g.user_id = (select auth.uid()) and g.deleted_at is null
+  );
+end
 $function$;
 --> statement-breakpoint
 revoke all on function app.guardian_student_ids() from public, anon, authenticated, service_role;
@@ -159,16 +180,19 @@ comment on function app.guardian_student_ids() is $comment$Children of the signe
 --> statement-breakpoint
 create or replace function app.own_student_ids()
 returns uuid[]
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $function$
-select coalesce(pg_catalog.array_agg(distinct s.id), '{}')
-  from public.students s
-  join public.organization_members m on m.organization_id = s.organization_id
-   and m.user_id = s.user_id and m.role = 'student' and m.status = 'active'
- where s.user_id = (select auth.uid()) and s.deleted_at is null
+begin
+  return (select coalesce(pg_catalog.array_agg(distinct s.id), '{}')
+      from public.students s
+      join public.organization_members m on m.organization_id = s.organization_id
+       and m.user_id = s.user_id and m.role = 'student' and m.status = 'active'
+     where s.user_id = (select auth.uid()) and s.deleted_at is null
+  );
+end
 $function$;
 --> statement-breakpoint
 revoke all on function app.own_student_ids() from public, anon, authenticated, service_role;
@@ -179,14 +203,17 @@ comment on function app.own_student_ids() is $comment$The student record(s) of t
 --> statement-breakpoint
 create or replace function app.staff_school_ids()
 returns uuid[]
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $function$
-select coalesce(pg_catalog.array_agg(distinct m.school_id), '{}')
-  from public.organization_members m
- where m.user_id = (select auth.uid()) and m.role = 'school_staff' and m.status = 'active' and m.school_id is not null
+begin
+  return (select coalesce(pg_catalog.array_agg(distinct m.school_id), '{}')
+      from public.organization_members m
+     where m.user_id = (select auth.uid()) and m.role = 'school_staff' and m.status = 'active' and m.school_id is not null
+  );
+end
 $function$;
 --> statement-breakpoint
 revoke all on function app.staff_school_ids() from public, anon, authenticated, service_role;
@@ -197,14 +224,17 @@ comment on function app.staff_school_ids() is $comment$Schools of the signed-in 
 --> statement-breakpoint
 create or replace function app.school_student_ids()
 returns uuid[]
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $function$
-select coalesce(pg_catalog.array_agg(s.id), '{}')
-  from public.students s
- where s.school_id = any ((select app.staff_school_ids())::uuid[]) and s.deleted_at is null
+begin
+  return (select coalesce(pg_catalog.array_agg(s.id), '{}')
+      from public.students s
+     where s.school_id = any ((select app.staff_school_ids())::uuid[]) and s.deleted_at is null
+  );
+end
 $function$;
 --> statement-breakpoint
 revoke all on function app.school_student_ids() from public, anon, authenticated, service_role;
@@ -215,15 +245,18 @@ comment on function app.school_student_ids() is $comment$Live students enrolled 
 --> statement-breakpoint
 create or replace function app.care_team_ids()
 returns uuid[]
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $function$
-select coalesce(pg_catalog.array_agg(distinct c.therapist_id), '{}')
-  from public.caseload_assignments c
- where c.student_id = any (((select app.guardian_student_ids()) || (select app.own_student_ids()) || (select app.school_student_ids()))::uuid[])
-   and current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
+begin
+  return (select coalesce(pg_catalog.array_agg(distinct c.therapist_id), '{}')
+      from public.caseload_assignments c
+     where c.student_id = any (((select app.guardian_student_ids()) || (select app.own_student_ids()) || (select app.school_student_ids()))::uuid[])
+       and current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
+  );
+end
 $function$;
 --> statement-breakpoint
 revoke all on function app.care_team_ids() from public, anon, authenticated, service_role;
@@ -234,14 +267,17 @@ comment on function app.care_team_ids() is $comment$The care team of the signed-
 --> statement-breakpoint
 create or replace function app.conversation_ids()
 returns uuid[]
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $function$
-select coalesce(pg_catalog.array_agg(cp.conversation_id), '{}')
-  from public.conversation_participants cp
- where cp.user_id = (select auth.uid()) and cp.left_at is null
+begin
+  return (select coalesce(pg_catalog.array_agg(cp.conversation_id), '{}')
+      from public.conversation_participants cp
+     where cp.user_id = (select auth.uid()) and cp.left_at is null
+  );
+end
 $function$;
 --> statement-breakpoint
 revoke all on function app.conversation_ids() from public, anon, authenticated, service_role;
@@ -252,24 +288,27 @@ comment on function app.conversation_ids() is $comment$Conversations the signed-
 --> statement-breakpoint
 create or replace function app.message_conversation_ids()
 returns uuid[]
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $function$
-select coalesce(pg_catalog.array_agg(cp.conversation_id), '{}')
-  from public.conversation_participants cp
- where cp.user_id = (select auth.uid()) and cp.left_at is null
-   and not exists (
-     select 1
-       from public.students s
-      where s.user_id = (select auth.uid()) and s.organization_id = cp.organization_id and s.deleted_at is null
-        and not exists (
-          select 1 from public.consents c
-           where c.student_id = s.id and c.consent_type = 'messaging'
-             and c.granted_at <= pg_catalog.now()
-             and (c.expires_at is null or c.expires_at > pg_catalog.now())
-             and (c.revoked_at is null or c.revoked_at > pg_catalog.now())))
+begin
+  return (select coalesce(pg_catalog.array_agg(cp.conversation_id), '{}')
+      from public.conversation_participants cp
+     where cp.user_id = (select auth.uid()) and cp.left_at is null
+       and not exists (
+         select 1
+           from public.students s
+          where s.user_id = (select auth.uid()) and s.organization_id = cp.organization_id and s.deleted_at is null
+            and not exists (
+              select 1 from public.consents c
+               where c.student_id = s.id and c.consent_type = 'messaging'
+                 and c.granted_at <= pg_catalog.now()
+                 and (c.expires_at is null or c.expires_at > pg_catalog.now())
+                 and (c.revoked_at is null or c.revoked_at > pg_catalog.now())))
+  );
+end
 $function$;
 --> statement-breakpoint
 revoke all on function app.message_conversation_ids() from public, anon, authenticated, service_role;

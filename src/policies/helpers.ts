@@ -6,20 +6,24 @@ import { defineFunction, type DdlObject } from '../ddl';
  * statement, not one per row. They are SECURITY DEFINER — so a policy on A reading B never recurses
  * through B's own policies — with `search_path = ''`, live in the private `app` schema, and are
  * executable by `authenticated` only. They are migrated before the tables' policies (`pre`).
+ *
+ * Each is written as one query but wrapped in PL/pgSQL: PostgreSQL ≤ 17 plans a SECURITY DEFINER
+ * SQL function again at every call (it cannot be inlined), while PL/pgSQL caches the plan for the
+ * session — measured at scale 10, this is most of what RLS costs (docs/benchmarks.md, finding 1).
  */
-const helper = (name: string, returns: string, body: string, comment: string, args: { name: string; type: string; default?: string }[] = []) =>
+const helper = (name: string, returns: string, query: string, comment: string, args: { name: string; type: string; default?: string }[] = []) =>
   defineFunction({
     schema: 'app',
     name,
     args,
     returns,
-    language: 'sql',
+    language: 'plpgsql',
     volatility: 'stable',
     security: 'definer',
     searchPath: '',
     executableBy: ['authenticated'],
     phase: 'pre',
-    body,
+    body: `begin\n  return (${query.trim().replace(/\n/g, '\n    ')}\n  );\nend`,
     comment,
   });
 
