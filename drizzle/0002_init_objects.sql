@@ -379,6 +379,15 @@ begin
         raise exception 'only the author signs note %; % is not the author (session_notes_signed_by_author)', old.id, v_uid
           using errcode = 'check_violation', table = 'session_notes', column = 'status', constraint = 'session_notes_signed_by_author';
       end if;
+      -- An author under a supervision that requires co-signing cannot close the note alone.
+      if new.status = 'signed' and exists (
+        select 1 from public.supervision_assignments s
+         where s.supervisee_id = new.author_id and s.organization_id = new.organization_id
+           and s.requires_cosign and s.active_during @> current_date
+      ) then
+        raise exception 'note % needs a co-signature: its author is supervised with requires_cosign; sign it as pending_cosign (session_notes_cosign_required)', old.id
+          using errcode = 'check_violation', table = 'session_notes', column = 'status', constraint = 'session_notes_cosign_required';
+      end if;
       new.signed_at := pg_catalog.now();
       new.signed_by := new.author_id;
       -- jsonb text is canonical and keeps each section in its place (and nulls as null), so moving

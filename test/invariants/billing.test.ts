@@ -89,14 +89,14 @@ describe('billing', () => {
 
     it('a Medicaid charge needs the medicaid_billing consent', async () => {
       await expectRefusal(w.db.sql, { code: '23514', rule: 'service_charges_medicaid_consent', table: 'service_charges', column: 'payer' }, async (tx) => {
-        await tx`update public.session_notes set status = 'signed' where id = ${w.fx.a.noteIds.draftS2}`;
+        await signBySupervision(tx, w.fx.a.noteIds.draftS2);
         await charge(tx, { of: 's2', payer: 'medicaid' });
       });
     });
 
     it('the same charge to another payer needs no Medicaid consent', async () => {
       const units = await rolledBack(w.db.sql, async (tx) => {
-        await tx`update public.session_notes set status = 'signed' where id = ${w.fx.a.noteIds.draftS2}`;
+        await signBySupervision(tx, w.fx.a.noteIds.draftS2);
         return charge(tx, { of: 's2', payer: 'district' });
       });
       expect(units).toBe(2);
@@ -116,10 +116,18 @@ describe('billing', () => {
 
     it('switching an existing charge to Medicaid is checked too', async () => {
       await expectRefusal(w.db.sql, { code: '23514', rule: 'service_charges_medicaid_consent', table: 'service_charges', column: 'payer' }, async (tx) => {
-        await tx`update public.session_notes set status = 'signed' where id = ${w.fx.a.noteIds.draftS2}`;
+        await signBySupervision(tx, w.fx.a.noteIds.draftS2);
         await charge(tx, { of: 's2', payer: 'district' });
         await tx`update public.service_charges set payer = 'medicaid' where student_id = ${w.fx.a.studentIds[1]}`;
       });
     });
   });
 });
+
+/** The SLPA's note: signed by her as pending co-signature, then co-signed by her supervisor. */
+async function signBySupervision(tx: Sql, noteId: string): Promise<void> {
+  await tx`update public.session_notes set status = 'pending_cosign' where id = ${noteId}`;
+  await tx`update public.session_notes n set status = 'signed', cosigned_by = s.supervisor_id
+             from public.supervision_assignments s
+            where n.id = ${noteId} and s.supervisee_id = n.author_id and s.organization_id = n.organization_id`;
+}

@@ -50,11 +50,26 @@ describe('session notes', () => {
   describe('signing', () => {
     it('signing stamps signed_at, signed_by (the author) and a sha256 content hash', async () => {
       const note = await rolledBack(w.db.sql, async (tx) => {
+        await tx`update public.session_notes set status = 'pending_cosign' where id = ${draft()}`;
+        return readNote(tx, draft());
+      });
+      expect(note).toMatchObject({ status: 'pending_cosign', signed_at_is_now: true, signed_by: w.fx.a.users.supervisee, author_id: w.fx.a.users.supervisee });
+      expect(note.content_hash).toMatch(/^[0-9a-f]{64}$/);
+    });
+
+    it('an author supervised with requires_cosign cannot sign alone: the note waits for the co-signature', async () => {
+      await expectRefusal(w.db.sql, { code: '23514', rule: 'session_notes_cosign_required', table: 'session_notes', column: 'status' }, (tx) =>
+        tx`update public.session_notes set status = 'signed' where id = ${draft()}`,
+      );
+    });
+
+    it('a supervision without requires_cosign (e.g. peer review) lets the author sign alone', async () => {
+      const note = await rolledBack(w.db.sql, async (tx) => {
+        await tx`update public.supervision_assignments set requires_cosign = false where supervisee_id = ${w.fx.a.users.supervisee}`;
         await tx`update public.session_notes set status = 'signed' where id = ${draft()}`;
         return readNote(tx, draft());
       });
-      expect(note).toMatchObject({ status: 'signed', signed_at_is_now: true, signed_by: w.fx.a.users.supervisee, author_id: w.fx.a.users.supervisee });
-      expect(note.content_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(note).toMatchObject({ status: 'signed', signed_by: w.fx.a.users.supervisee });
     });
 
     it('the signature cannot be forged: stamps written by the client are replaced', async () => {
@@ -232,10 +247,10 @@ describe('session notes', () => {
     it('a draft cannot carry a co-signature: co-signature fields written before signing are cleared', async () => {
       const note = await rolledBack(w.db.sql, async (tx) => {
         await tx`update public.session_notes set cosigned_by = ${w.fx.a.users.supervisor}, cosigned_at = now() where id = ${draft()}`;
-        await tx`update public.session_notes set status = 'signed' where id = ${draft()}`;
+        await tx`update public.session_notes set status = 'pending_cosign' where id = ${draft()}`;
         return readNote(tx, draft());
       });
-      expect(note).toMatchObject({ status: 'signed', cosigned_by: null });
+      expect(note).toMatchObject({ status: 'pending_cosign', cosigned_by: null });
     });
 
     it('a signed note cannot be co-signed afterwards', async () => {
