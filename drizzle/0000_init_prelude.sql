@@ -95,9 +95,9 @@ begin
         on m.organization_id = c.organization_id and m.user_id = (select auth.uid())
        and m.role = 'therapist' and m.status = 'active'
      where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
-       and (c.therapist_id = (select auth.uid())
-            or c.therapist_id in (select s.supervisee_id from public.supervision_assignments s
-                                   where s.supervisor_id = (select auth.uid()) and s.active_during @> current_date))
+       and c.therapist_id = any (array[(select auth.uid())]
+                                 || array(select s.supervisee_id from public.supervision_assignments s
+                                           where s.supervisor_id = (select auth.uid()) and s.active_during @> current_date))
   );
 end
 $function$;
@@ -106,7 +106,7 @@ revoke all on function app.caseload_student_ids() from public, anon, authenticat
 --> statement-breakpoint
 grant execute on function app.caseload_student_ids() to authenticated;
 --> statement-breakpoint
-comment on function app.caseload_student_ids() is $comment$Students on the signed-in therapist's current caseload, plus those of therapists they actively supervise.$comment$;
+comment on function app.caseload_student_ids() is $comment$Students on the signed-in therapist's current caseload, plus those of therapists they actively supervise. (One array of therapist ids, so the lookup uses caseload_assignments (therapist_id).)$comment$;
 --> statement-breakpoint
 create or replace function app.assigned_student_ids()
 returns uuid[]
@@ -316,3 +316,91 @@ revoke all on function app.message_conversation_ids() from public, anon, authent
 grant execute on function app.message_conversation_ids() to authenticated;
 --> statement-breakpoint
 comment on function app.message_conversation_ids() is $comment$Conversations whose messages the signed-in user may read and send: those they take part in, except that a student needs an active messaging consent in that organisation.$comment$;
+--> statement-breakpoint
+create or replace function app.caseload_session_ids()
+returns uuid[]
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $function$
+begin
+  return (select coalesce(pg_catalog.array_agg(distinct p.session_id), '{}')
+      from public.session_participants p
+     where p.student_id = any ((select app.caseload_student_ids())::uuid[])
+       and p.organization_id = any ((select app.org_ids())::uuid[])
+  );
+end
+$function$;
+--> statement-breakpoint
+revoke all on function app.caseload_session_ids() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+grant execute on function app.caseload_session_ids() to authenticated;
+--> statement-breakpoint
+comment on function app.caseload_session_ids() is $comment$Sessions in which a student of the signed-in therapist's caseload (app.caseload_student_ids()) takes part, in the user's organisations.$comment$;
+--> statement-breakpoint
+create or replace function app.guardian_session_ids()
+returns uuid[]
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $function$
+begin
+  return (select coalesce(pg_catalog.array_agg(distinct p.session_id), '{}')
+      from public.session_participants p
+     where p.student_id = any ((select app.guardian_student_ids())::uuid[])
+       and p.organization_id = any ((select app.org_ids())::uuid[])
+  );
+end
+$function$;
+--> statement-breakpoint
+revoke all on function app.guardian_session_ids() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+grant execute on function app.guardian_session_ids() to authenticated;
+--> statement-breakpoint
+comment on function app.guardian_session_ids() is $comment$Sessions in which a child of the signed-in guardian (app.guardian_student_ids()) takes part, in the user's organisations.$comment$;
+--> statement-breakpoint
+create or replace function app.own_session_ids()
+returns uuid[]
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $function$
+begin
+  return (select coalesce(pg_catalog.array_agg(distinct p.session_id), '{}')
+      from public.session_participants p
+     where p.student_id = any ((select app.own_student_ids())::uuid[])
+       and p.organization_id = any ((select app.org_ids())::uuid[])
+  );
+end
+$function$;
+--> statement-breakpoint
+revoke all on function app.own_session_ids() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+grant execute on function app.own_session_ids() to authenticated;
+--> statement-breakpoint
+comment on function app.own_session_ids() is $comment$Sessions in which the signed-in student (app.own_student_ids()) takes part, in the user's organisations.$comment$;
+--> statement-breakpoint
+create or replace function app.conversation_peer_ids()
+returns uuid[]
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $function$
+begin
+  return (select coalesce(pg_catalog.array_agg(distinct cp.user_id), '{}')
+      from public.conversation_participants cp
+     where cp.conversation_id = any ((select app.conversation_ids())::uuid[])
+       and cp.organization_id = any ((select app.org_ids())::uuid[])
+  );
+end
+$function$;
+--> statement-breakpoint
+revoke all on function app.conversation_peer_ids() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+grant execute on function app.conversation_peer_ids() to authenticated;
+--> statement-breakpoint
+comment on function app.conversation_peer_ids() is $comment$Users taking part (or having taken part) in the conversations the signed-in user currently takes part in, in the user's organisations: the per-row EXISTS of the profiles policy, once per statement.$comment$;

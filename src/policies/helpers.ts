@@ -73,10 +73,10 @@ select coalesce(pg_catalog.array_agg(distinct c.student_id), '{}')
     on m.organization_id = c.organization_id and m.user_id = (select auth.uid())
    and m.role = 'therapist' and m.status = 'active'
  where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
-   and (c.therapist_id = (select auth.uid())
-        or c.therapist_id in (select s.supervisee_id from public.supervision_assignments s
-                               where s.supervisor_id = (select auth.uid()) and s.active_during @> current_date))`,
-  "Students on the signed-in therapist's current caseload, plus those of therapists they actively supervise.",
+   and c.therapist_id = any (array[(select auth.uid())]
+                             || array(select s.supervisee_id from public.supervision_assignments s
+                                       where s.supervisor_id = (select auth.uid()) and s.active_during @> current_date))`,
+  "Students on the signed-in therapist's current caseload, plus those of therapists they actively supervise. (One array of therapist ids, so the lookup uses caseload_assignments (therapist_id).)",
 );
 
 export const assignedStudentIds = helper(
@@ -189,6 +189,51 @@ select coalesce(pg_catalog.array_agg(cp.conversation_id), '{}')
   'Conversations whose messages the signed-in user may read and send: those they take part in, except that a student needs an active messaging consent in that organisation.',
 );
 
+/**
+ * Sessions the caller may see because one of "their" students takes part (caseload, children,
+ * own record). These replace per-row `exists (select 1 from session_participants …)` arms of the
+ * `therapy_sessions` policy by one evaluation per statement. The participant row must also pass
+ * `session_participants`' own tenant policy (the EXISTS ran under RLS): `organization_id` in
+ * `app.org_ids()`; its permissive policy is implied by the student condition.
+ */
+const participantSessions = (studentHelper: string) => `
+select coalesce(pg_catalog.array_agg(distinct p.session_id), '{}')
+  from public.session_participants p
+ where p.student_id = any ((select app.${studentHelper}())::uuid[])
+   and p.organization_id = any ((select app.org_ids())::uuid[])`;
+
+export const caseloadSessionIds = helper(
+  'caseload_session_ids',
+  'uuid[]',
+  participantSessions('caseload_student_ids'),
+  "Sessions in which a student of the signed-in therapist's caseload (app.caseload_student_ids()) takes part, in the user's organisations.",
+);
+
+export const guardianSessionIds = helper(
+  'guardian_session_ids',
+  'uuid[]',
+  participantSessions('guardian_student_ids'),
+  "Sessions in which a child of the signed-in guardian (app.guardian_student_ids()) takes part, in the user's organisations.",
+);
+
+export const ownSessionIds = helper(
+  'own_session_ids',
+  'uuid[]',
+  participantSessions('own_student_ids'),
+  "Sessions in which the signed-in student (app.own_student_ids()) takes part, in the user's organisations.",
+);
+
+export const conversationPeerIds = helper(
+  'conversation_peer_ids',
+  'uuid[]',
+  `
+select coalesce(pg_catalog.array_agg(distinct cp.user_id), '{}')
+  from public.conversation_participants cp
+ where cp.conversation_id = any ((select app.conversation_ids())::uuid[])
+   and cp.organization_id = any ((select app.org_ids())::uuid[])`,
+  "Users taking part (or having taken part) in the conversations the signed-in user currently takes part in, in the user's organisations: the per-row EXISTS of the profiles policy, once per statement.",
+);
+
 export const rlsHelpers: readonly DdlObject[] = [
   isPlatformAdmin,
   orgIds,
@@ -203,4 +248,8 @@ export const rlsHelpers: readonly DdlObject[] = [
   careTeamIds,
   conversationIds,
   messageConversationIds,
+  caseloadSessionIds,
+  guardianSessionIds,
+  ownSessionIds,
+  conversationPeerIds,
 ];

@@ -1,5 +1,5 @@
-import { conversationParticipants, organizationMembers, organizations, profiles, schools } from '../schema';
-import { allow, and, anyOf, app, auth, eq, exists, isNull, ne, policiesByName, tableAccess } from './dsl';
+import { organizationMembers, organizations, profiles, schools } from '../schema';
+import { allow, and, anyOf, app, auth, eq, isNull, ne, policiesByName, tableAccess } from './dsl';
 
 /**
  * Identity and organisation: the tenant itself, its schools, people's profiles and their app roles.
@@ -64,15 +64,14 @@ export const profilesAccess = tableAccess(profiles, {
       using: ({ t }) => anyOf(t.id, app.memberUserIds('org_admin', 'therapist', 'billing')),
     }),
     allow('select', {
+      who: 'member',
+      summary: 'people they share a conversation with',
+      using: ({ t }) => anyOf(t.id, app.conversationPeerIds()),
+    }),
+    allow('select', {
       who: ['guardian', 'student', 'school_staff'],
       summary: 'their care team: therapists currently serving their students',
       using: ({ t }) => anyOf(t.id, app.careTeamIds()),
-    }),
-    allow('select', {
-      who: 'member',
-      summary: 'people they share a conversation with',
-      using: ({ t }) =>
-        exists(conversationParticipants, 'cp', (cp) => and(eq(cp.userId, t.id), anyOf(cp.conversationId, app.conversationIds()))),
     }),
     allow('update', {
       who: 'self',

@@ -94,6 +94,22 @@ export const app = Object.freeze({
   messageConversationIds(): ArrayHelper {
     return helper('app.message_conversation_ids', 'uuid[]');
   },
+  /** Sessions in which a student of `caseloadStudentIds()` takes part (one evaluation per statement instead of a per-row EXISTS). */
+  caseloadSessionIds(): ArrayHelper {
+    return helper('app.caseload_session_ids', 'uuid[]');
+  },
+  /** Sessions in which a student of `guardianStudentIds()` takes part. */
+  guardianSessionIds(): ArrayHelper {
+    return helper('app.guardian_session_ids', 'uuid[]');
+  },
+  /** Sessions in which a student of `ownStudentIds()` takes part. */
+  ownSessionIds(): ArrayHelper {
+    return helper('app.own_session_ids', 'uuid[]');
+  },
+  /** Users who take (or took) part in a conversation of `conversationIds()`. */
+  conversationPeerIds(): ArrayHelper {
+    return helper('app.conversation_peer_ids', 'uuid[]');
+  },
   /** Whether the user is a platform admin; a predicate by itself. */
   isPlatformAdmin(): Predicate<never> {
     return helper('app.is_platform_admin', 'boolean');

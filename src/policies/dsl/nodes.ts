@@ -42,6 +42,10 @@ export type HelperName =
   | 'app.care_team_ids'
   | 'app.conversation_ids'
   | 'app.message_conversation_ids'
+  | 'app.caseload_session_ids'
+  | 'app.guardian_session_ids'
+  | 'app.own_session_ids'
+  | 'app.conversation_peer_ids'
   | 'app.is_platform_admin';
 
 /** A call of an auth/app helper, always rendered as `(select fn(...))` (evaluated once per statement). */
