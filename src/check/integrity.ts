@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BaseMigrations } from './git';
 import type { Check, Finding } from './model';
+import { readJournalTags } from '../migrate';
 
 export interface IntegrityContext {
   readonly migrationsFolder: string;
@@ -19,13 +20,6 @@ function firstDifferentLine(before: string, after: string): number {
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return Math.min(i + 1, Math.max(b.length, 1));
-}
-
-function readJournalTags(folder: string): string[] | undefined {
-  const path = join(folder, 'meta', '_journal.json');
-  if (!existsSync(path)) return undefined;
-  const journal = JSON.parse(readFileSync(path, 'utf8')) as { entries?: readonly { idx: number; tag: string }[] };
-  return [...(journal.entries ?? [])].sort((a, b) => a.idx - b.idx).map((e) => e.tag);
 }
 
 /**

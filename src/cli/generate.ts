@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { advanceSnapshot, diffDdl, type DdlObject, type DdlPhase, type DdlSnapshot } from '../ddl';
 import { readDdlSnapshot, writeDdlSnapshot } from './ddl-snapshot';
 import type { Logger } from '../log';
-import { STATEMENT_BREAKPOINT } from '../migrate';
+import { readJournalTags, STATEMENT_BREAKPOINT } from '../migrate';
 import { detectDrift } from './drift';
 
 /**
@@ -50,13 +50,6 @@ function drizzleKitGenerate(name: string, config: string): void {
   execFileSync(process.execPath, [drizzleKitBin(), 'generate', '--name', name, '--config', config], { stdio: 'inherit' });
 }
 
-function newestTag(folder: string): string | undefined {
-  const journal = join(folder, 'meta', '_journal.json');
-  if (!existsSync(journal)) return undefined;
-  const entries = (JSON.parse(readFileSync(journal, 'utf8')) as { entries: { tag: string }[] }).entries;
-  return entries.at(-1)?.tag;
-}
-
 /** Renders custom-migration SQL: a header saying where it comes from, statements separated as drizzle-kit does. */
 export function renderCustomMigration(phase: DdlPhase, statements: readonly string[], objects: readonly DdlObject[]): string {
   const header = [
@@ -74,7 +67,7 @@ function emitPhase(options: GenerateOptions, snapshot: DdlSnapshot, phase: DdlPh
   if (diff.statements.length === 0) return snapshot;
   const suffix = phase === 'pre' ? 'prelude' : 'objects';
   drizzleKitCustom(`${options.name}_${suffix}`, options.drizzleConfig);
-  const tag = newestTag(options.migrationsFolder);
+  const tag = readJournalTags(options.migrationsFolder)?.at(-1);
   if (!tag) throw new Error('drizzle-kit did not create a custom migration');
   const changed = diff.changes.map((c) => c.key);
   const touched = options.objects.filter((o) => changed.includes(o.key));

@@ -1,5 +1,5 @@
 export { migrate, type MigrateOptions, type MigrateResult } from './runner';
 export { MigrationError } from './errors';
-export { readMigrations, splitStatements, NO_TRANSACTION_MARKER, STATEMENT_BREAKPOINT, type MigrationFile } from './journal';
+export { readJournalTags, readMigrations, splitStatements, NO_TRANSACTION_MARKER, STATEMENT_BREAKPOINT, type MigrationFile } from './journal';
 export { applySupabaseShim, hasSupabasePlatform, supabaseShimParts, type ShimPart, type ShimResult } from '../platform';
 export { defaultMigrationsFolder } from '../paths';

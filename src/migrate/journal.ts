@@ -34,16 +34,22 @@ export function splitStatements(sql: string): string[] {
     .filter((s) => s.length > 0);
 }
 
+/** The migration tags of drizzle-kit's journal (`meta/_journal.json`) in order; undefined when there is none. */
+export function readJournalTags(folder: string): string[] | undefined {
+  const journalPath = join(folder, 'meta', '_journal.json');
+  if (!existsSync(journalPath)) return undefined;
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as Partial<Journal>;
+  return [...(journal.entries ?? [])].sort((a, b) => a.idx - b.idx).map((e) => e.tag);
+}
+
 /** Reads the migrations in journal order (`meta/_journal.json`, as drizzle-kit writes it). */
 export function readMigrations(folder: string): MigrationFile[] {
-  const journalPath = join(folder, 'meta', '_journal.json');
-  if (!existsSync(journalPath)) {
-    throw new Error(`no migrations journal at ${journalPath}; is ${folder} a drizzle-kit migrations folder?`);
+  const tags = readJournalTags(folder);
+  if (!tags) {
+    throw new Error(`no migrations journal at ${join(folder, 'meta', '_journal.json')}; is ${folder} a drizzle-kit migrations folder?`);
   }
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as Journal;
-  return [...journal.entries]
-    .sort((a, b) => a.idx - b.idx)
-    .map(({ tag }) => {
+  return tags
+    .map((tag) => {
       const file = join(folder, `${tag}.sql`);
       if (!existsSync(file)) throw new Error(`migration ${tag} is in the journal but ${file} does not exist`);
       const sql = readFileSync(file, 'utf8');
