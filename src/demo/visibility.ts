@@ -1,5 +1,6 @@
 import type postgres from 'postgres';
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
+import { qualifiedName } from '../schema';
 import { asAnon, asUser } from '../testing';
 
 /** How many rows of a table a persona sees, or `null` when it has no SELECT privilege at all. */
@@ -13,13 +14,9 @@ export interface TableVisibility {
   readonly leaked: number;
 }
 
-const qualified = (t: PgTable) => {
-  const c = getTableConfig(t);
-  return `${c.schema ?? 'public'}.${c.name}`;
-};
 
 async function countVisible(tx: postgres.TransactionSql, table: PgTable, foreignOrg: string | undefined): Promise<[VisibleCount, number]> {
-  const name = qualified(table);
+  const name = qualifiedName(table);
   const hasOrg = getTableConfig(table).columns.some((c) => c.name === 'organization_id');
   try {
     // A savepoint per table: a permission error must not abort the persona's transaction.
@@ -47,13 +44,13 @@ export async function visibilityMatrix(
   foreignOrganizationId: string,
 ): Promise<TableVisibility[]> {
   const results = new Map<string, { counts: Record<string, VisibleCount>; leaked: number }>(
-    tables.map((t) => [qualified(t), { counts: {}, leaked: 0 }]),
+    tables.map((t) => [qualifiedName(t), { counts: {}, leaked: 0 }]),
   );
   for (const persona of personas) {
     const run = async (tx: postgres.TransactionSql) => {
       for (const table of tables) {
         const [n, leaked] = await countVisible(tx, table, foreignOrganizationId);
-        const entry = results.get(qualified(table))!;
+        const entry = results.get(qualifiedName(table))!;
         entry.counts[persona.key] = n;
         entry.leaked += leaked;
       }

@@ -4,6 +4,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { getTableColumns } from 'drizzle-orm';
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
+import { quoteIdent, tableName as qualifiedTableName } from '../ddl';
 
 /**
  * Bulk loading with `COPY … FROM STDIN` (text format), the fastest way rows get into PostgreSQL.
@@ -46,16 +47,6 @@ export function pgliteSink(pglite: PGlite): CopySink {
 
 function* chunks(text: string, size: number): Generator<string> {
   for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
-}
-
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** `public.therapy_sessions`, `auth.users`, quoted. */
-export function qualifiedTable(table: PgTable): string {
-  const config = getTableConfig(table);
-  return `${quoteIdent(config.schema ?? 'public')}.${quoteIdent(config.name)}`;
 }
 
 export function tableName(table: PgTable): string {
@@ -131,7 +122,7 @@ export const COPY_BATCH_ROWS = 25_000;
 
 /** Copies `rows` into `table` in batches; returns the row count. */
 export async function copyRows<T extends PgTable>(sink: CopySink, table: T, rows: readonly T['$inferInsert'][]): Promise<number> {
-  const target = qualifiedTable(table);
+  const target = qualifiedTableName(table);
   for (let i = 0; i < rows.length; i += COPY_BATCH_ROWS) {
     const { columns, data } = encodeRows(table, rows.slice(i, i + COPY_BATCH_ROWS));
     if (columns.length > 0) await sink.copy(target, columns, data);
