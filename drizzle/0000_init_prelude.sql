@@ -58,6 +58,28 @@ grant execute on function app.org_ids(text[]) to authenticated;
 --> statement-breakpoint
 comment on function app.org_ids(text[]) is $comment$Organisations where the signed-in user has an active membership, optionally only with one of p_roles.$comment$;
 --> statement-breakpoint
+create or replace function app.has_role(p_roles text[])
+returns boolean
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $function$
+begin
+  return (select exists (
+      select 1 from public.organization_members m
+       where m.user_id = (select auth.uid()) and m.status = 'active' and m.role = any (p_roles)
+    )
+  );
+end
+$function$;
+--> statement-breakpoint
+revoke all on function app.has_role(text[]) from public, anon, authenticated, service_role;
+--> statement-breakpoint
+grant execute on function app.has_role(text[]) to authenticated;
+--> statement-breakpoint
+comment on function app.has_role(text[]) is $comment$True when the signed-in user has an active membership, in any organisation, with one of p_roles: for rows that belong to no organisation (the shared billing-code catalogue).$comment$;
+--> statement-breakpoint
 create or replace function app.member_user_ids(p_roles text[] default null)
 returns uuid[]
 language plpgsql
@@ -90,14 +112,15 @@ set search_path = ''
 as $function$
 begin
   return (select coalesce(pg_catalog.array_agg(distinct c.student_id), '{}')
-      from public.caseload_assignments c
+      from (select (select auth.uid()) as therapist_id
+            union all
+            select s.supervisee_id from public.supervision_assignments s
+             where s.supervisor_id = (select auth.uid()) and s.active_during @> current_date) t
+      join public.caseload_assignments c on c.therapist_id = t.therapist_id
       join public.organization_members m
         on m.organization_id = c.organization_id and m.user_id = (select auth.uid())
        and m.role = 'therapist' and m.status = 'active'
      where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
-       and c.therapist_id = any (array[(select auth.uid())]
-                                 || array(select s.supervisee_id from public.supervision_assignments s
-                                           where s.supervisor_id = (select auth.uid()) and s.active_during @> current_date))
   );
 end
 $function$;
@@ -106,7 +129,7 @@ revoke all on function app.caseload_student_ids() from public, anon, authenticat
 --> statement-breakpoint
 grant execute on function app.caseload_student_ids() to authenticated;
 --> statement-breakpoint
-comment on function app.caseload_student_ids() is $comment$Students on the signed-in therapist's current caseload, plus those of therapists they actively supervise. (One array of therapist ids, so the lookup uses caseload_assignments (therapist_id).)$comment$;
+comment on function app.caseload_student_ids() is $comment$Students on the signed-in therapist's current caseload, plus those of therapists they actively supervise. (The therapists are a two-row join, so each is one probe of caseload_assignments (therapist_id).)$comment$;
 --> statement-breakpoint
 create or replace function app.assigned_student_ids()
 returns uuid[]
@@ -200,6 +223,50 @@ revoke all on function app.own_student_ids() from public, anon, authenticated, s
 grant execute on function app.own_student_ids() to authenticated;
 --> statement-breakpoint
 comment on function app.own_student_ids() is $comment$The student record(s) of the signed-in student.$comment$;
+--> statement-breakpoint
+create or replace function app.related_student_ids()
+returns uuid[]
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $function$
+begin
+  return (select coalesce(pg_catalog.array_agg(distinct r.student_id), '{}')
+      from (
+        select c.student_id
+          from (select (select auth.uid()) as therapist_id
+                union all
+                select s.supervisee_id from public.supervision_assignments s
+                 where s.supervisor_id = (select auth.uid()) and s.active_during @> current_date) t
+          join public.caseload_assignments c on c.therapist_id = t.therapist_id
+          join public.organization_members m
+            on m.organization_id = c.organization_id and m.user_id = (select auth.uid())
+           and m.role = 'therapist' and m.status = 'active'
+         where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
+        union all
+        select sg.student_id
+          from public.guardians g
+          join public.student_guardians sg on sg.guardian_id = g.id and sg.portal_access
+          join public.organization_members m on m.organization_id = g.organization_id
+           and m.user_id = g.user_id and m.role = 'guardian' and m.status = 'active'
+         where g.user_id = (select auth.uid()) and g.deleted_at is null
+        union all
+        select s.id
+          from public.students s
+          join public.organization_members m on m.organization_id = s.organization_id
+           and m.user_id = s.user_id and m.role = 'student' and m.status = 'active'
+         where s.user_id = (select auth.uid()) and s.deleted_at is null
+      ) r
+  );
+end
+$function$;
+--> statement-breakpoint
+revoke all on function app.related_student_ids() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+grant execute on function app.related_student_ids() to authenticated;
+--> statement-breakpoint
+comment on function app.related_student_ids() is $comment$The union of app.caseload_student_ids(), app.guardian_student_ids() and app.own_student_ids(), computed in one query: the students the signed-in user serves, is a guardian of (portal access), or is.$comment$;
 --> statement-breakpoint
 create or replace function app.staff_school_ids()
 returns uuid[]
@@ -317,7 +384,7 @@ grant execute on function app.message_conversation_ids() to authenticated;
 --> statement-breakpoint
 comment on function app.message_conversation_ids() is $comment$Conversations whose messages the signed-in user may read and send: those they take part in, except that a student needs an active messaging consent in that organisation.$comment$;
 --> statement-breakpoint
-create or replace function app.caseload_session_ids()
+create or replace function app.related_session_ids()
 returns uuid[]
 language plpgsql
 stable
@@ -327,61 +394,17 @@ as $function$
 begin
   return (select coalesce(pg_catalog.array_agg(distinct p.session_id), '{}')
       from public.session_participants p
-     where p.student_id = any ((select app.caseload_student_ids())::uuid[])
+     where p.student_id = any ((select app.related_student_ids())::uuid[])
        and p.organization_id = any ((select app.org_ids())::uuid[])
   );
 end
 $function$;
 --> statement-breakpoint
-revoke all on function app.caseload_session_ids() from public, anon, authenticated, service_role;
+revoke all on function app.related_session_ids() from public, anon, authenticated, service_role;
 --> statement-breakpoint
-grant execute on function app.caseload_session_ids() to authenticated;
+grant execute on function app.related_session_ids() to authenticated;
 --> statement-breakpoint
-comment on function app.caseload_session_ids() is $comment$Sessions in which a student of the signed-in therapist's caseload (app.caseload_student_ids()) takes part, in the user's organisations.$comment$;
---> statement-breakpoint
-create or replace function app.guardian_session_ids()
-returns uuid[]
-language plpgsql
-stable
-security definer
-set search_path = ''
-as $function$
-begin
-  return (select coalesce(pg_catalog.array_agg(distinct p.session_id), '{}')
-      from public.session_participants p
-     where p.student_id = any ((select app.guardian_student_ids())::uuid[])
-       and p.organization_id = any ((select app.org_ids())::uuid[])
-  );
-end
-$function$;
---> statement-breakpoint
-revoke all on function app.guardian_session_ids() from public, anon, authenticated, service_role;
---> statement-breakpoint
-grant execute on function app.guardian_session_ids() to authenticated;
---> statement-breakpoint
-comment on function app.guardian_session_ids() is $comment$Sessions in which a child of the signed-in guardian (app.guardian_student_ids()) takes part, in the user's organisations.$comment$;
---> statement-breakpoint
-create or replace function app.own_session_ids()
-returns uuid[]
-language plpgsql
-stable
-security definer
-set search_path = ''
-as $function$
-begin
-  return (select coalesce(pg_catalog.array_agg(distinct p.session_id), '{}')
-      from public.session_participants p
-     where p.student_id = any ((select app.own_student_ids())::uuid[])
-       and p.organization_id = any ((select app.org_ids())::uuid[])
-  );
-end
-$function$;
---> statement-breakpoint
-revoke all on function app.own_session_ids() from public, anon, authenticated, service_role;
---> statement-breakpoint
-grant execute on function app.own_session_ids() to authenticated;
---> statement-breakpoint
-comment on function app.own_session_ids() is $comment$Sessions in which the signed-in student (app.own_student_ids()) takes part, in the user's organisations.$comment$;
+comment on function app.related_session_ids() is $comment$Sessions in which a student of app.related_student_ids() (caseload, children, own record) takes part, in the user's organisations.$comment$;
 --> statement-breakpoint
 create or replace function app.conversation_peer_ids()
 returns uuid[]
@@ -391,10 +414,12 @@ security definer
 set search_path = ''
 as $function$
 begin
-  return (select coalesce(pg_catalog.array_agg(distinct cp.user_id), '{}')
-      from public.conversation_participants cp
-     where cp.conversation_id = any ((select app.conversation_ids())::uuid[])
-       and cp.organization_id = any ((select app.org_ids())::uuid[])
+  return (select coalesce(pg_catalog.array_agg(distinct o.user_id), '{}')
+      from public.conversation_participants me
+      join public.conversation_participants o on o.conversation_id = me.conversation_id
+      join public.organization_members m on m.organization_id = o.organization_id
+       and m.user_id = (select auth.uid()) and m.status = 'active'
+     where me.user_id = (select auth.uid()) and me.left_at is null
   );
 end
 $function$;
@@ -403,4 +428,4 @@ revoke all on function app.conversation_peer_ids() from public, anon, authentica
 --> statement-breakpoint
 grant execute on function app.conversation_peer_ids() to authenticated;
 --> statement-breakpoint
-comment on function app.conversation_peer_ids() is $comment$Users taking part (or having taken part) in the conversations the signed-in user currently takes part in, in the user's organisations: the per-row EXISTS of the profiles policy, once per statement.$comment$;
+comment on function app.conversation_peer_ids() is $comment$Users taking part (or having taken part) in the conversations the signed-in user currently takes part in, in organisations where the user is an active member: the per-row EXISTS of the profiles policy, once per statement. (One query: app.conversation_ids() and app.org_ids() inlined, so no nested helper calls.)$comment$;

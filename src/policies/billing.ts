@@ -1,5 +1,5 @@
-import { billingCodes, organizationMembers, serviceCharges } from '../schema';
-import { allow, and, anyOf, app, auth, eq, exists, inList, isNull, or, policiesByName, tableAccess } from './dsl';
+import { billingCodes, serviceCharges } from '../schema';
+import { allow, and, anyOf, app, auth, eq, isNull, or, policiesByName, tableAccess } from './dsl';
 
 /**
  * Billing: the billing role keeps the organisation's codes and charges; therapists see the charges
@@ -21,11 +21,9 @@ export const billingCodesAccess = tableAccess(billingCodes, {
     allow('select', {
       who: codeReaders,
       summary: 'the shared catalogue',
-      using: ({ t }) =>
-        and(
-          isNull(t.organizationId),
-          exists(organizationMembers, 'm', (m) => and(eq(m.userId, auth.uid()), eq(m.status, 'active'), inList(m.role, [...codeReaders]))),
-        ),
+      // A helper, not an `exists` over organization_members: that would plan the members' own
+      // policies into every query touching billing codes.
+      using: ({ t }) => and(isNull(t.organizationId), app.hasRole(...codeReaders)),
     }),
     allow(['insert', 'update'], {
       who: 'billing',

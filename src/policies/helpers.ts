@@ -50,6 +50,18 @@ select coalesce(pg_catalog.array_agg(distinct m.organization_id), '{}')
   [{ name: 'p_roles', type: 'text[]', default: 'null' }],
 );
 
+export const hasRole = helper(
+  'has_role',
+  'boolean',
+  `
+select exists (
+  select 1 from public.organization_members m
+   where m.user_id = (select auth.uid()) and m.status = 'active' and m.role = any (p_roles)
+)`,
+  'True when the signed-in user has an active membership, in any organisation, with one of p_roles: for rows that belong to no organisation (the shared billing-code catalogue).',
+  [{ name: 'p_roles', type: 'text[]' }],
+);
+
 export const memberUserIds = helper(
   'member_user_ids',
   'uuid[]',
@@ -68,15 +80,16 @@ export const caseloadStudentIds = helper(
   'uuid[]',
   `
 select coalesce(pg_catalog.array_agg(distinct c.student_id), '{}')
-  from public.caseload_assignments c
+  from (select (select auth.uid()) as therapist_id
+        union all
+        select s.supervisee_id from public.supervision_assignments s
+         where s.supervisor_id = (select auth.uid()) and s.active_during @> current_date) t
+  join public.caseload_assignments c on c.therapist_id = t.therapist_id
   join public.organization_members m
     on m.organization_id = c.organization_id and m.user_id = (select auth.uid())
    and m.role = 'therapist' and m.status = 'active'
- where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
-   and c.therapist_id = any (array[(select auth.uid())]
-                             || array(select s.supervisee_id from public.supervision_assignments s
-                                       where s.supervisor_id = (select auth.uid()) and s.active_during @> current_date))`,
-  "Students on the signed-in therapist's current caseload, plus those of therapists they actively supervise. (One array of therapist ids, so the lookup uses caseload_assignments (therapist_id).)",
+ where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)`,
+  "Students on the signed-in therapist's current caseload, plus those of therapists they actively supervise. (The therapists are a two-row join, so each is one probe of caseload_assignments (therapist_id).)",
 );
 
 export const assignedStudentIds = helper(
@@ -126,6 +139,46 @@ select coalesce(pg_catalog.array_agg(distinct s.id), '{}')
    and m.user_id = s.user_id and m.role = 'student' and m.status = 'active'
  where s.user_id = (select auth.uid()) and s.deleted_at is null`,
   'The student record(s) of the signed-in student.',
+);
+
+/**
+ * The three "students of mine" sets in one query: a therapist's caseload (with supervisees'), a
+ * guardian's children, a student's own record. The select policies of `students`,
+ * `session_participants` and `therapy_sessions` grant exactly the same rows to each of the three
+ * personas, so they share one arm and one evaluation per statement instead of three; the branches
+ * a user has no role for cost one index probe each.
+ */
+export const relatedStudentIds = helper(
+  'related_student_ids',
+  'uuid[]',
+  `
+select coalesce(pg_catalog.array_agg(distinct r.student_id), '{}')
+  from (
+    select c.student_id
+      from (select (select auth.uid()) as therapist_id
+            union all
+            select s.supervisee_id from public.supervision_assignments s
+             where s.supervisor_id = (select auth.uid()) and s.active_during @> current_date) t
+      join public.caseload_assignments c on c.therapist_id = t.therapist_id
+      join public.organization_members m
+        on m.organization_id = c.organization_id and m.user_id = (select auth.uid())
+       and m.role = 'therapist' and m.status = 'active'
+     where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
+    union all
+    select sg.student_id
+      from public.guardians g
+      join public.student_guardians sg on sg.guardian_id = g.id and sg.portal_access
+      join public.organization_members m on m.organization_id = g.organization_id
+       and m.user_id = g.user_id and m.role = 'guardian' and m.status = 'active'
+     where g.user_id = (select auth.uid()) and g.deleted_at is null
+    union all
+    select s.id
+      from public.students s
+      join public.organization_members m on m.organization_id = s.organization_id
+       and m.user_id = s.user_id and m.role = 'student' and m.status = 'active'
+     where s.user_id = (select auth.uid()) and s.deleted_at is null
+  ) r`,
+  'The union of app.caseload_student_ids(), app.guardian_student_ids() and app.own_student_ids(), computed in one query: the students the signed-in user serves, is a guardian of (portal access), or is.',
 );
 
 export const staffSchoolIds = helper(
@@ -190,66 +243,52 @@ select coalesce(pg_catalog.array_agg(cp.conversation_id), '{}')
 );
 
 /**
- * Sessions the caller may see because one of "their" students takes part (caseload, children,
- * own record). These replace per-row `exists (select 1 from session_participants …)` arms of the
- * `therapy_sessions` policy by one evaluation per statement. The participant row must also pass
- * `session_participants`' own tenant policy (the EXISTS ran under RLS): `organization_id` in
- * `app.org_ids()`; its permissive policy is implied by the student condition.
+ * Sessions in which one of the user's students (`app.related_student_ids()`) takes part: the
+ * per-row `exists (select 1 from session_participants …)` of the `therapy_sessions` policy, once
+ * per statement. The participant row must also pass `session_participants`' own tenant policy (the
+ * EXISTS ran under RLS): `organization_id` in `app.org_ids()`; its permissive policy is implied by
+ * the student condition.
  */
-const participantSessions = (studentHelper: string) => `
+export const relatedSessionIds = helper(
+  'related_session_ids',
+  'uuid[]',
+  `
 select coalesce(pg_catalog.array_agg(distinct p.session_id), '{}')
   from public.session_participants p
- where p.student_id = any ((select app.${studentHelper}())::uuid[])
-   and p.organization_id = any ((select app.org_ids())::uuid[])`;
-
-export const caseloadSessionIds = helper(
-  'caseload_session_ids',
-  'uuid[]',
-  participantSessions('caseload_student_ids'),
-  "Sessions in which a student of the signed-in therapist's caseload (app.caseload_student_ids()) takes part, in the user's organisations.",
-);
-
-export const guardianSessionIds = helper(
-  'guardian_session_ids',
-  'uuid[]',
-  participantSessions('guardian_student_ids'),
-  "Sessions in which a child of the signed-in guardian (app.guardian_student_ids()) takes part, in the user's organisations.",
-);
-
-export const ownSessionIds = helper(
-  'own_session_ids',
-  'uuid[]',
-  participantSessions('own_student_ids'),
-  "Sessions in which the signed-in student (app.own_student_ids()) takes part, in the user's organisations.",
+ where p.student_id = any ((select app.related_student_ids())::uuid[])
+   and p.organization_id = any ((select app.org_ids())::uuid[])`,
+  "Sessions in which a student of app.related_student_ids() (caseload, children, own record) takes part, in the user's organisations.",
 );
 
 export const conversationPeerIds = helper(
   'conversation_peer_ids',
   'uuid[]',
   `
-select coalesce(pg_catalog.array_agg(distinct cp.user_id), '{}')
-  from public.conversation_participants cp
- where cp.conversation_id = any ((select app.conversation_ids())::uuid[])
-   and cp.organization_id = any ((select app.org_ids())::uuid[])`,
-  "Users taking part (or having taken part) in the conversations the signed-in user currently takes part in, in the user's organisations: the per-row EXISTS of the profiles policy, once per statement.",
+select coalesce(pg_catalog.array_agg(distinct o.user_id), '{}')
+  from public.conversation_participants me
+  join public.conversation_participants o on o.conversation_id = me.conversation_id
+  join public.organization_members m on m.organization_id = o.organization_id
+   and m.user_id = (select auth.uid()) and m.status = 'active'
+ where me.user_id = (select auth.uid()) and me.left_at is null`,
+  "Users taking part (or having taken part) in the conversations the signed-in user currently takes part in, in organisations where the user is an active member: the per-row EXISTS of the profiles policy, once per statement. (One query: app.conversation_ids() and app.org_ids() inlined, so no nested helper calls.)",
 );
 
 export const rlsHelpers: readonly DdlObject[] = [
   isPlatformAdmin,
   orgIds,
+  hasRole,
   memberUserIds,
   caseloadStudentIds,
   assignedStudentIds,
   supervisedTherapistIds,
   guardianStudentIds,
   ownStudentIds,
+  relatedStudentIds,
   staffSchoolIds,
   schoolStudentIds,
   careTeamIds,
   conversationIds,
   messageConversationIds,
-  caseloadSessionIds,
-  guardianSessionIds,
-  ownSessionIds,
+  relatedSessionIds,
   conversationPeerIds,
 ];

@@ -58,15 +58,17 @@ export const profilesAccess = tableAccess(profiles, {
       summary: 'their own profile',
       using: ({ t }) => eq(t.id, auth.uid()),
     }),
-    allow('select', {
-      who: ['org_admin', 'therapist', 'billing'],
-      summary: 'members of their organisations',
-      using: ({ t }) => anyOf(t.id, app.memberUserIds('org_admin', 'therapist', 'billing')),
-    }),
+    // Conversation peers before organisation members: a guardian reading message senders then never
+    // runs the staff-only helper, while staff pay one cheap call (OR arms run left to right).
     allow('select', {
       who: 'member',
       summary: 'people they share a conversation with',
       using: ({ t }) => anyOf(t.id, app.conversationPeerIds()),
+    }),
+    allow('select', {
+      who: ['org_admin', 'therapist', 'billing'],
+      summary: 'members of their organisations',
+      using: ({ t }) => anyOf(t.id, app.memberUserIds('org_admin', 'therapist', 'billing')),
     }),
     allow('select', {
       who: ['guardian', 'student', 'school_staff'],

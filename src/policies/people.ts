@@ -33,9 +33,20 @@ export const therapistsAccess = tableAccess(therapists, {
   ],
 });
 
+/** Select arms narrowest first, as for `therapy_sessions` (./scheduling.ts). */
 export const studentsAccess = tableAccess(students, {
   tenant: { column: students.organizationId },
   rules: [
+    allow('select', {
+      who: ['therapist', 'guardian', 'student'],
+      summary: "their students (live): a therapist's current caseload and their supervisees', a guardian's children (portal access), a student's own record",
+      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.id, app.relatedStudentIds())),
+    }),
+    allow('select', {
+      who: 'school_staff',
+      summary: 'live students of their school',
+      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.schoolId, app.staffSchoolIds())),
+    }),
     allow('select', {
       who: 'org_admin',
       summary: 'students of their organisations, soft-deleted included',
@@ -45,26 +56,6 @@ export const studentsAccess = tableAccess(students, {
       who: 'billing',
       summary: 'live students of their organisations',
       using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.organizationId, app.orgIds('billing'))),
-    }),
-    allow('select', {
-      who: 'therapist',
-      summary: "their current caseload and their supervisees' (live)",
-      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.id, app.caseloadStudentIds())),
-    }),
-    allow('select', {
-      who: 'guardian',
-      summary: 'their children (portal access, live)',
-      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.id, app.guardianStudentIds())),
-    }),
-    allow('select', {
-      who: 'student',
-      summary: 'their own record',
-      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.id, app.ownStudentIds())),
-    }),
-    allow('select', {
-      who: 'school_staff',
-      summary: 'live students of their school',
-      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.schoolId, app.staffSchoolIds())),
     }),
     allow(['insert', 'update'], {
       who: 'org_admin',

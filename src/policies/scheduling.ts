@@ -59,41 +59,50 @@ const sessionColumns = [
   'cancellationReason', 'cancellationNote', 'cancelledBy', 'cancelledAt', 'makeupForSessionId',
 ] as const;
 
+/**
+ * Select arms are declared cheapest and narrowest first, because Postgres evaluates a policy's OR
+ * arms left to right and runs each arm's helper (an initPlan) only when a row reaches it: a
+ * therapist's calendar or a guardian's child's sessions then never pay for the organisation-wide
+ * arms, which serve admins' organisation-wide queries where one extra helper call is noise.
+ */
 export const therapySessionsAccess = tableAccess(therapySessions, {
   tenant: { column: therapySessions.organizationId },
   rules: [
-    // Cheapest arm first: a therapist's own sessions need no helper (Postgres evaluates OR arms in order).
     allow('select', {
       who: 'therapist',
       summary: 'their own live sessions',
       using: ({ t }) => and(isNull(t.deletedAt), eq(t.therapistId, auth.uid())),
     }),
     allow('select', {
+      who: ['therapist', 'guardian', 'student'],
+      summary: "live sessions of their students: a therapist's caseload, a guardian's children, a student's own",
+      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.id, app.relatedSessionIds())),
+    }),
+    allow('select', {
+      who: 'supervisor',
+      summary: "their supervisees' live sessions",
+      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.therapistId, app.supervisedTherapistIds())),
+    }),
+    allow('select', {
+      who: 'school_staff',
+      summary: "their school's live schedule",
+      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.schoolId, app.staffSchoolIds())),
+    }),
+    allow('select', {
       who: 'org_admin',
       summary: 'sessions of their organisations, soft-deleted included',
       using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')),
-    }),
-    allow(['insert', 'update'], {
-      who: 'org_admin',
-      summary: 'sessions of their organisations (soft delete: set deleted_at)',
-      using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')),
-      columns: [...sessionColumns, 'therapistId', 'deletedAt'] as const,
     }),
     allow('select', {
       who: 'billing',
       summary: 'live sessions of their organisations',
       using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.organizationId, app.orgIds('billing'))),
     }),
-    allow('select', {
-      who: 'therapist',
-      summary: "live sessions of their caseload's students",
-      using: ({ t }) =>
-        and(isNull(t.deletedAt), anyOf(t.id, app.caseloadSessionIds())),
-    }),
-    allow('select', {
-      who: 'supervisor',
-      summary: "their supervisees' live sessions",
-      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.therapistId, app.supervisedTherapistIds())),
+    allow(['insert', 'update'], {
+      who: 'org_admin',
+      summary: 'sessions of their organisations (soft delete: set deleted_at)',
+      using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')),
+      columns: [...sessionColumns, 'therapistId', 'deletedAt'] as const,
     }),
     allow('insert', {
       who: 'therapist',
@@ -107,31 +116,25 @@ export const therapySessionsAccess = tableAccess(therapySessions, {
       using: ({ t }) => and(eq(t.therapistId, auth.uid()), anyOf(t.organizationId, app.orgIds('therapist')), isNull(t.deletedAt)),
       columns: sessionColumns,
     }),
-    allow('select', {
-      who: 'guardian',
-      summary: "their children's live sessions",
-      using: ({ t }) =>
-        and(isNull(t.deletedAt), anyOf(t.id, app.guardianSessionIds())),
-    }),
-    allow('select', {
-      who: 'student',
-      summary: 'their own live sessions',
-      using: ({ t }) =>
-        and(isNull(t.deletedAt), anyOf(t.id, app.ownSessionIds())),
-    }),
-    allow('select', {
-      who: 'school_staff',
-      summary: "their school's live schedule",
-      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.schoolId, app.staffSchoolIds())),
-    }),
   ],
 });
 
 const participantColumns = ['serviceMandateId', 'attendance', 'minutesAttended'] as const;
 
+/** Select arms narrowest first, as for `therapy_sessions`. */
 export const sessionParticipantsAccess = tableAccess(sessionParticipants, {
   tenant: { column: sessionParticipants.organizationId },
   rules: [
+    allow('select', {
+      who: ['therapist', 'guardian', 'student'],
+      summary: "participations of their students: a therapist's caseload (supervisors: their supervisees' too), a guardian's children, a student's own",
+      using: ({ t }) => anyOf(t.studentId, app.relatedStudentIds()),
+    }),
+    allow('select', {
+      who: 'school_staff',
+      summary: "their school's students' participations",
+      using: ({ t }) => anyOf(t.studentId, app.schoolStudentIds()),
+    }),
     allow('select', {
       who: ['org_admin', 'billing'],
       summary: 'participants of their organisations',
@@ -143,31 +146,11 @@ export const sessionParticipantsAccess = tableAccess(sessionParticipants, {
       using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')),
       columns: participantColumns,
     }),
-    allow('select', {
-      who: 'therapist',
-      summary: "their caseload's participations (supervisors: their supervisees' too)",
-      using: ({ t }) => anyOf(t.studentId, app.caseloadStudentIds()),
-    }),
     allow(['insert', 'update'], {
       who: 'therapist',
       summary: 'students of their own caseload: adding them, recording attendance',
       using: ({ t }) => anyOf(t.studentId, app.assignedStudentIds()),
       columns: participantColumns,
-    }),
-    allow('select', {
-      who: 'guardian',
-      summary: "their children's participations",
-      using: ({ t }) => anyOf(t.studentId, app.guardianStudentIds()),
-    }),
-    allow('select', {
-      who: 'student',
-      summary: 'their own participations',
-      using: ({ t }) => anyOf(t.studentId, app.ownStudentIds()),
-    }),
-    allow('select', {
-      who: 'school_staff',
-      summary: "their school's students' participations",
-      using: ({ t }) => anyOf(t.studentId, app.schoolStudentIds()),
     }),
   ],
 });

@@ -22,14 +22,18 @@ export const auth = Object.freeze({
 });
 
 /** The private `app` schema's SECURITY DEFINER helpers (they read memberships without recursion). */
-/** A helper taking the caller's member roles (`'{org_admin,billing}'::text[]`), or none for any role. */
-function roleHelper(name: 'app.org_ids' | 'app.member_user_ids', builder: string, roles: readonly MemberRole[]): ArrayHelper {
+/** The member roles a role helper takes, validated, in canonical order (the same set always renders the same SQL). */
+function memberRoles(builder: string, roles: readonly MemberRole[]): readonly MemberRole[] {
   for (const role of roles) {
     if (!isMemberRole(role)) invalidArgument(builder, `unknown member role ${describe(role)}; expected one of ${MEMBER_ROLES.join(', ')}`);
   }
-  if (roles.length === 0) return helper(name, 'uuid[]');
-  // canonical order, so the same set of roles always renders the same SQL
-  return helper(name, 'uuid[]', MEMBER_ROLES.filter((role) => roles.includes(role)));
+  return MEMBER_ROLES.filter((role) => roles.includes(role));
+}
+
+/** A helper taking the caller's member roles (`'{org_admin,billing}'::text[]`), or none for any role. */
+function roleHelper(name: 'app.org_ids' | 'app.member_user_ids', builder: string, roles: readonly MemberRole[]): ArrayHelper {
+  const canonical = memberRoles(builder, roles);
+  return canonical.length === 0 ? helper(name, 'uuid[]') : helper(name, 'uuid[]', canonical);
 }
 
 export const app = Object.freeze({
@@ -39,6 +43,15 @@ export const app = Object.freeze({
    */
   orgIds(...roles: MemberRole[]): ArrayHelper {
     return roleHelper('app.org_ids', 'app.orgIds', roles);
+  },
+  /**
+   * Whether the user has an active membership with one of `roles` in any organisation: a predicate
+   * by itself, `(select app.has_role('{org_admin,billing}'::text[]))`. For rows that belong to no
+   * organisation (a shared catalogue), where `anyOf(t.organizationId, …)` cannot apply.
+   */
+  hasRole(...roles: [MemberRole, ...MemberRole[]]): Predicate<never> {
+    if (roles.length === 0) invalidArgument('app.hasRole', 'needs at least one member role');
+    return helper('app.has_role', 'boolean', memberRoles('app.hasRole', roles));
   },
   /**
    * Users with a membership (any role, any status) in the organisations where the signed-in user is
@@ -94,17 +107,16 @@ export const app = Object.freeze({
   messageConversationIds(): ArrayHelper {
     return helper('app.message_conversation_ids', 'uuid[]');
   },
-  /** Sessions in which a student of `caseloadStudentIds()` takes part (one evaluation per statement instead of a per-row EXISTS). */
-  caseloadSessionIds(): ArrayHelper {
-    return helper('app.caseload_session_ids', 'uuid[]');
+  /**
+   * `caseloadStudentIds()`, `guardianStudentIds()` and `ownStudentIds()` in one evaluation: for
+   * tables that grant the same rows to the therapist, guardian and student personas.
+   */
+  relatedStudentIds(): ArrayHelper {
+    return helper('app.related_student_ids', 'uuid[]');
   },
-  /** Sessions in which a student of `guardianStudentIds()` takes part. */
-  guardianSessionIds(): ArrayHelper {
-    return helper('app.guardian_session_ids', 'uuid[]');
-  },
-  /** Sessions in which a student of `ownStudentIds()` takes part. */
-  ownSessionIds(): ArrayHelper {
-    return helper('app.own_session_ids', 'uuid[]');
+  /** Sessions in which a student of `relatedStudentIds()` takes part (one evaluation per statement instead of a per-row EXISTS). */
+  relatedSessionIds(): ArrayHelper {
+    return helper('app.related_session_ids', 'uuid[]');
   },
   /** Users who take (or took) part in a conversation of `conversationIds()`. */
   conversationPeerIds(): ArrayHelper {

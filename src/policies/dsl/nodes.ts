@@ -31,6 +31,7 @@ export interface LiteralNode {
 export type HelperName =
   | 'auth.uid'
   | 'app.org_ids'
+  | 'app.has_role'
   | 'app.member_user_ids'
   | 'app.caseload_student_ids'
   | 'app.assigned_student_ids'
@@ -42,9 +43,8 @@ export type HelperName =
   | 'app.care_team_ids'
   | 'app.conversation_ids'
   | 'app.message_conversation_ids'
-  | 'app.caseload_session_ids'
-  | 'app.guardian_session_ids'
-  | 'app.own_session_ids'
+  | 'app.related_student_ids'
+  | 'app.related_session_ids'
   | 'app.conversation_peer_ids'
   | 'app.is_platform_admin';
 
@@ -52,7 +52,7 @@ export type HelperName =
 export interface HelperNode<R extends HelperReturn = HelperReturn> {
   readonly kind: 'helper';
   readonly name: HelperName;
-  /** `app.org_ids` / `app.member_user_ids` only: the member roles, in `MEMBER_ROLES` order; `undefined` means any role. */
+  /** `app.org_ids` / `app.member_user_ids` / `app.has_role` only: the member roles, in `MEMBER_ROLES` order; `undefined` means any role. */
   readonly roles: readonly MemberRole[] | undefined;
   readonly returns: R;
 }
