@@ -47,8 +47,10 @@ export const caseloadAssignments = pgTable(
     oneOf('caseload_assignments_assignment_role_check', t.assignmentRole, assignmentRoles),
     check('caseload_assignments_ends_after_starts_check', sql`${t.endsOn} is null or ${t.endsOn} >= ${t.startsOn}`),
     index('caseload_assignments_organization_id_student_id_idx').on(t.organizationId, t.studentId),
-    // app.caseload_student_ids() starts from the therapist (reference: include student, dates).
-    index('caseload_assignments_therapist_id_idx').on(t.therapistId),
+    // The RLS helpers app.caseload_student_ids() and app.related_student_ids() start from the
+    // therapist and read only these columns: an index-only scan, run in nearly every therapist's
+    // statement. Also the therapist_id foreign key's index.
+    index('caseload_assignments_therapist_id_current_idx').on(t.therapistId, t.organizationId, t.startsOn, t.endsOn, t.studentId),
     index('caseload_assignments_student_id_idx').on(t.studentId),
   ],
 ).enableRLS();
