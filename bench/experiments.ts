@@ -3,27 +3,18 @@ import type { Logger } from '../src/log';
 
 /**
  * What-if experiments on a seeded bench database. Each one changes the database for the duration of
- * a bench run and restores it afterwards (also when the run fails).
+ * a bench run and restores it afterwards (also when the run fails). They measure a design decision,
+ * never the schema as shipped.
  *
- * `plpgsql-helpers`: the RLS helpers (`app.*`, SECURITY DEFINER, `language sql`) are rewritten as
- * PL/pgSQL functions with the same signature, body, volatility, security and search_path. On
- * PostgreSQL ≤ 17 a non-inlinable SQL function is parsed and planned again in every statement that
- * calls it; PL/pgSQL caches the plan of its body for the session, so every call after the first in
- * a connection skips the planner.
+ * `no-tenant-guard`: the restrictive `<table>_tenant_isolation` policies are dropped. Every table
+ * with an organisation keeps one, as defence in depth under the permissive policies (docs/policies.md);
+ * each costs one `app.org_ids()` evaluation per table and statement, which this experiment prices.
  *
- * (An earlier `students-school-index` experiment — `students (school_id) where deleted_at is null`
- * for `app.school_student_ids()` — is now part of the schema, commit 5e35dba.)
+ * (Earlier experiments are now part of the schema: `plpgsql-helpers`, the RLS helpers as PL/pgSQL
+ * instead of SQL functions, and `students-school-index`; docs/benchmarks.md has their numbers.)
  */
-export const experiments = ['plpgsql-helpers'] as const;
+export const experiments = ['no-tenant-guard'] as const;
 export type Experiment = (typeof experiments)[number];
-
-interface HelperDefinition {
-  readonly name: string;
-  readonly args: string;
-  readonly result: string;
-  readonly body: string;
-  readonly definition: string;
-}
 
 /** Runs `fn` under every experiment of the list (applied in order, restored in reverse). */
 export async function withExperiments<T>(sql: postgres.Sql, list: readonly Experiment[], log: Logger, fn: () => Promise<T>): Promise<T> {
@@ -34,39 +25,39 @@ export async function withExperiments<T>(sql: postgres.Sql, list: readonly Exper
 
 export async function withExperiment<T>(sql: postgres.Sql, experiment: Experiment, log: Logger, fn: () => Promise<T>): Promise<T> {
   switch (experiment) {
-    case 'plpgsql-helpers':
-      return withPlpgsqlHelpers(sql, log, fn);
+    case 'no-tenant-guard':
+      return withoutTenantGuards(sql, log, fn);
   }
 }
 
-async function withPlpgsqlHelpers<T>(sql: postgres.Sql, log: Logger, fn: () => Promise<T>): Promise<T> {
-  const helpers = await sql<HelperDefinition[]>`
-    select p.proname as name, pg_catalog.pg_get_function_arguments(p.oid) as args,
-           pg_catalog.pg_get_function_result(p.oid) as result, p.prosrc as body,
-           pg_catalog.pg_get_functiondef(p.oid) as definition
-      from pg_catalog.pg_proc p
-      join pg_catalog.pg_namespace n on n.oid = p.pronamespace
-      join pg_catalog.pg_language l on l.oid = p.prolang
-     where n.nspname = 'app' and l.lanname = 'sql' and p.prosecdef and p.provolatile = 's' and p.prokind = 'f'
-     order by p.proname`;
+interface SavedPolicy {
+  readonly name: string;
+  readonly drop: string;
+  readonly create: string;
+}
+
+async function withoutTenantGuards<T>(sql: postgres.Sql, log: Logger, fn: () => Promise<T>): Promise<T> {
+  const policies = await sql<SavedPolicy[]>`
+    select p.policyname as name,
+           pg_catalog.format('drop policy %I on %I.%I', p.policyname, p.schemaname, p.tablename) as drop,
+           pg_catalog.format('create policy %I on %I.%I as restrictive for %s to %s using (%s)%s',
+                             p.policyname, p.schemaname, p.tablename, p.cmd,
+                             (select pg_catalog.string_agg(pg_catalog.quote_ident(r), ', ') from unnest(p.roles) as r),
+                             p.qual,
+                             case when p.with_check is null then '' else pg_catalog.format(' with check (%s)', p.with_check) end) as create
+      from pg_catalog.pg_policies p
+     where p.permissive = 'RESTRICTIVE' and p.policyname like '%\_tenant\_isolation'
+     order by p.schemaname, p.tablename`;
   await sql.begin(async (tx) => {
-    for (const h of helpers) {
-      await tx.unsafe(`create or replace function app.${h.name}(${h.args}) returns ${h.result}
-language plpgsql stable security definer set search_path = ''
-as $experiment$
-begin
-  return (${h.body.trim().replace(/;\s*$/, '')});
-end
-$experiment$`);
-    }
+    for (const p of policies) await tx.unsafe(p.drop);
   });
-  log(`experiment plpgsql-helpers: ${helpers.length} helpers rewritten as PL/pgSQL (${helpers.map((h) => `app.${h.name}`).join(', ')})`);
+  log(`experiment no-tenant-guard: ${policies.length} restrictive tenant policies dropped`);
   try {
     return await fn();
   } finally {
     await sql.begin(async (tx) => {
-      for (const h of helpers) await tx.unsafe(h.definition);
+      for (const p of policies) await tx.unsafe(p.create);
     });
-    log(`experiment plpgsql-helpers: the ${helpers.length} original SQL helpers restored`);
+    log(`experiment no-tenant-guard: the ${policies.length} tenant policies restored`);
   }
 }

@@ -1,4 +1,5 @@
 import type postgres from 'postgres';
+import type { UserIdentity } from '../src/testing';
 
 /**
  * The hot paths: what the app's busiest screens ask the database, each written twice —
@@ -26,6 +27,11 @@ export interface HotPath {
   readonly explicit: string;
   /** Up to `max` personas (and their parameters), spread over organisations, picked as the owner. */
   cases(sql: postgres.Sql, context: PickContext, max: number): Promise<HotPathCase[]>;
+}
+
+/** How the benchmark signs in as a persona: the JWT claims PostgREST would set (sub, and an email). */
+export function personaIdentity(userId: string): UserIdentity {
+  return { sub: userId, claims: { email: `${userId}@bench.invalid` } };
 }
 
 export interface PickContext {

@@ -27,6 +27,9 @@ Options:
   --iterations N       timed iterations per hot path and variant (default 200)
   --warmup N           untimed iterations first (default 20)
   --personas N         personas per hot path, cycled (default 5)
+  --helper-cost-iterations N
+                       iterations of the per-helper cost measurement (default: a third of
+                       --iterations; 0 skips it)
   --prepare            time named prepared statements (plan cache) instead of unnamed ones
                        (planned on every execution); results go to <out>/<backend>-scale<n>-prepared/
   --only a,b           only these hot paths (${hotPaths.map((h) => h.name).join(', ')})
@@ -37,7 +40,7 @@ Options:
   --migrate-runs N     migration-from-empty timings per backend (default 1; 0 to skip)
   --with-test-time     also run \`npm test\` once and record its wall time
   --experiment A[,B]   run the hot paths on a temporarily modified database, restored afterwards:
-                       plpgsql-helpers (the app.* RLS helpers as PL/pgSQL); results go to
+                       no-tenant-guard (without the restrictive tenant policies); results go to
                        <out>/<backend>-scale<n>-<A>[-<B>]/
   --no-fail            exit 0 even when a target is missed
   --seed TEXT, --anchor DATE, --jobs N, --migrations DIR   passed to the seed (see npm run seed -- --help)
@@ -55,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
       iterations: { type: 'string', default: '200' },
       warmup: { type: 'string', default: '20' },
       personas: { type: 'string', default: '5' },
+      'helper-cost-iterations': { type: 'string' },
       only: { type: 'string' },
       prepare: { type: 'boolean', default: false },
       out: { type: 'string', default: 'docs/bench' },
@@ -124,6 +128,7 @@ async function main(argv: string[]): Promise<number> {
       warmup: Number(values.warmup),
       personas: Number(values.personas),
       prepare: values.prepare,
+      ...(values['helper-cost-iterations'] !== undefined ? { helperCostIterations: Number(values['helper-cost-iterations']) } : {}),
       ...(values.only ? { only: values.only.split(',').map((s) => s.trim()) } : {}),
       planDir,
       targets: {

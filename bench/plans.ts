@@ -2,9 +2,9 @@ import type postgres from 'postgres';
 
 /**
  * EXPLAIN capture and the plan checks: Seq Scans on large tables, in the hot path's own plan and in
- * the bodies of the RLS helper functions it executed. Helpers are SECURITY DEFINER SQL functions,
- * so Postgres never inlines them and EXPLAIN shows only their call; their bodies are explained
- * separately, as the persona (same JWT claims) and as their owner, exactly as they run.
+ * the bodies of the RLS helper functions it executed. Helpers are SECURITY DEFINER PL/pgSQL
+ * functions, so EXPLAIN shows only their call; their bodies are explained separately, as the
+ * persona (same JWT claims) and as their owner, exactly as they run.
  */
 
 export interface PlanNode {
@@ -97,6 +97,33 @@ export function seqScans(root: PlanNode, tableRows: ReadonlyMap<string, number>,
 }
 
 const HELPER_CALL = /\bapp\.([a-z_][a-z0-9_]*)\s*\(/g;
+/** A whole helper call as EXPLAIN VERBOSE prints it: `app.org_ids('{org_admin}'::text[])`. */
+const HELPER_EXPRESSION = /\bapp\.[a-z_][a-z0-9_]*\([^()]*\)/g;
+
+/** A helper call an executed initPlan evaluated, and how many initPlans of the statement evaluated it. */
+export interface HelperEvaluation {
+  /** As EXPLAIN VERBOSE prints it, e.g. `app.org_ids(NULL::text[])`; runnable as is. */
+  readonly call: string;
+  readonly count: number;
+}
+
+/**
+ * The helper evaluations of one execution: every policy's `(select app.x())` is its own initPlan,
+ * run once per statement when a row first reaches it, so a helper shared by the policies of four
+ * tables runs four times. Sorted by count, then call.
+ */
+export function helperEvaluations(root: PlanNode): HelperEvaluation[] {
+  const counts = new Map<string, number>();
+  walk(root, (node) => {
+    if (node['Parent Relationship'] !== 'InitPlan' || (node['Actual Loops'] ?? 0) === 0) return;
+    for (const output of node.Output ?? []) {
+      for (const m of output.matchAll(HELPER_EXPRESSION)) counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
+    }
+  });
+  return [...counts.entries()]
+    .map(([call, count]) => ({ call, count }))
+    .sort((a, b) => b.count - a.count || a.call.localeCompare(b.call));
+}
 
 /** The `app.*` functions the executed part of the plan called (InitPlans, filters, outputs). */
 export function executedHelpers(root: PlanNode): string[] {

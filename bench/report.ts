@@ -58,8 +58,7 @@ export function renderMarkdown(report: BenchReport): string {
     for (const v of run.violations) out.push(`- ${v.kind}: ${v.message}`);
   }
   out.push('');
-  out.push('Helpers executed per hot path (first persona): ' +
-    run.hotPaths.map((h) => `\`${h.name}\`: ${h.helpers.map((x) => `app.${x}`).join(', ') || 'none'}`).join('; ') + '.');
+  out.push(...renderHelperSection(run));
   out.push('');
   out.push(`Machine: ${env.cores} × ${env.cpuModel}, ${env.memoryGiB} GiB RAM, Node ${env.node}, ${env.platform}; ${env.postgres}; ` +
     `settings ${Object.entries(env.settings).map(([k, v]) => `${k}=${v}`).join(', ')}; load average ${env.loadAverage} at start (shared machine).`);
@@ -87,6 +86,33 @@ export function renderMarkdown(report: BenchReport): string {
   }
   out.push('');
   return out.join('\n');
+}
+
+/**
+ * Where the RLS time goes: each hot path's difference of medians next to the helper initPlans its
+ * plan evaluated, and what one evaluation of each helper costs (`./helper-costs`).
+ */
+function renderHelperSection(run: BenchRun): string[] {
+  const out: string[] = [];
+  out.push('Where the RLS time goes (first persona; a helper shared by the policies of several tables is evaluated once per table):');
+  out.push('');
+  out.push('| hot path | RLS − explicit p50 | helper evaluations | ≈ their cost | helpers executed, nested calls included |');
+  out.push('|---|---:|---|---:|---|');
+  for (const h of run.hotPaths) {
+    const evaluations = h.helperEvaluations.map((e) => `${e.count} × \`${e.call}\``).join(', ') || 'none';
+    const estimate = h.helperEstimateMs === undefined ? '–' : ms(h.helperEstimateMs);
+    out.push(`| \`${h.name}\` | ${ms(h.rls.p50 - h.explicit.p50)} | ${evaluations} | ${estimate} | ${h.helpers.map((x) => `app.${x}`).join(', ') || 'none'} |`);
+  }
+  if (run.helperCosts.length > 0) {
+    out.push('');
+    out.push('One evaluation of each helper (as a persona of a hot path that evaluated it; differences of medians of interleaved ' +
+      'statements, so a few microseconds of noise):');
+    out.push('');
+    out.push('| helper call | first PL/pgSQL call of the transaction | each further evaluation in the statement |');
+    out.push('|---|---:|---:|');
+    for (const c of run.helperCosts) out.push(`| \`${c.call}\` | ${ms(c.firstMs)} | ${ms(c.repeatMs)} |`);
+  }
+  return out;
 }
 
 /** The JSON written next to the Markdown (samples dropped: summaries only). */

@@ -5,8 +5,9 @@ import type { Database } from '../src/db';
 import type { Logger } from '../src/log';
 import { silentLogger } from '../src/log';
 import { asServiceRole, asUser } from '../src/testing';
-import { hotPaths as allHotPaths, type HotPath, type HotPathCase } from './hot-paths';
-import { executedHelpers, explainGeneric, explainHelpers, explainJson, explainText, seqScans, tableSizes, type SeqScanFinding } from './plans';
+import { estimateHelperMs, measureHelperCosts, type HelperCost } from './helper-costs';
+import { hotPaths as allHotPaths, personaIdentity, type HotPath, type HotPathCase } from './hot-paths';
+import { executedHelpers, explainGeneric, explainHelpers, explainJson, explainText, helperEvaluations, seqScans, tableSizes, type HelperEvaluation, type SeqScanFinding } from './plans';
 import { summarize, type Summary } from './stats';
 
 export interface BenchOptions {
@@ -27,6 +28,11 @@ export interface BenchOptions {
   readonly prepare?: boolean;
   /** Where to write the EXPLAIN files (`<hot path>.rls.txt`, `.explicit.txt`); nothing written when absent. */
   readonly planDir?: string;
+  /**
+   * Iterations of the per-helper cost measurement (`./helper-costs`), run after the hot paths for
+   * every helper call their plans evaluated. Default: a third of `iterations`; 0 skips it.
+   */
+  readonly helperCostIterations?: number;
   readonly targets?: Partial<Targets>;
   readonly log?: Logger;
 }
@@ -65,6 +71,10 @@ export interface HotPathResult {
   readonly explicitSeqScans: readonly SeqScanFinding[];
   /** The app.* helpers the RLS plan executed for the first persona. */
   readonly helpers: readonly string[];
+  /** The helper initPlans the RLS plan evaluated for the first persona, by call. */
+  readonly helperEvaluations: readonly HelperEvaluation[];
+  /** What those evaluations cost by the helper cost measurement (ms), when it ran. */
+  readonly helperEstimateMs: number | undefined;
   readonly rlsExecutionMs: number;
   readonly explicitExecutionMs: number;
   readonly planFiles: { readonly rls: string; readonly explicit: string } | null;
@@ -86,11 +96,13 @@ export interface BenchRun {
   /** Whether the timed statements were named prepared statements. */
   readonly prepared: boolean;
   readonly tableRows: Readonly<Record<string, number>>;
+  /** One evaluation of each helper call the hot paths evaluated (empty when not measured). */
+  readonly helperCosts: readonly HelperCost[];
 }
 
 type Variant = 'rls' | 'explicit';
 
-const claimsUser = (c: HotPathCase) => ({ sub: c.userId, claims: { email: `${c.userId}@bench.invalid` } });
+const claimsUser = (c: HotPathCase) => personaIdentity(c.userId);
 
 /** Runs `query` in the variant's context (persona through RLS, or the service role); returns rows and ms. */
 async function timed(sql: postgres.Sql, variant: Variant, path: HotPath, c: HotPathCase, prepare = false): Promise<{ rows: unknown[]; ms: number }> {
@@ -116,7 +128,16 @@ async function capturePlans(
   sizes: ReadonlyMap<string, number>,
   threshold: number,
   generic: boolean,
-): Promise<{ rlsText: string; explicitText: string; seqScans: SeqScanFinding[]; explicitSeqScans: SeqScanFinding[]; helpers: string[]; rlsMs: number; explicitMs: number }> {
+): Promise<{
+  rlsText: string;
+  explicitText: string;
+  seqScans: SeqScanFinding[];
+  explicitSeqScans: SeqScanFinding[];
+  helpers: string[];
+  evaluations: HelperEvaluation[];
+  rlsMs: number;
+  explicitMs: number;
+}> {
   const rls = await asUser(sql, claimsUser(c), async (tx) => ({
     text: await explainText(tx, path.rls, c.rlsParams),
     json: await explainJson(tx, path.rls, c.rlsParams),
@@ -153,6 +174,7 @@ async function capturePlans(
       ...(explicitGeneric ? seqScans(explicitGeneric.json.Plan, sizes, threshold, 'query (generic plan)') : []),
     ],
     helpers: helperPlans.map((h) => h.name),
+    evaluations: helperEvaluations(rls.json.Plan),
     rlsMs: rls.json['Execution Time'],
     explicitMs: explicit.json['Execution Time'],
   };
@@ -243,6 +265,23 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     log(`bench: ${path.name}: plans captured; helpers executed: ${plans.helpers.map((h) => `app.${h}`).join(', ') || 'none'}`);
   }
 
+  const costIterations = options.helperCostIterations ?? Math.ceil(iterations / 3);
+  const requests = new Map<string, { call: string; userId: string }>();
+  for (const state of runnable) {
+    for (const e of state.plans?.evaluations ?? []) {
+      if (!requests.has(e.call)) requests.set(e.call, { call: e.call, userId: state.cases[0]!.userId });
+    }
+  }
+  let helperCosts: HelperCost[] = [];
+  if (costIterations > 0 && requests.size > 0) {
+    log(`bench: helper costs: ${requests.size} calls × ${costIterations} iterations`);
+    helperCosts = await measureHelperCosts(sql, [...requests.values()], {
+      iterations: costIterations,
+      warmup: Math.min(warmup, costIterations),
+      prepare: options.prepare ?? false,
+    });
+  }
+
   const results: HotPathResult[] = states.map((state) => {
     const rls = { ...summarize(state.samples.rls), samples: state.samples.rls };
     const explicit = { ...summarize(state.samples.explicit), samples: state.samples.explicit };
@@ -262,6 +301,8 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       seqScans: state.plans?.seqScans ?? [],
       explicitSeqScans: state.plans?.explicitSeqScans ?? [],
       helpers: state.plans?.helpers ?? [],
+      helperEvaluations: state.plans?.evaluations ?? [],
+      helperEstimateMs: helperCosts.length > 0 ? estimateHelperMs(state.plans?.evaluations ?? [], helperCosts) : undefined,
       rlsExecutionMs: state.plans?.rlsMs ?? Number.NaN,
       explicitExecutionMs: state.plans?.explicitMs ?? Number.NaN,
       planFiles: state.files,
@@ -284,6 +325,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     iterations,
     warmup,
     prepared: options.prepare ?? false,
+    helperCosts,
     tableRows: Object.fromEntries([...sizes.entries()].filter(([name]) => name.startsWith('public.') || name === 'audit.audit_log').sort()),
   };
 }

@@ -112,4 +112,16 @@ describe('bench smoke (scale 0.01)', () => {
       expect(readFileSync(h.planFiles!.rls, 'utf8')).toContain('-- helper app.');
     }
   });
+
+  it('counts the helper initPlans each RLS plan evaluated, and prices one evaluation of each call', () => {
+    const calendar = run.hotPaths.find((h) => h.name === 'therapist_week_calendar')!;
+    // therapy_sessions, session_types, session_participants and students each have their own tenant guard
+    expect(calendar.helperEvaluations.find((e) => e.call.startsWith('app.org_ids('))?.count).toBeGreaterThanOrEqual(2);
+    const calls = new Set(run.hotPaths.flatMap((h) => h.helperEvaluations.map((e) => e.call)));
+    expect(new Set(run.helperCosts.map((c) => c.call))).toEqual(calls);
+    for (const cost of run.helperCosts) {
+      expect(Number.isFinite(cost.firstMs) && Number.isFinite(cost.repeatMs), cost.call).toBe(true);
+    }
+    for (const h of run.hotPaths) expect(h.helperEstimateMs, h.name).toBeGreaterThanOrEqual(0);
+  });
 });
