@@ -75,11 +75,12 @@ select coalesce(pg_catalog.array_agg(distinct o.user_id), '{}')
   [{ name: 'p_roles', type: 'text[]', default: 'null' }],
 );
 
-export const caseloadStudentIds = helper(
-  'caseload_student_ids',
-  'uuid[]',
-  `
-select coalesce(pg_catalog.array_agg(distinct c.student_id), '{}')
+/**
+ * The three ways a user has "their" students, each one query selecting `student_id`: composed into
+ * the single helpers below and, all three at once, into `app.related_student_ids()`.
+ */
+const caseloadStudents = `
+select c.student_id
   from (select (select auth.uid()) as therapist_id
         union all
         select s.supervisee_id from public.supervision_assignments s
@@ -88,7 +89,32 @@ select coalesce(pg_catalog.array_agg(distinct c.student_id), '{}')
   join public.organization_members m
     on m.organization_id = c.organization_id and m.user_id = (select auth.uid())
    and m.role = 'therapist' and m.status = 'active'
- where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)`,
+ where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)`;
+
+const guardianStudents = `
+select sg.student_id
+  from public.guardians g
+  join public.student_guardians sg on sg.guardian_id = g.id and sg.portal_access
+  join public.organization_members m on m.organization_id = g.organization_id
+   and m.user_id = g.user_id and m.role = 'guardian' and m.status = 'active'
+ where g.user_id = (select auth.uid()) and g.deleted_at is null`;
+
+const ownStudents = `
+select s.id as student_id
+  from public.students s
+  join public.organization_members m on m.organization_id = s.organization_id
+   and m.user_id = s.user_id and m.role = 'student' and m.status = 'active'
+ where s.user_id = (select auth.uid()) and s.deleted_at is null`;
+
+/** `uuid[]` of the distinct `student_id`s the queries select (empty, never null). */
+const studentIdArray = (...queries: string[]) => `
+select coalesce(pg_catalog.array_agg(distinct x.student_id), '{}')
+  from (${queries.map((q) => q.trim().replace(/\n/g, '\n        ')).join('\n        union all\n        ')}) x`;
+
+export const caseloadStudentIds = helper(
+  'caseload_student_ids',
+  'uuid[]',
+  studentIdArray(caseloadStudents),
   "Students on the signed-in therapist's current caseload, plus those of therapists they actively supervise. (The therapists are a two-row join, so each is one probe of caseload_assignments (therapist_id).)",
 );
 
@@ -119,66 +145,29 @@ select coalesce(pg_catalog.array_agg(distinct s.supervisee_id), '{}')
 export const guardianStudentIds = helper(
   'guardian_student_ids',
   'uuid[]',
-  `
-select coalesce(pg_catalog.array_agg(distinct sg.student_id), '{}')
-  from public.guardians g
-  join public.student_guardians sg on sg.guardian_id = g.id and sg.portal_access
-  join public.organization_members m on m.organization_id = g.organization_id
-   and m.user_id = g.user_id and m.role = 'guardian' and m.status = 'active'
- where g.user_id = (select auth.uid()) and g.deleted_at is null`,
+  studentIdArray(guardianStudents),
   'Children of the signed-in guardian with portal access (court orders can withhold it).',
 );
 
 export const ownStudentIds = helper(
   'own_student_ids',
   'uuid[]',
-  `
-select coalesce(pg_catalog.array_agg(distinct s.id), '{}')
-  from public.students s
-  join public.organization_members m on m.organization_id = s.organization_id
-   and m.user_id = s.user_id and m.role = 'student' and m.status = 'active'
- where s.user_id = (select auth.uid()) and s.deleted_at is null`,
+  studentIdArray(ownStudents),
   'The student record(s) of the signed-in student.',
 );
 
 /**
- * The three "students of mine" sets in one query: a therapist's caseload (with supervisees'), a
- * guardian's children, a student's own record. The select policies of `students`,
- * `session_participants` and `therapy_sessions` grant exactly the same rows to each of the three
- * personas, so they share one arm and one evaluation per statement instead of three; the branches
- * a user has no role for cost one index probe each.
+ * The three sets at once: a therapist's caseload (with supervisees'), a guardian's children, a
+ * student's own record. The select policies of `students`, `session_participants` and
+ * `therapy_sessions` grant exactly the same rows to each of the three personas, so they share one
+ * arm and one evaluation per statement instead of three (the branches for roles the user does not
+ * hold find nothing after one index probe each).
  */
 export const relatedStudentIds = helper(
   'related_student_ids',
   'uuid[]',
-  `
-select coalesce(pg_catalog.array_agg(distinct r.student_id), '{}')
-  from (
-    select c.student_id
-      from (select (select auth.uid()) as therapist_id
-            union all
-            select s.supervisee_id from public.supervision_assignments s
-             where s.supervisor_id = (select auth.uid()) and s.active_during @> current_date) t
-      join public.caseload_assignments c on c.therapist_id = t.therapist_id
-      join public.organization_members m
-        on m.organization_id = c.organization_id and m.user_id = (select auth.uid())
-       and m.role = 'therapist' and m.status = 'active'
-     where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
-    union all
-    select sg.student_id
-      from public.guardians g
-      join public.student_guardians sg on sg.guardian_id = g.id and sg.portal_access
-      join public.organization_members m on m.organization_id = g.organization_id
-       and m.user_id = g.user_id and m.role = 'guardian' and m.status = 'active'
-     where g.user_id = (select auth.uid()) and g.deleted_at is null
-    union all
-    select s.id
-      from public.students s
-      join public.organization_members m on m.organization_id = s.organization_id
-       and m.user_id = s.user_id and m.role = 'student' and m.status = 'active'
-     where s.user_id = (select auth.uid()) and s.deleted_at is null
-  ) r`,
-  'The union of app.caseload_student_ids(), app.guardian_student_ids() and app.own_student_ids(), computed in one query: the students the signed-in user serves, is a guardian of (portal access), or is.',
+  studentIdArray(caseloadStudents, guardianStudents, ownStudents),
+  'The union of app.caseload_student_ids(), app.guardian_student_ids() and app.own_student_ids(): the students the signed-in user serves, is a guardian of (portal access), or is.',
 );
 
 export const staffSchoolIds = helper(
