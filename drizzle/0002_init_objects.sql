@@ -342,6 +342,7 @@ as $function$
 declare
   v_uid constant uuid := (select auth.uid());
   v_fixed constant text[] := array['status', 'cosigned_by', 'cosigned_at', 'void_reason', 'visible_to_guardian', 'updated_at'];
+  v_session_status text;
 begin
   if tg_op = 'DELETE' then
     if old.status <> 'draft' then
@@ -378,6 +379,15 @@ begin
       if v_uid is not null and v_uid is distinct from new.author_id then
         raise exception 'only the author signs note %; % is not the author (session_notes_signed_by_author)', old.id, v_uid
           using errcode = 'check_violation', table = 'session_notes', column = 'status', constraint = 'session_notes_signed_by_author';
+      end if;
+      -- A signed note documents a session that took place, or the student's no-show: never a
+      -- planned or cancelled one (signed notes are what charges bill).
+      select t.status into v_session_status
+        from public.therapy_sessions t where t.id = new.session_id and t.deleted_at is null;
+      if v_session_status is distinct from 'completed' and v_session_status is distinct from 'no_show' then
+        raise exception 'note % documents session %, which is %; only notes of completed or no-show sessions are signed (session_notes_session_took_place)',
+          old.id, new.session_id, coalesce(v_session_status, 'deleted')
+          using errcode = 'check_violation', table = 'session_notes', column = 'status', constraint = 'session_notes_session_took_place';
       end if;
       -- An author under a supervision that requires co-signing cannot close the note alone.
       if new.status = 'signed' and exists (
@@ -459,6 +469,17 @@ begin
     raise exception 'a charge needs a signed note of the same session and student; note % is not (service_charges_signed_note)', new.note_id
       using errcode = 'check_violation', table = 'service_charges', column = 'note_id', constraint = 'service_charges_signed_note';
   end if;
+  -- Only services rendered are billed: a completed session the student attended (a no-show or a
+  -- cancelled session may have a note, never a charge).
+  if new.status <> 'void' and not exists (
+    select 1 from public.therapy_sessions t
+      join public.session_participants p on p.session_id = t.id and p.student_id = new.student_id
+     where t.id = new.session_id and t.status = 'completed' and t.deleted_at is null
+       and p.attendance in ('present', 'tardy', 'left_early')
+  ) then
+    raise exception 'a charge bills a completed session the student attended; student % did not attend session % as completed (service_charges_service_rendered)', new.student_id, new.session_id
+      using errcode = 'check_violation', table = 'service_charges', column = 'session_id', constraint = 'service_charges_service_rendered';
+  end if;
   if new.payer = 'medicaid' and new.status <> 'void' and not exists (
     select 1 from public.consents c
      where c.student_id = new.student_id and c.consent_type = 'medicaid_billing'
@@ -475,10 +496,10 @@ $function$;
 --> statement-breakpoint
 revoke all on function app.check_charge_eligibility() from public, anon, authenticated, service_role;
 --> statement-breakpoint
-comment on function app.check_charge_eligibility() is $comment$Trigger: charges bill signed notes; Medicaid charges need medicaid_billing consent.$comment$;
+comment on function app.check_charge_eligibility() is $comment$Trigger: charges bill signed notes of completed sessions the student attended; Medicaid charges need medicaid_billing consent.$comment$;
 --> statement-breakpoint
 create trigger service_charges_eligibility
-before insert or update of note_id, payer, status, service_date, student_id on public.service_charges
+before insert or update of note_id, session_id, payer, status, service_date, student_id on public.service_charges
 for each row
 execute function app.check_charge_eligibility();
 --> statement-breakpoint

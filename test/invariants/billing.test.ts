@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, dbErrorOf, expectRefusal, rolledBack, type Sql, type World } from './helpers';
 
 /**
- * Charges: units are derived by the database (15-minute rule), a charge bills a signed note, and a
- * Medicaid charge needs the student's `medicaid_billing` consent on the service date.
+ * Charges: units are derived by the database (15-minute rule), a charge bills a signed note of a
+ * completed session the student attended, and a Medicaid charge needs the student's
+ * `medicaid_billing` consent on the service date.
  */
 describe('billing', () => {
   let w: World;
@@ -81,6 +82,22 @@ describe('billing', () => {
   });
 
   describe('what a charge needs', () => {
+    it('a charge bills a session the student attended: an absent student is not billed', async () => {
+      const rendered = { code: '23514', rule: 'service_charges_service_rendered', table: 'service_charges', column: 'session_id' } as const;
+      await expectRefusal(w.db.sql, rendered, async (tx) => {
+        await tx`update public.session_participants set attendance = 'absent_excused', minutes_attended = null
+                  where session_id = ${w.fx.a.sessionIds.pastS1} and student_id = ${w.fx.a.studentIds[0]}`;
+        await charge(tx, { payer: 'district' });
+      });
+      // late or leaving early still counts as attended
+      const units = await rolledBack(w.db.sql, async (tx) => {
+        await tx`update public.session_participants set attendance = 'left_early', minutes_attended = 20
+                  where session_id = ${w.fx.a.sessionIds.pastS1} and student_id = ${w.fx.a.studentIds[0]}`;
+        return charge(tx, { payer: 'district', minutes: 20 });
+      });
+      expect(units).toBe(1);
+    });
+
     it('a charge bills a signed note, not a draft', async () => {
       await expectRefusal(w.db.sql, { code: '23514', rule: 'service_charges_signed_note', table: 'service_charges', column: 'note_id' }, (tx) =>
         charge(tx, { of: 's2', payer: 'district' }),

@@ -117,6 +117,68 @@ describe('session notes', () => {
     });
   });
 
+  describe('only a session that took place is documented by a signed note', () => {
+    const tookPlace = { code: '23514', rule: 'session_notes_session_took_place', table: 'session_notes', column: 'status' } as const;
+    /** A draft note of the therapist's upcoming session with s1 (the fixture's participant row). */
+    const draftOfUpcoming = async (tx: Sql) => {
+      const a = w.fx.a;
+      const [row] = await tx<{ id: string }[]>`
+        insert into public.session_notes (organization_id, session_id, student_id, author_id, subjective, billable_minutes)
+        values (${a.organizationId}, ${a.sessionIds.upcomingS1}, ${a.studentIds[0]}, ${a.users.therapist}, 'Planned activities.', 30)
+        returning id`;
+      return row!.id;
+    };
+    /** A past session of the therapist with s1, moved to `status` (through confirmed). */
+    const pastSession = async (tx: Sql, status: string) => {
+      const a = w.fx.a;
+      const [session] = await tx<{ id: string }[]>`
+        insert into public.therapy_sessions (organization_id, therapist_id, session_type_id, school_id, start_time, end_time, created_by)
+        select organization_id, therapist_id, session_type_id, school_id, start_time - interval '1 day', end_time - interval '1 day', created_by
+          from public.therapy_sessions where id = ${a.sessionIds.pastS1}
+        returning id`;
+      await tx`insert into public.session_participants (organization_id, session_id, student_id) values (${a.organizationId}, ${session!.id}, ${a.studentIds[0]})`;
+      await tx`update public.therapy_sessions set status = 'confirmed' where id = ${session!.id}`;
+      await tx`update public.therapy_sessions set status = ${status}, cancellation_reason = ${status === 'cancelled' ? 'student_absent' : null},
+                      cancelled_by = ${status === 'cancelled' ? a.users.therapist : null}, cancelled_at = ${status === 'cancelled' ? new Date().toISOString() : null}
+                where id = ${session!.id}`;
+      const [note] = await tx<{ id: string }[]>`
+        insert into public.session_notes (organization_id, session_id, student_id, author_id, subjective, billable_minutes)
+        values (${a.organizationId}, ${session!.id}, ${a.studentIds[0]}, ${a.users.therapist}, 'Documented.', 0)
+        returning id`;
+      return note!.id;
+    };
+
+    it('a draft can be prepared before the session, but not signed until it took place', async () => {
+      const status = await rolledBack(w.db.sql, async (tx) => {
+        const id = await draftOfUpcoming(tx);
+        return (await readNote(tx, id)).status;
+      });
+      expect(status).toBe('draft');
+      const error = await expectRefusal(w.db.sql, tookPlace, async (tx) => {
+        const id = await draftOfUpcoming(tx);
+        await tx`update public.session_notes set status = 'signed' where id = ${id}`;
+      });
+      expect(error.databaseMessage).toContain('which is scheduled');
+    });
+
+    it('a note of a cancelled session cannot be signed', async () => {
+      const error = await expectRefusal(w.db.sql, tookPlace, async (tx) => {
+        const id = await pastSession(tx, 'cancelled');
+        await tx`update public.session_notes set status = 'signed' where id = ${id}`;
+      });
+      expect(error.databaseMessage).toContain('which is cancelled');
+    });
+
+    it("a no-show is documented: its note can be signed (it is never billed, see billing)", async () => {
+      const note = await rolledBack(w.db.sql, async (tx) => {
+        const id = await pastSession(tx, 'no_show');
+        await tx`update public.session_notes set status = 'signed' where id = ${id}`;
+        return readNote(tx, id);
+      });
+      expect(note).toMatchObject({ status: 'signed', signed_by: w.fx.a.users.therapist });
+    });
+  });
+
   describe('a signed note is immutable', () => {
     it.each([
       ['its clinical text', { subjective: 'Rewritten later.' }],

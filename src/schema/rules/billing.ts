@@ -2,8 +2,9 @@ import { defineTriggerFunction, defineTrigger, type DdlObject } from '../../ddl'
 import { serviceCharges } from '../billing';
 
 /**
- * A charge bills a signed note of the same session and student; a Medicaid charge also needs the
- * student's active `medicaid_billing` consent on the service date.
+ * A charge bills a signed note of the same session and student, for a completed session the student
+ * attended; a Medicaid charge also needs the student's active `medicaid_billing` consent on the
+ * service date.
  */
 export const checkChargeEligibility = defineTriggerFunction({
   name: 'check_charge_eligibility',
@@ -17,6 +18,17 @@ begin
     raise exception 'a charge needs a signed note of the same session and student; note % is not (service_charges_signed_note)', new.note_id
       using errcode = 'check_violation', table = 'service_charges', column = 'note_id', constraint = 'service_charges_signed_note';
   end if;
+  -- Only services rendered are billed: a completed session the student attended (a no-show or a
+  -- cancelled session may have a note, never a charge).
+  if new.status <> 'void' and not exists (
+    select 1 from public.therapy_sessions t
+      join public.session_participants p on p.session_id = t.id and p.student_id = new.student_id
+     where t.id = new.session_id and t.status = 'completed' and t.deleted_at is null
+       and p.attendance in ('present', 'tardy', 'left_early')
+  ) then
+    raise exception 'a charge bills a completed session the student attended; student % did not attend session % as completed (service_charges_service_rendered)', new.student_id, new.session_id
+      using errcode = 'check_violation', table = 'service_charges', column = 'session_id', constraint = 'service_charges_service_rendered';
+  end if;
   if new.payer = 'medicaid' and new.status <> 'void' and not exists (
     select 1 from public.consents c
      where c.student_id = new.student_id and c.consent_type = 'medicaid_billing'
@@ -29,7 +41,7 @@ begin
   end if;
   return new;
 end`,
-  comment: 'Trigger: charges bill signed notes; Medicaid charges need medicaid_billing consent.',
+  comment: 'Trigger: charges bill signed notes of completed sessions the student attended; Medicaid charges need medicaid_billing consent.',
 });
 
 export const billingRules: readonly DdlObject[] = [
@@ -38,7 +50,7 @@ export const billingRules: readonly DdlObject[] = [
     name: 'service_charges_eligibility',
     table: serviceCharges,
     timing: 'before',
-    events: ['insert', { updateOf: [serviceCharges.noteId, serviceCharges.payer, serviceCharges.status, serviceCharges.serviceDate, serviceCharges.studentId] }],
+    events: ['insert', { updateOf: [serviceCharges.noteId, serviceCharges.sessionId, serviceCharges.payer, serviceCharges.status, serviceCharges.serviceDate, serviceCharges.studentId] }],
     function: checkChargeEligibility,
   }),
 ];

@@ -7,7 +7,8 @@ import { sessionNotes } from '../documentation';
  * content; after that the only changes are a co-signature by an active supervisor of the author
  * (supervising in the note's organisation; `cosigned_at` is stamped), voiding with a reason, and
  * the guardian-visibility toggle. Corrections are amendments (new notes with `amends_note_id`,
- * amending a signed note of the same session and student).
+ * amending a signed note of the same session and student). Only notes of a session that took place
+ * (`completed`, or `no_show` to document the absence) are signed; drafts can be prepared before.
  * Only drafts can be deleted. Through the API (a JWT is present) a note is signed only by its
  * author and co-signed only by the co-signer in person; server code (no JWT) is exempt.
  */
@@ -18,6 +19,7 @@ export const protectSignedNotes = defineTriggerFunction({
 declare
   v_uid constant uuid := (select auth.uid());
   v_fixed constant text[] := array['status', 'cosigned_by', 'cosigned_at', 'void_reason', 'visible_to_guardian', 'updated_at'];
+  v_session_status text;
 begin
   if tg_op = 'DELETE' then
     if old.status <> 'draft' then
@@ -54,6 +56,15 @@ begin
       if v_uid is not null and v_uid is distinct from new.author_id then
         raise exception 'only the author signs note %; % is not the author (session_notes_signed_by_author)', old.id, v_uid
           using errcode = 'check_violation', table = 'session_notes', column = 'status', constraint = 'session_notes_signed_by_author';
+      end if;
+      -- A signed note documents a session that took place, or the student's no-show: never a
+      -- planned or cancelled one (signed notes are what charges bill).
+      select t.status into v_session_status
+        from public.therapy_sessions t where t.id = new.session_id and t.deleted_at is null;
+      if v_session_status is distinct from 'completed' and v_session_status is distinct from 'no_show' then
+        raise exception 'note % documents session %, which is %; only notes of completed or no-show sessions are signed (session_notes_session_took_place)',
+          old.id, new.session_id, coalesce(v_session_status, 'deleted')
+          using errcode = 'check_violation', table = 'session_notes', column = 'status', constraint = 'session_notes_session_took_place';
       end if;
       -- An author under a supervision that requires co-signing cannot close the note alone.
       if new.status = 'signed' and exists (

@@ -134,6 +134,7 @@ async function addPolicyExtras(tx: Tx, o: OrgFixture): Promise<OrgExtras> {
   await tx`insert into public.session_participants (organization_id, session_id, student_id) values (${org}, ${session}, ${s2})`;
   await tx`update public.therapy_sessions set status = 'confirmed' where id = ${session}`;
   await tx`update public.therapy_sessions set status = 'completed' where id = ${session}`;
+  await tx`update public.session_participants set attendance = 'present', minutes_attended = 30 where session_id = ${session}`;
   await tx`insert into public.session_notes (id, organization_id, session_id, student_id, author_id, subjective, billable_minutes)
            values (${note}, ${org}, ${session}, ${s2}, ${u.supervisee}, 'Worked on utterance length.', 30)`;
   await tx`update public.session_notes set status = 'pending_cosign' where id = ${note}`;

@@ -380,12 +380,16 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
         return { key: { id: c.o.noteIds.signedS1 }, set: { visible_to_guardian: 'false' } };
       }
       if (c.persona === 'supervisor' && c.uid !== null) {
-        // supervisors: co-signing their supervisee's note
+        // supervisors: co-signing their supervisee's note, of a session that took place
         const session = uuid();
         const note = uuid();
         return {
-          seed: [sessionSeed(c, c.o.users.supervisee, session, 24), participantSeed(c, session, c.o.studentIds[1]), noteSeed(c, note, session, c.o.studentIds[1], c.o.users.supervisee)],
-          after: [{ sql: "update public.session_notes set status = 'pending_cosign' where id = $1", params: [note] }],
+          seed: [sessionSeed(c, c.o.users.supervisee, session, -11), participantSeed(c, session, c.o.studentIds[1]), noteSeed(c, note, session, c.o.studentIds[1], c.o.users.supervisee)],
+          after: [
+            { sql: "update public.therapy_sessions set status = 'confirmed' where id = $1", params: [session] },
+            { sql: "update public.therapy_sessions set status = 'completed' where id = $1", params: [session] },
+            { sql: "update public.session_notes set status = 'pending_cosign' where id = $1", params: [note] },
+          ],
           key: { id: note },
           set: { status: 'signed', cosigned_by: c.uid },
         };
