@@ -503,6 +503,33 @@ before insert or update of note_id, session_id, payer, status, service_date, stu
 for each row
 execute function app.check_charge_eligibility();
 --> statement-breakpoint
+create or replace function app.protect_billed_attendance()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $function$
+begin
+  if new.attendance not in ('present', 'tardy', 'left_early') and exists (
+    select 1 from public.service_charges c
+     where c.session_id = old.session_id and c.student_id = old.student_id and c.status <> 'void'
+  ) then
+    raise exception 'student % was billed for session %: void the charge before recording % (session_participants_billed_attendance)', old.student_id, old.session_id, new.attendance
+      using errcode = 'check_violation', table = 'session_participants', column = 'attendance', constraint = 'session_participants_billed_attendance';
+  end if;
+  return new;
+end
+$function$;
+--> statement-breakpoint
+revoke all on function app.protect_billed_attendance() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+comment on function app.protect_billed_attendance() is $comment$Trigger: the attendance of a billed participation (a charge that is not void) stays an attendance; void the charge first.$comment$;
+--> statement-breakpoint
+create trigger session_participants_billed_attendance
+before update of attendance on public.session_participants
+for each row
+execute function app.protect_billed_attendance();
+--> statement-breakpoint
 create or replace function app.audit_log_append_only()
 returns trigger
 language plpgsql

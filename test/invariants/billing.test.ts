@@ -31,6 +31,14 @@ describe('billing', () => {
     readonly of?: 's1' | 's2';
   }
 
+  /** The fixture bills s1's past session (status `ready`); voiding it frees the participation. */
+  const voidFixtureCharge = (tx: Sql) =>
+    tx`update public.service_charges set status = 'void' where session_id = ${w.fx.a.sessionIds.pastS1} and student_id = ${w.fx.a.studentIds[0]}`;
+  /** Records s1's attendance of the past session. */
+  const setAttendance = (tx: Sql, attendance: string, minutes: number | null) =>
+    tx`update public.session_participants set attendance = ${attendance}, minutes_attended = ${minutes}
+        where session_id = ${w.fx.a.sessionIds.pastS1} and student_id = ${w.fx.a.studentIds[0]}`;
+
   /** Inserts a charge of a past session's participant and returns its units. */
   const charge = async (tx: Sql, c: ChargeInput = {}) => {
     const a = w.fx.a;
@@ -85,17 +93,30 @@ describe('billing', () => {
     it('a charge bills a session the student attended: an absent student is not billed', async () => {
       const rendered = { code: '23514', rule: 'service_charges_service_rendered', table: 'service_charges', column: 'session_id' } as const;
       await expectRefusal(w.db.sql, rendered, async (tx) => {
-        await tx`update public.session_participants set attendance = 'absent_excused', minutes_attended = null
-                  where session_id = ${w.fx.a.sessionIds.pastS1} and student_id = ${w.fx.a.studentIds[0]}`;
+        await voidFixtureCharge(tx);
+        await setAttendance(tx, 'absent_excused', null);
         await charge(tx, { payer: 'district' });
       });
       // late or leaving early still counts as attended
       const units = await rolledBack(w.db.sql, async (tx) => {
-        await tx`update public.session_participants set attendance = 'left_early', minutes_attended = 20
-                  where session_id = ${w.fx.a.sessionIds.pastS1} and student_id = ${w.fx.a.studentIds[0]}`;
+        await setAttendance(tx, 'left_early', 20);
         return charge(tx, { payer: 'district', minutes: 20 });
       });
       expect(units).toBe(1);
+    });
+
+    it('a billed attendance stays an attendance: the charge is voided before recording an absence', async () => {
+      await expectRefusal(w.db.sql, { code: '23514', rule: 'session_participants_billed_attendance', table: 'session_participants', column: 'attendance' }, (tx) =>
+        setAttendance(tx, 'absent_unexcused', null),
+      );
+      const attendance = await rolledBack(w.db.sql, async (tx) => {
+        await voidFixtureCharge(tx);
+        await setAttendance(tx, 'absent_unexcused', null);
+        const [row] = await tx<{ attendance: string }[]>`
+          select attendance from public.session_participants where session_id = ${w.fx.a.sessionIds.pastS1} and student_id = ${w.fx.a.studentIds[0]}`;
+        return row!.attendance;
+      });
+      expect(attendance).toBe('absent_unexcused');
     });
 
     it('a charge bills a signed note, not a draft', async () => {

@@ -1,5 +1,6 @@
 import { defineTriggerFunction, defineTrigger, type DdlObject } from '../../ddl';
 import { serviceCharges } from '../billing';
+import { sessionParticipants } from '../scheduling';
 
 /**
  * A charge bills a signed note of the same session and student, for a completed session the student
@@ -44,6 +45,27 @@ end`,
   comment: 'Trigger: charges bill signed notes of completed sessions the student attended; Medicaid charges need medicaid_billing consent.',
 });
 
+/**
+ * The other side of "only services rendered are billed": once a charge (not void) bills a
+ * participation, its attendance cannot be changed to an absence; the charge is voided first.
+ */
+export const protectBilledAttendance = defineTriggerFunction({
+  name: 'protect_billed_attendance',
+  security: 'definer',
+  body: `
+begin
+  if new.attendance not in ('present', 'tardy', 'left_early') and exists (
+    select 1 from public.service_charges c
+     where c.session_id = old.session_id and c.student_id = old.student_id and c.status <> 'void'
+  ) then
+    raise exception 'student % was billed for session %: void the charge before recording % (session_participants_billed_attendance)', old.student_id, old.session_id, new.attendance
+      using errcode = 'check_violation', table = 'session_participants', column = 'attendance', constraint = 'session_participants_billed_attendance';
+  end if;
+  return new;
+end`,
+  comment: 'Trigger: the attendance of a billed participation (a charge that is not void) stays an attendance; void the charge first.',
+});
+
 export const billingRules: readonly DdlObject[] = [
   checkChargeEligibility,
   defineTrigger({
@@ -52,5 +74,13 @@ export const billingRules: readonly DdlObject[] = [
     timing: 'before',
     events: ['insert', { updateOf: [serviceCharges.noteId, serviceCharges.sessionId, serviceCharges.payer, serviceCharges.status, serviceCharges.serviceDate, serviceCharges.studentId] }],
     function: checkChargeEligibility,
+  }),
+  protectBilledAttendance,
+  defineTrigger({
+    name: 'session_participants_billed_attendance',
+    table: sessionParticipants,
+    timing: 'before',
+    events: [{ updateOf: [sessionParticipants.attendance] }],
+    function: protectBilledAttendance,
   }),
 ];
