@@ -1,4 +1,4 @@
-import type postgres from 'postgres';
+import postgres from 'postgres';
 
 /**
  * EXPLAIN capture and the plan checks: Seq Scans on large tables, in the hot path's own plan and in
@@ -139,7 +139,8 @@ export function executedHelpers(root: PlanNode): string[] {
 export interface HelperPlan {
   readonly name: string;
   readonly text: string;
-  readonly json: ExplainJson;
+  /** The plans of the statements the body ran: one for a single-query helper. */
+  readonly json: readonly ExplainJson[];
   readonly calls: readonly string[];
 }
 
@@ -167,12 +168,57 @@ async function helperSource(sql: postgres.Sql | postgres.TransactionSql, name: s
   };
 }
 
+/** The one query of a PL/pgSQL helper written `begin return (<query>); end`. */
+const RETURN_QUERY = /^\s*begin\s+return\s+\(([\s\S]*)\);\s*end;?\s*$/i;
+
+/**
+ * Runs `call` (an argument-less helper) with auto_explain logging the plans of the statements it
+ * runs inside, and returns them: how a procedural helper's body is explained. `null` where the
+ * server cannot (auto_explain is loaded with `LOAD`, which needs a superuser).
+ */
+export type ExplainNested = (call: string) => Promise<{ text: string; json: ExplainJson[] } | null>;
+
+/**
+ * `ExplainNested` on its own connection to `url` (auto_explain reports through LOG messages, which
+ * are sent to that client only), as the session user with `claims`.
+ */
+export function explainNestedOn(url: string, claims: string): ExplainNested {
+  const run = async (call: string, format: 'text' | 'json'): Promise<string[] | null> => {
+    const messages: string[] = [];
+    const sql = postgres(url, { max: 1, onnotice: (notice) => messages.push(String(notice.message ?? '')) });
+    try {
+      await sql.begin(async (tx) => {
+        await tx.unsafe("load 'auto_explain'");
+        for (const setting of ['log_min_duration = 0', 'log_analyze = on', 'log_buffers = on', 'log_nested_statements = on', `log_format = ${format}`]) {
+          await tx.unsafe(`set local auto_explain.${setting}`);
+        }
+        await tx`select set_config('request.jwt.claims', ${claims}, true)`;
+        await tx.unsafe('set local client_min_messages = log');
+        await tx.unsafe(`select ${call}`);
+      });
+    } catch {
+      return null;
+    } finally {
+      await sql.end();
+    }
+    // Each message is `duration: … ms  plan:\n<plan>`; the outer `select <call>` is the last one.
+    return messages.filter((m) => m.includes('plan:')).map((m) => m.slice(m.indexOf('plan:') + 5).trim()).slice(0, -1);
+  };
+  return async (call) => {
+    const text = await run(call, 'text');
+    const json = await run(call, 'json');
+    if (text === null || json === null) return null;
+    return { text: text.join('\n\n'), json: json.map((j) => JSON.parse(j) as ExplainJson) };
+  };
+}
+
 /**
  * EXPLAIN ANALYZE of the helpers' bodies, in the transaction `tx` (which must carry the persona's
  * JWT claims and the session user's role, i.e. the helpers' owner), following nested helper calls.
- * Arguments are bound to NULL (e.g. `p_roles`: every role), which keeps the plan's shape.
+ * Arguments are bound to NULL (e.g. `p_roles`: every role), which keeps the plan's shape. A
+ * procedural helper (not `return (<query>)`) is explained through `nested` when given.
  */
-export async function explainHelpers(tx: postgres.TransactionSql, names: readonly string[]): Promise<HelperPlan[]> {
+export async function explainHelpers(tx: postgres.TransactionSql, names: readonly string[], nested?: ExplainNested): Promise<HelperPlan[]> {
   const done = new Map<string, HelperPlan>();
   const queue = [...names];
   while (queue.length > 0) {
@@ -180,18 +226,28 @@ export async function explainHelpers(tx: postgres.TransactionSql, names: readonl
     if (done.has(name)) continue;
     const source = await helperSource(tx, name);
     if (!source) continue;
-    // SQL helpers are one statement; a PL/pgSQL helper of the form `begin return (<query>); end`
-    // (what `--experiment plpgsql-helpers` makes) is explained through that query.
-    const plpgsql = source.language === 'plpgsql' ? /^\s*begin\s+return\s+\(([\s\S]*)\);\s*end;?\s*$/i.exec(source.body) : null;
-    if (source.language !== 'sql' && !plpgsql) continue;
-    let body = (plpgsql ? plpgsql[1]! : source.body).trim().replace(/;\s*$/, '');
+    const single = source.language === 'plpgsql' ? RETURN_QUERY.exec(source.body) : null;
+    if (source.language !== 'sql' && !single) {
+      if (source.language !== 'plpgsql') continue;
+      const calls = [...new Set([...source.body.matchAll(HELPER_CALL)].map((m) => m[1]!))].filter((n) => n !== name).sort();
+      const plans = source.args.length === 0 && nested ? await nested(`app.${name}()`) : null;
+      done.set(name, {
+        name,
+        text: plans?.text ?? '(a procedural PL/pgSQL body: the plans of its statements are captured on a PostgreSQL server with auto_explain, as a superuser)',
+        json: plans?.json ?? [],
+        calls,
+      });
+      queue.push(...calls);
+      continue;
+    }
+    let body = (single ? single[1]! : source.body).trim().replace(/;\s*$/, '');
     for (const arg of source.args) {
       body = body.replace(new RegExp(`\\b${arg.name.replace(/\$/g, '\\$')}\\b`, 'g'), `null::${arg.type}`);
     }
     const calls = [...new Set([...body.matchAll(HELPER_CALL)].map((m) => m[1]!))].filter((n) => n !== name).sort();
     const text = await explainText(tx, body, []);
     const json = await explainJson(tx, body, []);
-    done.set(name, { name, text, json, calls });
+    done.set(name, { name, text, json: [json], calls });
     queue.push(...calls);
   }
   return [...done.values()];

@@ -7,11 +7,12 @@ import { silentLogger } from '../src/log';
 import { asServiceRole, asUser } from '../src/testing';
 import { estimateHelperMs, measureHelperCosts, type HelperCost } from './helper-costs';
 import { hotPaths as allHotPaths, personaIdentity, type HotPath, type HotPathCase } from './hot-paths';
-import { executedHelpers, explainGeneric, explainHelpers, explainJson, explainText, helperEvaluations, seqScans, tableSizes, type HelperEvaluation, type SeqScanFinding } from './plans';
+import { executedHelpers, explainGeneric, explainHelpers, explainJson, explainNestedOn, explainText, helperEvaluations, seqScans, tableSizes, type HelperEvaluation, type SeqScanFinding } from './plans';
 import { summarize, type Summary } from './stats';
 
 export interface BenchOptions {
-  readonly database: Pick<Database, 'sql' | 'backend'>;
+  /** `url` lets the benchmark open a second connection to explain procedural helpers (servers only). */
+  readonly database: Pick<Database, 'sql' | 'backend'> & { readonly url?: string };
   /** The data set's anchor (Monday of "this week"). */
   readonly anchor: Date;
   /** Timed iterations per hot path and variant (after `warmup`). */
@@ -122,7 +123,7 @@ function rowsKey(rows: readonly unknown[]): string {
 
 /** Plans for the first persona: text for the docs, JSON for the checks, helper bodies included. */
 async function capturePlans(
-  sql: postgres.Sql,
+  database: BenchOptions['database'],
   path: HotPath,
   c: HotPathCase,
   sizes: ReadonlyMap<string, number>,
@@ -138,6 +139,7 @@ async function capturePlans(
   rlsMs: number;
   explicitMs: number;
 }> {
+  const { sql } = database;
   const rls = await asUser(sql, claimsUser(c), async (tx) => ({
     text: await explainText(tx, path.rls, c.rlsParams),
     json: await explainJson(tx, path.rls, c.rlsParams),
@@ -152,14 +154,18 @@ async function capturePlans(
   const genericHeader = '\n-- generic plan (plan_cache_mode = force_generic_plan), which a prepared statement may settle on\n';
   const helpers = [...new Set([...executedHelpers(rls.json.Plan), ...(rlsGeneric ? executedHelpers(rlsGeneric.json.Plan) : [])])].sort();
   // Helper bodies run as their owner with the persona's claims: the session user, claims set locally.
+  const claims = JSON.stringify({ sub: c.userId, role: 'authenticated' });
+  // A procedural helper's statements are explained through auto_explain on a connection of their
+  // own; the embedded database serves one connection, so only servers do it.
+  const nested = database.backend === 'postgres' && database.url ? explainNestedOn(database.url, claims) : undefined;
   const helperPlans = await sql.begin(async (tx) => {
-    await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: c.userId, role: 'authenticated' })}, true)`;
-    return explainHelpers(tx, helpers);
+    await tx`select set_config('request.jwt.claims', ${claims}, true)`;
+    return explainHelpers(tx, helpers, nested);
   });
   const found = [
     ...seqScans(rls.json.Plan, sizes, threshold, 'query'),
     ...(rlsGeneric ? seqScans(rlsGeneric.json.Plan, sizes, threshold, 'query (generic plan)') : []),
-    ...helperPlans.flatMap((h) => seqScans(h.json.Plan, sizes, threshold, `app.${h.name}()`)),
+    ...helperPlans.flatMap((h) => h.json.flatMap((plan) => seqScans(plan.Plan, sizes, threshold, `app.${h.name}()`))),
   ];
   const helperText = helperPlans
     .map((h) => `\n-- helper app.${h.name}() — SECURITY DEFINER body, run as its owner with this persona's claims` +
@@ -246,7 +252,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
   for (const state of runnable) {
     const path = state.path;
     const first = state.cases[0]!;
-    const plans = await capturePlans(sql, path, first, sizes, targets.seqScanRows, options.prepare ?? false);
+    const plans = await capturePlans(options.database, path, first, sizes, targets.seqScanRows, options.prepare ?? false);
     state.plans = plans;
     if (options.planDir) {
       const rlsFile = join(options.planDir, `${path.name}.rls.txt`);

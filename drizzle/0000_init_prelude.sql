@@ -234,32 +234,49 @@ stable
 security definer
 set search_path = ''
 as $function$
+declare
+  v_uid uuid;
+  v_roles text[];
+  v_ids uuid[] := '{}';
 begin
-  return (select coalesce(pg_catalog.array_agg(distinct x.student_id), '{}')
-      from (select c.student_id
-              from (select (select auth.uid()) as therapist_id
-                    union all
-                    select s.supervisee_id from public.supervision_assignments s
-                     where s.supervisor_id = (select auth.uid()) and s.active_during @> current_date) t
-              join public.caseload_assignments c on c.therapist_id = t.therapist_id
-              join public.organization_members m
-                on m.organization_id = c.organization_id and m.user_id = (select auth.uid())
-               and m.role = 'therapist' and m.status = 'active'
-             where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
-            union all
-            select sg.student_id
-              from public.guardians g
-              join public.student_guardians sg on sg.guardian_id = g.id and sg.portal_access
-              join public.organization_members m on m.organization_id = g.organization_id
-               and m.user_id = g.user_id and m.role = 'guardian' and m.status = 'active'
-             where g.user_id = (select auth.uid()) and g.deleted_at is null
-            union all
-            select s.id as student_id
-              from public.students s
-              join public.organization_members m on m.organization_id = s.organization_id
-               and m.user_id = s.user_id and m.role = 'student' and m.status = 'active'
-             where s.user_id = (select auth.uid()) and s.deleted_at is null) x
-  );
+  select u.id, array(select distinct m.role from public.organization_members m
+                      where m.user_id = u.id and m.status = 'active' and m.role in ('therapist', 'guardian', 'student'))
+    into v_uid, v_roles
+    from (select (select auth.uid()) as id) u;
+  if 'therapist' = any (v_roles) then
+    v_ids := v_ids || (
+      select coalesce(pg_catalog.array_agg(distinct x.student_id), '{}')
+        from (select c.student_id
+                from (select v_uid as therapist_id
+                      union all
+                      select s.supervisee_id from public.supervision_assignments s
+                       where s.supervisor_id = v_uid and s.active_during @> current_date) t
+                join public.caseload_assignments c on c.therapist_id = t.therapist_id
+                join public.organization_members m
+                  on m.organization_id = c.organization_id and m.user_id = v_uid
+                 and m.role = 'therapist' and m.status = 'active'
+               where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)) x);
+  end if;
+  if 'guardian' = any (v_roles) then
+    v_ids := v_ids || (
+      select coalesce(pg_catalog.array_agg(distinct x.student_id), '{}')
+        from (select sg.student_id
+                from public.guardians g
+                join public.student_guardians sg on sg.guardian_id = g.id and sg.portal_access
+                join public.organization_members m on m.organization_id = g.organization_id
+                 and m.user_id = g.user_id and m.role = 'guardian' and m.status = 'active'
+               where g.user_id = v_uid and g.deleted_at is null) x);
+  end if;
+  if 'student' = any (v_roles) then
+    v_ids := v_ids || (
+      select coalesce(pg_catalog.array_agg(distinct x.student_id), '{}')
+        from (select s.id as student_id
+                from public.students s
+                join public.organization_members m on m.organization_id = s.organization_id
+                 and m.user_id = s.user_id and m.role = 'student' and m.status = 'active'
+               where s.user_id = v_uid and s.deleted_at is null) x);
+  end if;
+  return v_ids;
 end
 $function$;
 --> statement-breakpoint
@@ -267,7 +284,7 @@ revoke all on function app.related_student_ids() from public, anon, authenticate
 --> statement-breakpoint
 grant execute on function app.related_student_ids() to authenticated;
 --> statement-breakpoint
-comment on function app.related_student_ids() is $comment$The union of app.caseload_student_ids(), app.guardian_student_ids() and app.own_student_ids(): the students the signed-in user serves, is a guardian of (portal access), or is.$comment$;
+comment on function app.related_student_ids() is $comment$The union of app.caseload_student_ids(), app.guardian_student_ids() and app.own_student_ids(): the students the signed-in user serves, is a guardian of (portal access), or is. Only the branches of roles the user holds run.$comment$;
 --> statement-breakpoint
 create or replace function app.staff_school_ids()
 returns uuid[]

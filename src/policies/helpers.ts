@@ -76,45 +76,48 @@ select coalesce(pg_catalog.array_agg(distinct o.user_id), '{}')
 );
 
 /**
- * The three ways a user has "their" students, each one query selecting `student_id`: composed into
- * the single helpers below and, all three at once, into `app.related_student_ids()`.
+ * The three ways a user has "their" students, each one query selecting `student_id` for the user
+ * `uid` (an SQL expression): composed into the single helpers below and, gated by the user's roles,
+ * into `app.related_student_ids()`.
  */
-const caseloadStudents = `
+const SIGNED_IN = '(select auth.uid())';
+
+const caseloadStudents = (uid: string) => `
 select c.student_id
-  from (select (select auth.uid()) as therapist_id
+  from (select ${uid} as therapist_id
         union all
         select s.supervisee_id from public.supervision_assignments s
-         where s.supervisor_id = (select auth.uid()) and s.active_during @> current_date) t
+         where s.supervisor_id = ${uid} and s.active_during @> current_date) t
   join public.caseload_assignments c on c.therapist_id = t.therapist_id
   join public.organization_members m
-    on m.organization_id = c.organization_id and m.user_id = (select auth.uid())
+    on m.organization_id = c.organization_id and m.user_id = ${uid}
    and m.role = 'therapist' and m.status = 'active'
  where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)`;
 
-const guardianStudents = `
+const guardianStudents = (uid: string) => `
 select sg.student_id
   from public.guardians g
   join public.student_guardians sg on sg.guardian_id = g.id and sg.portal_access
   join public.organization_members m on m.organization_id = g.organization_id
    and m.user_id = g.user_id and m.role = 'guardian' and m.status = 'active'
- where g.user_id = (select auth.uid()) and g.deleted_at is null`;
+ where g.user_id = ${uid} and g.deleted_at is null`;
 
-const ownStudents = `
+const ownStudents = (uid: string) => `
 select s.id as student_id
   from public.students s
   join public.organization_members m on m.organization_id = s.organization_id
    and m.user_id = s.user_id and m.role = 'student' and m.status = 'active'
- where s.user_id = (select auth.uid()) and s.deleted_at is null`;
+ where s.user_id = ${uid} and s.deleted_at is null`;
 
-/** `uuid[]` of the distinct `student_id`s the queries select (empty, never null). */
-const studentIdArray = (...queries: string[]) => `
+/** `uuid[]` of the distinct `student_id`s the query selects (empty, never null). */
+const studentIdArray = (query: string) => `
 select coalesce(pg_catalog.array_agg(distinct x.student_id), '{}')
-  from (${queries.map((q) => q.trim().replace(/\n/g, '\n        ')).join('\n        union all\n        ')}) x`;
+  from (${query.trim().replace(/\n/g, '\n        ')}) x`;
 
 export const caseloadStudentIds = helper(
   'caseload_student_ids',
   'uuid[]',
-  studentIdArray(caseloadStudents),
+  studentIdArray(caseloadStudents(SIGNED_IN)),
   "Students on the signed-in therapist's current caseload, plus those of therapists they actively supervise. (The therapists are a two-row join, so each is one probe of caseload_assignments (therapist_id).)",
 );
 
@@ -145,30 +148,68 @@ select coalesce(pg_catalog.array_agg(distinct s.supervisee_id), '{}')
 export const guardianStudentIds = helper(
   'guardian_student_ids',
   'uuid[]',
-  studentIdArray(guardianStudents),
+  studentIdArray(guardianStudents(SIGNED_IN)),
   'Children of the signed-in guardian with portal access (court orders can withhold it).',
 );
 
 export const ownStudentIds = helper(
   'own_student_ids',
   'uuid[]',
-  studentIdArray(ownStudents),
+  studentIdArray(ownStudents(SIGNED_IN)),
   'The student record(s) of the signed-in student.',
 );
+
+/** Indents a query to sit inside a PL/pgSQL statement. */
+const nested = (query: string) => query.trim().replace(/\n/g, '\n      ');
 
 /**
  * The three sets at once: a therapist's caseload (with supervisees'), a guardian's children, a
  * student's own record. The select policies of `students`, `session_participants` and
  * `therapy_sessions` grant exactly the same rows to each of the three personas, so they share one
- * arm and one evaluation per statement instead of three (the branches for roles the user does not
- * hold find nothing after one index probe each).
+ * arm and one evaluation per statement instead of three.
+ *
+ * Procedural on purpose: a query's scans cost executor set-up even when they find nothing, so the
+ * user's roles are read first and only the branches of roles the user holds run (the calendar
+ * evaluates this twice per statement; measured in docs/benchmarks.md).
  */
-export const relatedStudentIds = helper(
-  'related_student_ids',
-  'uuid[]',
-  studentIdArray(caseloadStudents, guardianStudents, ownStudents),
-  'The union of app.caseload_student_ids(), app.guardian_student_ids() and app.own_student_ids(): the students the signed-in user serves, is a guardian of (portal access), or is.',
-);
+export const relatedStudentIds = defineFunction({
+  schema: 'app',
+  name: 'related_student_ids',
+  args: [],
+  returns: 'uuid[]',
+  language: 'plpgsql',
+  volatility: 'stable',
+  security: 'definer',
+  searchPath: '',
+  executableBy: ['authenticated'],
+  phase: 'pre',
+  body: `
+declare
+  v_uid uuid;
+  v_roles text[];
+  v_ids uuid[] := '{}';
+begin
+  select u.id, array(select distinct m.role from public.organization_members m
+                      where m.user_id = u.id and m.status = 'active' and m.role in ('therapist', 'guardian', 'student'))
+    into v_uid, v_roles
+    from (select ${SIGNED_IN} as id) u;
+  if 'therapist' = any (v_roles) then
+    v_ids := v_ids || (
+      ${nested(studentIdArray(caseloadStudents('v_uid')))});
+  end if;
+  if 'guardian' = any (v_roles) then
+    v_ids := v_ids || (
+      ${nested(studentIdArray(guardianStudents('v_uid')))});
+  end if;
+  if 'student' = any (v_roles) then
+    v_ids := v_ids || (
+      ${nested(studentIdArray(ownStudents('v_uid')))});
+  end if;
+  return v_ids;
+end`,
+  comment:
+    'The union of app.caseload_student_ids(), app.guardian_student_ids() and app.own_student_ids(): the students the signed-in user serves, is a guardian of (portal access), or is. Only the branches of roles the user holds run.',
+});
 
 export const staffSchoolIds = helper(
   'staff_school_ids',
