@@ -227,6 +227,31 @@ grant execute on function app.own_student_ids() to authenticated;
 --> statement-breakpoint
 comment on function app.own_student_ids() is $comment$The student record(s) of the signed-in student.$comment$;
 --> statement-breakpoint
+create or replace function app.own_adult_student_ids()
+returns uuid[]
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $function$
+begin
+  return (select coalesce(pg_catalog.array_agg(distinct x.student_id), '{}')
+      from (select s.id as student_id
+              from public.students s
+              join public.organization_members m on m.organization_id = s.organization_id
+               and m.user_id = s.user_id and m.role = 'student' and m.status = 'active'
+             where s.user_id = (select auth.uid()) and s.deleted_at is null
+               and s.date_of_birth <= current_date - interval '18 years') x
+  );
+end
+$function$;
+--> statement-breakpoint
+revoke all on function app.own_adult_student_ids() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+grant execute on function app.own_adult_student_ids() to authenticated;
+--> statement-breakpoint
+comment on function app.own_adult_student_ids() is $comment$The student record(s) of the signed-in student, once 18: an adult student holds the rights over their own records (consents) that a guardian holds for a minor.$comment$;
+--> statement-breakpoint
 create or replace function app.related_student_ids()
 returns uuid[]
 language plpgsql

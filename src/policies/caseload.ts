@@ -171,8 +171,14 @@ export const consentsAccess = tableAccess(consents, {
     }),
     allow('select', {
       who: 'student',
-      summary: 'their own consents',
-      using: ({ t }) => anyOf(t.studentId, app.ownStudentIds()),
+      summary: 'adult students (18+): their own consents',
+      using: ({ t }) => anyOf(t.studentId, app.ownAdultStudentIds()),
+    }),
+    allow('update', {
+      who: 'student',
+      summary: 'adult students (18+): revoking their own consents',
+      using: ({ t }) => anyOf(t.studentId, app.ownAdultStudentIds()),
+      columns: revocation,
     }),
   ],
 });

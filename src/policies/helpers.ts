@@ -102,12 +102,12 @@ select sg.student_id
    and m.user_id = g.user_id and m.role = 'guardian' and m.status = 'active'
  where g.user_id = ${uid} and g.deleted_at is null`;
 
-const ownStudents = (uid: string) => `
+const ownStudents = (uid: string, adultsOnly = false) => `
 select s.id as student_id
   from public.students s
   join public.organization_members m on m.organization_id = s.organization_id
    and m.user_id = s.user_id and m.role = 'student' and m.status = 'active'
- where s.user_id = ${uid} and s.deleted_at is null`;
+ where s.user_id = ${uid} and s.deleted_at is null${adultsOnly ? "\n   and s.date_of_birth <= current_date - interval '18 years'" : ''}`;
 
 /** `uuid[]` of the distinct `student_id`s the query selects (empty, never null). */
 const studentIdArray = (query: string) => `
@@ -157,6 +157,13 @@ export const ownStudentIds = helper(
   'uuid[]',
   studentIdArray(ownStudents(SIGNED_IN)),
   'The student record(s) of the signed-in student.',
+);
+
+export const ownAdultStudentIds = helper(
+  'own_adult_student_ids',
+  'uuid[]',
+  studentIdArray(ownStudents(SIGNED_IN, true)),
+  'The student record(s) of the signed-in student, once 18: an adult student holds the rights over their own records (consents) that a guardian holds for a minor.',
 );
 
 /** Indents a query to sit inside a PL/pgSQL statement. */
@@ -313,6 +320,7 @@ export const rlsHelpers: readonly DdlObject[] = [
   supervisedTherapistIds,
   guardianStudentIds,
   ownStudentIds,
+  ownAdultStudentIds,
   relatedStudentIds,
   staffSchoolIds,
   schoolStudentIds,

@@ -466,6 +466,35 @@ describe('consents are append-only: revocation is the only update', () => {
     );
     affected(therapist, 0);
   });
+
+  it('a student of 14 neither reads nor revokes their consents; at 18 they do both, and still cannot record one', async () => {
+    const revoke = `update public.consents set revoked_at = now(), revoked_reason = 'I no longer agree.' where id = $1`;
+    const minor = await asUser(world.db.sql, { sub: a().users.student }, async (tx) => ({
+      read: await count(tx, 'select 1 from public.consents'),
+      revoke: await tryStatement(tx, revoke, [consent()]),
+    }));
+    expect(minor.read).toBe(0);
+    affected(minor.revoke, 0);
+    const adult = await asUser(world.db.sql, { sub: a().users.student }, async (tx) => {
+      await asOwner(tx, () => tx`update public.students set date_of_birth = current_date - interval '18 years' where id = ${a().studentIds[0]}`);
+      return {
+        read: await count(tx, 'select 1 from public.consents'),
+        others: await count(tx, 'select 1 from public.consents where student_id <> $1', [a().studentIds[0]]),
+        retype: await tryStatement(tx, `update public.consents set consent_type = 'media' where id = $1`, [consent()]),
+        revoke: await tryStatement(tx, revoke, [consent()]),
+        insert: await tryStatement(
+          tx,
+          `insert into public.consents (organization_id, student_id, consent_type, granted_at, signature_method, recorded_by) values ($1, $2, 'media', now(), 'e_signature', $3)`,
+          [a().organizationId, a().studentIds[0], a().users.student],
+        ),
+      };
+    });
+    expect(adult.read).toBeGreaterThan(0);
+    expect(adult.others).toBe(0);
+    refused(adult.retype);
+    affected(adult.revoke, 1);
+    refused(adult.insert);
+  });
 });
 
 describe("a supervisor reads their supervisees' caseload but writes only their own", () => {

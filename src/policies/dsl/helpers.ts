@@ -81,6 +81,10 @@ export const app = Object.freeze({
   ownStudentIds(): ArrayHelper {
     return helper('app.own_student_ids', 'uuid[]');
   },
+  /** The user's own student record(s), once 18 (an adult student holds their own consent rights). */
+  ownAdultStudentIds(): ArrayHelper {
+    return helper('app.own_adult_student_ids', 'uuid[]');
+  },
   /** Schools where the user is active school staff. */
   staffSchoolIds(): ArrayHelper {
     return helper('app.staff_school_ids', 'uuid[]');

@@ -38,6 +38,7 @@ export type HelperName =
   | 'app.supervised_therapist_ids'
   | 'app.guardian_student_ids'
   | 'app.own_student_ids'
+  | 'app.own_adult_student_ids'
   | 'app.staff_school_ids'
   | 'app.school_student_ids'
   | 'app.care_team_ids'

@@ -262,11 +262,14 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
   },
   consents: {
     insert: (c) => ({ row: consentRow(c, uuid(), caseloadStudent(c)) }),
-    // the guardian's child: org admins and the guardian may revoke
+    // the guardian's child: org admins and the guardian may revoke, and the student once an adult
+    // (the fixture's student is 14: made 19 for the student's probe)
     update: (c) => {
       const id = uuid();
+      const adult = { sql: "update public.students set date_of_birth = current_date - interval '19 years' where id = $1", params: [c.o.studentIds[0]] };
       return {
         seed: [{ table: 'consents', row: { ...consentRow(c, id, c.o.studentIds[0]), recorded_by: c.o.users.org_admin } }],
+        ...(c.persona === 'student' ? { after: [adult] } : {}),
         key: { id },
         set: { revoked_at: new Date().toISOString(), revoked_reason: 'Family moved to in-person sessions.' },
       };
