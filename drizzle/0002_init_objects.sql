@@ -530,6 +530,32 @@ before update of attendance on public.session_participants
 for each row
 execute function app.protect_billed_attendance();
 --> statement-breakpoint
+create or replace function app.protect_billed_session()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $function$
+begin
+  if new.deleted_at is not null and old.deleted_at is null and exists (
+    select 1 from public.service_charges c where c.session_id = old.id and c.status <> 'void'
+  ) then
+    raise exception 'session % is billed: void its charges before deleting it (therapy_sessions_billed_not_deleted)', old.id
+      using errcode = 'check_violation', table = 'therapy_sessions', column = 'deleted_at', constraint = 'therapy_sessions_billed_not_deleted';
+  end if;
+  return new;
+end
+$function$;
+--> statement-breakpoint
+revoke all on function app.protect_billed_session() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+comment on function app.protect_billed_session() is $comment$Trigger: a session that a charge (not void) bills is not soft-deleted; void the charges first.$comment$;
+--> statement-breakpoint
+create trigger therapy_sessions_billed_not_deleted
+before update of deleted_at on public.therapy_sessions
+for each row
+execute function app.protect_billed_session();
+--> statement-breakpoint
 create or replace function app.audit_log_append_only()
 returns trigger
 language plpgsql

@@ -119,6 +119,18 @@ describe('billing', () => {
       expect(attendance).toBe('absent_unexcused');
     });
 
+    it('a billed session is not soft-deleted until its charges are voided', async () => {
+      await expectRefusal(w.db.sql, { code: '23514', rule: 'therapy_sessions_billed_not_deleted', table: 'therapy_sessions', column: 'deleted_at' }, (tx) =>
+        tx`update public.therapy_sessions set deleted_at = now() where id = ${w.fx.a.sessionIds.pastS1}`,
+      );
+      const deleted = await rolledBack(w.db.sql, async (tx) => {
+        await voidFixtureCharge(tx);
+        const result = await tx`update public.therapy_sessions set deleted_at = now() where id = ${w.fx.a.sessionIds.pastS1}`;
+        return result.count;
+      });
+      expect(deleted).toBe(1);
+    });
+
     it('a charge bills a signed note, not a draft', async () => {
       await expectRefusal(w.db.sql, { code: '23514', rule: 'service_charges_signed_note', table: 'service_charges', column: 'note_id' }, (tx) =>
         charge(tx, { of: 's2', payer: 'district' }),

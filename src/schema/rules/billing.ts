@@ -1,6 +1,6 @@
 import { defineTriggerFunction, defineTrigger, type DdlObject } from '../../ddl';
 import { serviceCharges } from '../billing';
-import { sessionParticipants } from '../scheduling';
+import { sessionParticipants, therapySessions } from '../scheduling';
 
 /**
  * A charge bills a signed note of the same session and student, for a completed session the student
@@ -66,6 +66,23 @@ end`,
   comment: 'Trigger: the attendance of a billed participation (a charge that is not void) stays an attendance; void the charge first.',
 });
 
+/** Likewise, a billed session is not soft-deleted while a charge (not void) bills it. */
+export const protectBilledSession = defineTriggerFunction({
+  name: 'protect_billed_session',
+  security: 'definer',
+  body: `
+begin
+  if new.deleted_at is not null and old.deleted_at is null and exists (
+    select 1 from public.service_charges c where c.session_id = old.id and c.status <> 'void'
+  ) then
+    raise exception 'session % is billed: void its charges before deleting it (therapy_sessions_billed_not_deleted)', old.id
+      using errcode = 'check_violation', table = 'therapy_sessions', column = 'deleted_at', constraint = 'therapy_sessions_billed_not_deleted';
+  end if;
+  return new;
+end`,
+  comment: 'Trigger: a session that a charge (not void) bills is not soft-deleted; void the charges first.',
+});
+
 export const billingRules: readonly DdlObject[] = [
   checkChargeEligibility,
   defineTrigger({
@@ -82,5 +99,13 @@ export const billingRules: readonly DdlObject[] = [
     timing: 'before',
     events: [{ updateOf: [sessionParticipants.attendance] }],
     function: protectBilledAttendance,
+  }),
+  protectBilledSession,
+  defineTrigger({
+    name: 'therapy_sessions_billed_not_deleted',
+    table: therapySessions,
+    timing: 'before',
+    events: [{ updateOf: [therapySessions.deletedAt] }],
+    function: protectBilledSession,
   }),
 ];
