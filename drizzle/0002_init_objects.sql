@@ -181,10 +181,49 @@ revoke all on function app.enforce_session_transition() from public, anon, authe
 --> statement-breakpoint
 comment on function app.enforce_session_transition() is $comment$Trigger: the session status machine (allowed transitions, no future completion, closed sessions keep their time).$comment$;
 --> statement-breakpoint
+create or replace function app.check_participants_consented()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $function$
+declare
+  v_student uuid;
+begin
+  if new.status in ('in_progress', 'completed') and new.status is distinct from old.status then
+    select p.student_id into v_student
+      from public.session_participants p
+     where p.session_id = new.id and p.attendance not in ('absent_excused', 'absent_unexcused')
+       and not exists (
+      select 1 from public.consents c
+       where c.student_id = p.student_id
+         and c.consent_type = 'treatment'
+         and c.granted_at <= new.start_time
+         and (c.expires_at is null or c.expires_at > new.start_time)
+         and (c.revoked_at is null or c.revoked_at > new.start_time))
+     limit 1;
+    if found then
+      raise exception 'student % has no treatment consent at the start of session % (revoked or expired since the booking): record them absent, or take them off the session, before marking it % (therapy_sessions_participants_consented)', v_student, new.id, new.status
+        using errcode = 'check_violation', table = 'therapy_sessions', column = 'status', constraint = 'therapy_sessions_participants_consented';
+    end if;
+  end if;
+  return new;
+end
+$function$;
+--> statement-breakpoint
+revoke all on function app.check_participants_consented() from public, anon, authenticated, service_role;
+--> statement-breakpoint
+comment on function app.check_participants_consented() is $comment$Trigger: a session is started or completed only when every participant not recorded absent has treatment consent at its start.$comment$;
+--> statement-breakpoint
 create trigger therapy_sessions_status_transition
 before update on public.therapy_sessions
 for each row
 execute function app.enforce_session_transition();
+--> statement-breakpoint
+create trigger therapy_sessions_participants_consented
+before update of status on public.therapy_sessions
+for each row
+execute function app.check_participants_consented();
 --> statement-breakpoint
 create or replace function app.sync_participant_from_session()
 returns trigger
@@ -225,8 +264,7 @@ begin
          and c.consent_type = 'treatment'
          and c.granted_at <= s.start_time
          and (c.expires_at is null or c.expires_at > s.start_time)
-         and (c.revoked_at is null or c.revoked_at > s.start_time)
-    ) then
+         and (c.revoked_at is null or c.revoked_at > s.start_time)) then
       raise exception 'student % has no active treatment consent at the session''s start (session_participants_treatment_consent)', new.student_id
         using errcode = 'check_violation', table = 'session_participants', column = 'student_id',
               constraint = 'session_participants_treatment_consent';

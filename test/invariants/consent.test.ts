@@ -89,6 +89,38 @@ describe('consent', () => {
       expect(booked).toHaveLength(1);
     });
 
+    it('a consent revoked after the booking stops the session from being started or completed, not the revocation', async () => {
+      const consented = { code: '23514', rule: 'therapy_sessions_participants_consented', table: 'therapy_sessions', column: 'status' } as const;
+      const s3 = w.fx.a.studentIds[2];
+      /** A session of yesterday with s3 booked, then the consent revoked an hour before it started. */
+      const bookedThenRevoked = async (tx: Sql) => {
+        const start = at(-1, 15);
+        const session = await sessionAt(tx, start);
+        await addParticipant(tx, w.fx.a, session, s3);
+        await tx`update public.consents set revoked_at = ${new Date(start.getTime() - 3_600_000).toISOString()}, revoked_reason = 'Family moved.'
+                  where student_id = ${s3} and consent_type = 'treatment'`;
+        await tx`update public.therapy_sessions set status = 'confirmed' where id = ${session}`;
+        return session;
+      };
+      for (const status of ['in_progress', 'completed']) {
+        await expectRefusal(w.db.sql, consented, async (tx) => {
+          const session = await bookedThenRevoked(tx);
+          await tx`update public.therapy_sessions set status = ${status} where id = ${session}`;
+        });
+      }
+      // recorded absent, the rest of the session goes ahead; or the session is recorded as a no-show
+      const closeAs = (status: 'completed' | 'no_show', markAbsent: boolean) =>
+        rolledBack(w.db.sql, async (tx) => {
+          const session = await bookedThenRevoked(tx);
+          if (markAbsent) await tx`update public.session_participants set attendance = 'absent_excused' where session_id = ${session} and student_id = ${s3}`;
+          await tx`update public.therapy_sessions set status = ${status} where id = ${session}`;
+          const [row] = await tx<{ status: string }[]>`select status from public.therapy_sessions where id = ${session}`;
+          return row!.status;
+        });
+      expect(await closeAs('completed', true)).toBe('completed');
+      expect(await closeAs('no_show', false)).toBe('no_show');
+    });
+
     it("rescheduling a session past a student's consent expiry is refused", async () => {
       await expectRefusal(w.db.sql, noConsent, async (tx) => {
         const student = await newStudent(tx);

@@ -39,6 +39,15 @@ end`,
   comment: 'Trigger: the session status machine (allowed transitions, no future completion, closed sessions keep their time).',
 });
 
+/** SQL: whether `student` has a treatment consent in force at `at` (both SQL expressions). */
+const treatmentConsentAt = (student: string, at: string) => `exists (
+      select 1 from public.consents c
+       where c.student_id = ${student}
+         and c.consent_type = 'treatment'
+         and c.granted_at <= ${at}
+         and (c.expires_at is null or c.expires_at > ${at})
+         and (c.revoked_at is null or c.revoked_at > ${at}))`;
+
 /**
  * Copies the session's time range and activity onto each participant (so the student exclusion
  * constraint can see them); on insert checks capacity, and on insert or when an active session
@@ -76,14 +85,7 @@ begin
   -- Consent is needed at the session's start: when the student is booked, and again whenever an
   -- active session moves (a reschedule may fall after the consent expired or was revoked).
   if tg_op = 'INSERT' or (new.is_active and (new.time_range is distinct from old.time_range or new.student_id is distinct from old.student_id)) then
-    if not exists (
-      select 1 from public.consents c
-       where c.student_id = new.student_id
-         and c.consent_type = 'treatment'
-         and c.granted_at <= s.start_time
-         and (c.expires_at is null or c.expires_at > s.start_time)
-         and (c.revoked_at is null or c.revoked_at > s.start_time)
-    ) then
+    if not ${treatmentConsentAt('new.student_id', 's.start_time')} then
       raise exception 'student % has no active treatment consent at the session''s start (session_participants_treatment_consent)', new.student_id
         using errcode = 'check_violation', table = 'session_participants', column = 'student_id',
               constraint = 'session_participants_treatment_consent';
@@ -92,6 +94,36 @@ begin
   return new;
 end`,
   comment: 'Trigger: participant time_range/is_active follow the session; capacity on insert; treatment consent on insert and reschedule.',
+});
+
+/**
+ * A consent revoked (or expired) after a student was booked leaves a future participation without
+ * consent; it is caught when the session is started or completed, before any service is
+ * delivered or billed: every participant not recorded absent needs the consent at the session's
+ * start. The family's revocation itself is never refused. Security definer: the
+ * rule holds whatever consents the writer may read.
+ */
+export const checkParticipantsConsented = defineTriggerFunction({
+  name: 'check_participants_consented',
+  security: 'definer',
+  body: `
+declare
+  v_student uuid;
+begin
+  if new.status in ('in_progress', 'completed') and new.status is distinct from old.status then
+    select p.student_id into v_student
+      from public.session_participants p
+     where p.session_id = new.id and p.attendance not in ('absent_excused', 'absent_unexcused')
+       and not ${treatmentConsentAt('p.student_id', 'new.start_time')}
+     limit 1;
+    if found then
+      raise exception 'student % has no treatment consent at the start of session % (revoked or expired since the booking): record them absent, or take them off the session, before marking it % (therapy_sessions_participants_consented)', v_student, new.id, new.status
+        using errcode = 'check_violation', table = 'therapy_sessions', column = 'status', constraint = 'therapy_sessions_participants_consented';
+    end if;
+  end if;
+  return new;
+end`,
+  comment: 'Trigger: a session is started or completed only when every participant not recorded absent has treatment consent at its start.',
 });
 
 /** When a session moves, is cancelled or soft-deleted, its participants follow. */
@@ -206,7 +238,15 @@ export const schedulingRules: readonly DdlObject[] = [
     where: `${c(sp.isActive)}`,
   }),
   enforceSessionTransition,
+  checkParticipantsConsented,
   defineTrigger({ name: 'therapy_sessions_status_transition', table: ts, timing: 'before', events: ['update'], function: enforceSessionTransition }),
+  defineTrigger({
+    name: 'therapy_sessions_participants_consented',
+    table: ts,
+    timing: 'before',
+    events: [{ updateOf: [ts.status] }],
+    function: checkParticipantsConsented,
+  }),
   syncParticipantFromSession,
   defineTrigger({ name: 'session_participants_sync', table: sp, timing: 'before', events: ['insert', 'update'], function: syncParticipantFromSession }),
   propagateSessionToParticipants,
