@@ -11,7 +11,7 @@ import { defineFunction, type DdlObject } from '../ddl';
  * SQL function again at every call (it cannot be inlined), while PL/pgSQL caches the plan for the
  * session — measured at scale 10, this is most of what RLS costs (docs/benchmarks.md, finding 1).
  */
-const helper = (name: string, returns: string, query: string, comment: string, args: { name: string; type: string; default?: string }[] = []) =>
+const procedure = (name: string, returns: string, body: string, comment: string, args: { name: string; type: string; default?: string }[] = []) =>
   defineFunction({
     schema: 'app',
     name,
@@ -23,9 +23,13 @@ const helper = (name: string, returns: string, query: string, comment: string, a
     searchPath: '',
     executableBy: ['authenticated'],
     phase: 'pre',
-    body: `begin\n  return (${query.trim().replace(/\n/g, '\n    ')}\n  );\nend`,
+    body,
     comment,
   });
+
+/** A helper that is one query: `begin return (<query>); end`. */
+const helper = (name: string, returns: string, query: string, comment: string, args: { name: string; type: string; default?: string }[] = []) =>
+  procedure(name, returns, `begin\n  return (${query.trim().replace(/\n/g, '\n    ')}\n  );\nend`, comment, args);
 
 export const isPlatformAdmin = helper(
   'is_platform_admin',
@@ -179,18 +183,10 @@ const nested = (query: string) => query.trim().replace(/\n/g, '\n      ');
  * user's roles are read first and only the branches of roles the user holds run (the calendar
  * evaluates this twice per statement; measured in docs/benchmarks.md).
  */
-export const relatedStudentIds = defineFunction({
-  schema: 'app',
-  name: 'related_student_ids',
-  args: [],
-  returns: 'uuid[]',
-  language: 'plpgsql',
-  volatility: 'stable',
-  security: 'definer',
-  searchPath: '',
-  executableBy: ['authenticated'],
-  phase: 'pre',
-  body: `
+export const relatedStudentIds = procedure(
+  'related_student_ids',
+  'uuid[]',
+  `
 declare
   v_uid uuid;
   v_roles text[];
@@ -214,9 +210,8 @@ begin
   end if;
   return v_ids;
 end`,
-  comment:
-    'The union of app.caseload_student_ids(), app.guardian_student_ids() and app.own_student_ids(): the students the signed-in user serves, is a guardian of (portal access), or is. Only the branches of roles the user holds run.',
-});
+  'The union of app.caseload_student_ids(), app.guardian_student_ids() and app.own_student_ids(): the students the signed-in user serves, is a guardian of (portal access), or is. Only the branches of roles the user holds run.',
+);
 
 export const staffSchoolIds = helper(
   'staff_school_ids',
