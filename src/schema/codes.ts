@@ -100,6 +100,12 @@ export type CancellationReason = (typeof cancellationReasons)[number];
 export const attendanceCodes = ['expected', 'present', 'absent_excused', 'absent_unexcused', 'tardy', 'left_early'] as const;
 export type Attendance = (typeof attendanceCodes)[number];
 
+/** Attendance of a student who received the service: what a charge may bill. */
+export const attendedCodes = ['present', 'tardy', 'left_early'] as const satisfies readonly Attendance[];
+
+/** Attendance of a student who was not there. */
+export const absentCodes = ['absent_excused', 'absent_unexcused'] as const satisfies readonly Attendance[];
+
 export const blackoutKinds = ['holiday', 'break', 'testing', 'early_release', 'pd_day', 'therapist_leave', 'closure'] as const;
 export type BlackoutKind = (typeof blackoutKinds)[number];
 

@@ -1,6 +1,10 @@
-import { defineTriggerFunction, defineTrigger, type DdlObject } from '../../ddl';
+import { defineTriggerFunction, defineTrigger, quoteLiteral, type DdlObject } from '../../ddl';
 import { serviceCharges } from '../billing';
+import { attendedCodes } from '../codes';
 import { sessionParticipants, therapySessions } from '../scheduling';
+
+/** `'present', 'tardy', 'left_early'`: the attendance a charge may bill. */
+const attended = attendedCodes.map(quoteLiteral).join(', ');
 
 /**
  * A charge bills a signed note of the same session and student, for a completed session the student
@@ -25,7 +29,7 @@ begin
     select 1 from public.therapy_sessions t
       join public.session_participants p on p.session_id = t.id and p.student_id = new.student_id
      where t.id = new.session_id and t.status = 'completed' and t.deleted_at is null
-       and p.attendance in ('present', 'tardy', 'left_early')
+       and p.attendance in (${attended})
   ) then
     raise exception 'a charge bills a completed session the student attended; student % did not attend session % as completed (service_charges_service_rendered)', new.student_id, new.session_id
       using errcode = 'check_violation', table = 'service_charges', column = 'session_id', constraint = 'service_charges_service_rendered';
@@ -54,7 +58,7 @@ export const protectBilledAttendance = defineTriggerFunction({
   security: 'definer',
   body: `
 begin
-  if new.attendance not in ('present', 'tardy', 'left_early') and exists (
+  if new.attendance not in (${attended}) and exists (
     select 1 from public.service_charges c
      where c.session_id = old.session_id and c.student_id = old.student_id and c.status <> 'void'
   ) then

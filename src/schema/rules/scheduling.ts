@@ -1,9 +1,11 @@
-import { columnName as c, defineFunction, defineTriggerFunction, defineTrigger, exclusionConstraint, type DdlObject } from '../../ddl';
-import { activeSessionStatuses } from '../codes';
+import { columnName as c, defineFunction, defineTriggerFunction, defineTrigger, exclusionConstraint, quoteLiteral, type DdlObject } from '../../ddl';
+import { absentCodes, activeSessionStatuses } from '../codes';
 import { sessionParticipants as sp, therapySessions as ts } from '../scheduling';
 
 /** `'scheduled', 'confirmed', …`: the statuses that occupy a slot. */
-const active = activeSessionStatuses.map((s) => `'${s}'`).join(', ');
+const active = activeSessionStatuses.map(quoteLiteral).join(', ');
+/** `'absent_excused', 'absent_unexcused'`. */
+const absent = absentCodes.map(quoteLiteral).join(', ');
 
 /**
  * The session status machine. Allowed: scheduled → confirmed | cancelled; confirmed →
@@ -113,7 +115,7 @@ begin
   if new.status in ('in_progress', 'completed') and new.status is distinct from old.status then
     select p.student_id into v_student
       from public.session_participants p
-     where p.session_id = new.id and p.attendance not in ('absent_excused', 'absent_unexcused')
+     where p.session_id = new.id and p.attendance not in (${absent})
        and not ${treatmentConsentAt('p.student_id', 'new.start_time')}
      limit 1;
     if found then
