@@ -3,6 +3,7 @@ import { asUser } from '../src/testing';
 import { personaIdentity } from './hot-paths';
 import type { HelperEvaluation } from './plans';
 import { summarize } from './stats';
+import { timeQuery } from './timing';
 
 /**
  * What one evaluation of an RLS helper costs, measured the way a hot path pays for it: as the
@@ -39,11 +40,7 @@ const STATEMENTS = {
 type Kind = keyof typeof STATEMENTS;
 
 async function timeStatement(sql: postgres.Sql, userId: string, text: string, prepare: boolean): Promise<number> {
-  return asUser(sql, personaIdentity(userId), async (tx) => {
-    const started = performance.now();
-    await tx.unsafe(text, [], { prepare });
-    return performance.now() - started;
-  });
+  return asUser(sql, personaIdentity(userId), async (tx) => (await timeQuery(tx, text, [], prepare)).ms);
 }
 
 export async function measureHelperCosts(

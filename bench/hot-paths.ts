@@ -57,6 +57,21 @@ const plainTherapists = `
    where not t.requires_supervision
      and not exists (select 1 from public.supervision_assignments s where s.supervisor_id = t.id)`;
 
+/**
+ * The explicit form of "on the therapist's current caseload, or a supervisee's" for the therapist
+ * whose id is the parameter `param` (`$1`): what `app.caseload_student_ids()` decides under RLS.
+ */
+function caseloadOf(param: string): string {
+  return `     select c.student_id
+       from public.caseload_assignments c
+       join public.organization_members m on m.organization_id = c.organization_id and m.user_id = ${param}
+        and m.role = 'therapist' and m.status = 'active'
+      where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
+        and (c.therapist_id = ${param}
+             or c.therapist_id in (select s.supervisee_id from public.supervision_assignments s
+                                    where s.supervisor_id = ${param} and s.active_during @> current_date))`;
+}
+
 // ------------------------------------------------------------------ 1. the therapist's week
 export const therapistWeekCalendar: HotPath = {
   name: 'therapist_week_calendar',
@@ -113,14 +128,7 @@ select stu.id, stu.first_name, stu.last_name, stu.grade_level, sc.name as school
   left join public.schools sc on sc.id = stu.school_id
  where stu.deleted_at is null
    and stu.id in (
-     select c.student_id
-       from public.caseload_assignments c
-       join public.organization_members m on m.organization_id = c.organization_id and m.user_id = $1
-        and m.role = 'therapist' and m.status = 'active'
-      where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
-        and (c.therapist_id = $1
-             or c.therapist_id in (select s.supervisee_id from public.supervision_assignments s
-                                    where s.supervisor_id = $1 and s.active_during @> current_date)))
+${caseloadOf('$1')})
  order by stu.last_name, stu.first_name, stu.id`,
   async cases(sql, _context, max) {
     const rows = await sql.unsafe<{ user_id: string }[]>(spread(plainTherapists), [max]);
@@ -205,14 +213,7 @@ select g.id, g.discipline, g.domain, g.goal_text, g.status, g.target_value,
      limit 1) o on true
  where g.student_id = $1
    and g.student_id in (
-     select c.student_id
-       from public.caseload_assignments c
-       join public.organization_members m on m.organization_id = c.organization_id and m.user_id = $2
-        and m.role = 'therapist' and m.status = 'active'
-      where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
-        and (c.therapist_id = $2
-             or c.therapist_id in (select s.supervisee_id from public.supervision_assignments s
-                                    where s.supervisor_id = $2 and s.active_during @> current_date)))
+${caseloadOf('$2')})
  order by g.created_at, g.id`,
   async cases(sql, _context, max) {
     const rows = await sql.unsafe<{ user_id: string; student_id: string }[]>(

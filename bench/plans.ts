@@ -183,10 +183,12 @@ export type ExplainNested = (call: string) => Promise<{ text: string; json: Expl
  * are sent to that client only), as the session user with `claims`.
  */
 export function explainNestedOn(url: string, claims: string): ExplainNested {
-  const run = async (call: string, format: 'text' | 'json'): Promise<string[] | null> => {
-    const messages: string[] = [];
+  return async (call) => {
+    let messages: string[] = [];
     const sql = postgres(url, { max: 1, onnotice: (notice) => messages.push(String(notice.message ?? '')) });
-    try {
+    // One transaction per format (LOAD lasts for the session): the text for the plan file, the JSON for the checks.
+    const run = async (format: 'text' | 'json'): Promise<string[]> => {
+      messages = [];
       await sql.begin(async (tx) => {
         await tx.unsafe("load 'auto_explain'");
         for (const setting of ['log_min_duration = 0', 'log_analyze = on', 'log_buffers = on', 'log_nested_statements = on', `log_format = ${format}`]) {
@@ -196,19 +198,18 @@ export function explainNestedOn(url: string, claims: string): ExplainNested {
         await tx.unsafe('set local client_min_messages = log');
         await tx.unsafe(`select ${call}`);
       });
+      // Each message is `duration: … ms  plan:\n<plan>`; the outer `select <call>` is the last one.
+      return messages.filter((m) => m.includes('plan:')).map((m) => m.slice(m.indexOf('plan:') + 5).trim()).slice(0, -1);
+    };
+    try {
+      const text = await run('text');
+      const json = await run('json');
+      return { text: text.join('\n\n'), json: json.map((j) => JSON.parse(j) as ExplainJson) };
     } catch {
       return null;
     } finally {
       await sql.end();
     }
-    // Each message is `duration: … ms  plan:\n<plan>`; the outer `select <call>` is the last one.
-    return messages.filter((m) => m.includes('plan:')).map((m) => m.slice(m.indexOf('plan:') + 5).trim()).slice(0, -1);
-  };
-  return async (call) => {
-    const text = await run(call, 'text');
-    const json = await run(call, 'json');
-    if (text === null || json === null) return null;
-    return { text: text.join('\n\n'), json: json.map((j) => JSON.parse(j) as ExplainJson) };
   };
 }
 
@@ -226,28 +227,23 @@ export async function explainHelpers(tx: postgres.TransactionSql, names: readonl
     if (done.has(name)) continue;
     const source = await helperSource(tx, name);
     if (!source) continue;
+    if (source.language !== 'sql' && source.language !== 'plpgsql') continue;
     const single = source.language === 'plpgsql' ? RETURN_QUERY.exec(source.body) : null;
-    if (source.language !== 'sql' && !single) {
-      if (source.language !== 'plpgsql') continue;
-      const calls = [...new Set([...source.body.matchAll(HELPER_CALL)].map((m) => m[1]!))].filter((n) => n !== name).sort();
-      const plans = source.args.length === 0 && nested ? await nested(`app.${name}()`) : null;
-      done.set(name, {
-        name,
-        text: plans?.text ?? '(a procedural PL/pgSQL body: the plans of its statements are captured on a PostgreSQL server with auto_explain, as a superuser)',
-        json: plans?.json ?? [],
-        calls,
-      });
-      queue.push(...calls);
-      continue;
+    const calls = [...new Set([...source.body.matchAll(HELPER_CALL)].map((m) => m[1]!))].filter((n) => n !== name).sort();
+    let plan: { text: string; json: readonly ExplainJson[] };
+    if (source.language === 'plpgsql' && !single) {
+      plan = (source.args.length === 0 && nested ? await nested(`app.${name}()`) : null) ?? {
+        text: '(a procedural PL/pgSQL body: the plans of its statements are captured on a PostgreSQL server with auto_explain, as a superuser)',
+        json: [],
+      };
+    } else {
+      let body = (single ? single[1]! : source.body).trim().replace(/;\s*$/, '');
+      for (const arg of source.args) {
+        body = body.replace(new RegExp(`\\b${arg.name.replace(/\$/g, '\\$')}\\b`, 'g'), `null::${arg.type}`);
+      }
+      plan = { text: await explainText(tx, body, []), json: [await explainJson(tx, body, [])] };
     }
-    let body = (single ? single[1]! : source.body).trim().replace(/;\s*$/, '');
-    for (const arg of source.args) {
-      body = body.replace(new RegExp(`\\b${arg.name.replace(/\$/g, '\\$')}\\b`, 'g'), `null::${arg.type}`);
-    }
-    const calls = [...new Set([...body.matchAll(HELPER_CALL)].map((m) => m[1]!))].filter((n) => n !== name).sort();
-    const text = await explainText(tx, body, []);
-    const json = await explainJson(tx, body, []);
-    done.set(name, { name, text, json: [json], calls });
+    done.set(name, { name, ...plan, calls });
     queue.push(...calls);
   }
   return [...done.values()];

@@ -9,6 +9,7 @@ import { estimateHelperMs, measureHelperCosts, type HelperCost } from './helper-
 import { hotPaths as allHotPaths, personaIdentity, type HotPath, type HotPathCase } from './hot-paths';
 import { executedHelpers, explainGeneric, explainHelpers, explainJson, explainNestedOn, explainText, helperEvaluations, seqScans, tableSizes, type HelperEvaluation, type SeqScanFinding } from './plans';
 import { summarize, type Summary } from './stats';
+import { timeQuery } from './timing';
 
 export interface BenchOptions {
   /** `url` lets the benchmark open a second connection to explain procedural helpers (servers only). */
@@ -107,14 +108,9 @@ const claimsUser = (c: HotPathCase) => personaIdentity(c.userId);
 
 /** Runs `query` in the variant's context (persona through RLS, or the service role); returns rows and ms. */
 async function timed(sql: postgres.Sql, variant: Variant, path: HotPath, c: HotPathCase, prepare = false): Promise<{ rows: unknown[]; ms: number }> {
-  const run = async (tx: postgres.TransactionSql, query: string, params: readonly unknown[]) => {
-    const started = performance.now();
-    const rows = await tx.unsafe(query, params as never[], { prepare });
-    return { rows: [...rows], ms: performance.now() - started };
-  };
   return variant === 'rls'
-    ? asUser(sql, claimsUser(c), (tx) => run(tx, path.rls, c.rlsParams))
-    : asServiceRole(sql, (tx) => run(tx, path.explicit, c.explicitParams));
+    ? asUser(sql, claimsUser(c), (tx) => timeQuery(tx, path.rls, c.rlsParams, prepare))
+    : asServiceRole(sql, (tx) => timeQuery(tx, path.explicit, c.explicitParams, prepare));
 }
 
 function rowsKey(rows: readonly unknown[]): string {
