@@ -137,6 +137,22 @@ const consentRow = (c: WriteContext, id: string, studentId: string): Row => ({
   recorded_by: actor(c),
 });
 
+/**
+ * The writes of a table whose probes need nothing but a row of their own: insert a fresh `row`;
+ * update (with `set`) and delete a row seeded for the probe, found by its `key` column.
+ */
+function ownRowWrites(table: string, row: (c: WriteContext, id: string) => Row, set: Row, key = 'id'): WriteSpec {
+  const seeded = (c: WriteContext) => {
+    const id = uuid();
+    return { seed: [{ table, row: row(c, id) }], key: { [key]: id } };
+  };
+  return {
+    insert: (c) => ({ row: row(c, uuid()) }),
+    update: (c) => ({ ...seeded(c), set }),
+    delete: (c) => seeded(c),
+  };
+}
+
 export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
   // ------------------------------------------------------------------ identity
   organizations: {
@@ -348,26 +364,17 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
       return { seed: [sessionSeed(c, clinician(c), session, 22), participantSeed(c, session, caseloadStudent(c))], key: { session_id: session, student_id: caseloadStudent(c) } };
     },
   },
-  calendar_blackouts: (() => {
-    const leave = (c: WriteContext, id: string): Row => ({
+  calendar_blackouts: ownRowWrites(
+    'calendar_blackouts',
+    (c, id) => ({
       id,
       organization_id: c.o.organizationId,
       therapist_id: clinician(c),
       kind: 'therapist_leave',
       during: `[${at(40, 0).toISOString()},${at(42, 0).toISOString()})`,
-    });
-    return {
-      insert: (c) => ({ row: leave(c, uuid()) }),
-      update: (c) => {
-        const id = uuid();
-        return { seed: [{ table: 'calendar_blackouts', row: leave(c, id) }], key: { id }, set: { note: 'Conference' } };
-      },
-      delete: (c) => {
-        const id = uuid();
-        return { seed: [{ table: 'calendar_blackouts', row: leave(c, id) }], key: { id } };
-      },
-    } satisfies WriteSpec;
-  })(),
+    }),
+    { note: 'Conference' },
+  ),
   // ------------------------------------------------------------------ documentation
   session_notes: {
     insert: (c): InsertWrite => {
@@ -470,20 +477,11 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
     } satisfies WriteSpec;
   })(),
   // ------------------------------------------------------------------ chat
-  conversations: (() => {
-    const conversation = (c: WriteContext, id: string): Row => ({ id, organization_id: c.o.organizationId, kind: 'group', title: 'Probe chat', created_by: actor(c) });
-    return {
-      insert: (c) => ({ row: conversation(c, uuid()) }),
-      update: (c) => {
-        const id = uuid();
-        return { seed: [{ table: 'conversations', row: conversation(c, id) }], key: { id }, set: { title: 'Renamed chat' } };
-      },
-      delete: (c) => {
-        const id = uuid();
-        return { seed: [{ table: 'conversations', row: conversation(c, id) }], key: { id } };
-      },
-    } satisfies WriteSpec;
-  })(),
+  conversations: ownRowWrites(
+    'conversations',
+    (c, id) => ({ id, organization_id: c.o.organizationId, kind: 'group', title: 'Probe chat', created_by: actor(c) }),
+    { title: 'Renamed chat' },
+  ),
   conversation_participants: {
     // into a conversation the writer started: adding a colleague of the organisation
     insert: (c) => {
@@ -576,22 +574,14 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
       },
     } satisfies WriteSpec;
   })(),
-  outbox_events: (() => {
-    const event = (c: WriteContext, eventId: string): Row => ({
+  outbox_events: ownRowWrites(
+    'outbox_events',
+    (c, eventId) => ({
       event_id: eventId, organization_id: c.o.organizationId, event_type: 'session.created', aggregate_type: 'therapy_session', aggregate_id: c.o.sessionIds.upcomingS1, payload: '{}',
-    });
-    return {
-      insert: (c) => ({ row: event(c, uuid()) }),
-      update: (c) => {
-        const eventId = uuid();
-        return { seed: [{ table: 'outbox_events', row: event(c, eventId) }], key: { event_id: eventId }, set: { status: 'delivered' } };
-      },
-      delete: (c) => {
-        const eventId = uuid();
-        return { seed: [{ table: 'outbox_events', row: event(c, eventId) }], key: { event_id: eventId } };
-      },
-    } satisfies WriteSpec;
-  })(),
+    }),
+    { status: 'delivered' },
+    'event_id',
+  ),
   'audit.audit_log': {
     insert: (c) => ({ row: { organization_id: c.o.organizationId, actor_id: c.uid, action: 'update', table_name: 'students', record_id: c.o.studentIds[0] } }),
     update: (c) => ({ key: { organization_id: c.o.organizationId }, set: { action: 'delete' } }),
