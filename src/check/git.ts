@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { relative, sep } from 'node:path';
+import { sha256Hex } from '../migrate';
+import type { Baseline } from './baseline';
 import { CheckUsageError } from './model';
 
 /** The migrations folder as committed at a git ref (`--base`). */
-export interface BaseMigrations {
+export interface BaseMigrations extends Baseline {
   /** The ref as given, e.g. `origin/main`. */
   readonly ref: string;
   /** The commit it resolves to. */
@@ -54,5 +56,17 @@ export function readBaseMigrations(migrationsFolder: string, ref: string): BaseM
     const parsed = JSON.parse(journal) as { entries?: readonly { idx: number; tag: string }[] };
     tags = [...(parsed.entries ?? [])].sort((a, b) => a.idx - b.idx).map((e) => e.tag);
   }
-  return { ref, commit, folder: inRepo, tags, files };
+  return {
+    ref,
+    commit,
+    folder: inRepo,
+    tags,
+    files,
+    label: `${ref} (${commit.slice(0, 12)})`,
+    frozen: `committed at ${ref} (${commit.slice(0, 12)})`,
+    hashes: new Map([...files].map(([name, text]) => [name, sha256Hex(text)])),
+    texts: files,
+    restore: (name) =>
+      `restore it with \`git checkout ${ref} -- ${prefix}${name}\` and put the change in a new migration (\`npm run db:generate -- --name <change>\`)`,
+  };
 }

@@ -12,5 +12,6 @@ export { replayCheck, type ReplayContext } from './replay';
 export { safetyCheck, type SafetyContext } from './safety';
 export { SAFETY_RULES, type SafetyRule } from './allow-marker';
 export { readBaseMigrations, type BaseMigrations } from './git';
+export { releasedBaseline, type Baseline } from './baseline';
 export { readParsedMigrations, parseMigration, type ParsedMigration, type ParsedStatement } from './migrations';
 export { buildLocator, type Locator } from './locate';

@@ -1,17 +1,16 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BaseMigrations } from './git';
+import type { Baseline } from './baseline';
 import type { Check, Finding } from './model';
-import { readJournalTags } from '../migrate';
+import { readJournalTags, sha256Hex } from '../migrate';
 
 export interface IntegrityContext {
   readonly migrationsFolder: string;
-  /** The migrations at `--base`; without it only the journal's consistency is checked. */
-  readonly base?: BaseMigrations;
+  /** The migrations at `--base`. */
+  readonly base?: Baseline;
+  /** The released migrations (`releases.json`). Without either, only the journal's consistency is checked. */
+  readonly released?: Baseline;
 }
-
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** 1-based number of the first line where two texts differ. */
 function firstDifferentLine(before: string, after: string): number {
@@ -22,15 +21,56 @@ function firstDifferentLine(before: string, after: string): number {
   return Math.min(i + 1, Math.max(b.length, 1));
 }
 
+/** The files of `baseline` edited, removed or moved in the journal since. */
+function frozenFindings(migrationsFolder: string, tags: readonly string[], baseline: Baseline): Finding[] {
+  const findings: Finding[] = [];
+  const journalPath = join(migrationsFolder, 'meta', '_journal.json');
+  const was = baseline.frozen;
+  for (const [name, hash] of baseline.hashes) {
+    const path = join(migrationsFolder, name);
+    const restore = baseline.restore(name);
+    if (!existsSync(path)) {
+      findings.push({ message: `${name} was ${was} and has been removed`, object: name.slice(0, -4), file: path, fix: restore });
+      continue;
+    }
+    const now = readFileSync(path, 'utf8');
+    const nowHash = sha256Hex(now);
+    if (nowHash !== hash) {
+      const before = baseline.texts?.get(name);
+      findings.push({
+        message: `${name} was ${was} and has been edited (sha256 ${hash.slice(0, 12)} → ${nowHash.slice(0, 12)}); databases that applied it will not run the change`,
+        object: name.slice(0, -4),
+        file: path,
+        ...(before === undefined ? {} : { line: firstDifferentLine(before, now) }),
+        fix: restore,
+      });
+    }
+  }
+  baseline.tags.forEach((tag, index) => {
+    if (tags[index] !== tag) {
+      findings.push({
+        message: tags.includes(tag)
+          ? `${tag} moved in the journal (position ${index} when ${was}, now ${tags.indexOf(tag)}): new migrations go after the frozen ones`
+          : `${tag} was ${was} and has been removed from the journal`,
+        object: tag,
+        file: journalPath,
+        fix: `restore meta/_journal.json's first ${baseline.tags.length} entries as in ${baseline.label} and add new migrations after them`,
+      });
+    }
+  });
+  return findings;
+}
+
 /**
- * Integrity: the journal and the SQL files agree, and no migration committed at `--base` was
- * edited, removed or moved in the journal. (A database migrated before records each file's sha256;
- * an edited file would never run there, so the databases would silently differ.)
+ * Integrity: the journal and the SQL files agree, and no released migration (`releases.json`) or
+ * migration committed at `--base` was edited, removed or moved in the journal. (A database migrated
+ * before records each file's sha256; an edited file would never run there, so the databases would
+ * silently differ.)
  */
 export const integrityCheck: Check<IntegrityContext> = {
   id: 'integrity',
-  title: 'no committed migration was edited or removed',
-  async run({ migrationsFolder, base }) {
+  title: 'no released or committed migration was edited or removed',
+  async run({ migrationsFolder, base, released }) {
     const findings: Finding[] = [];
     const journalPath = join(migrationsFolder, 'meta', '_journal.json');
     const tags = readJournalTags(migrationsFolder);
@@ -58,45 +98,16 @@ export const integrityCheck: Check<IntegrityContext> = {
         });
       }
     }
-    if (!base) {
-      return { findings, checked: `journal and files of ${tags.length} migrations (no --base: edits to committed migrations not checked)` };
+    const baselines = [released, base].filter((b): b is Baseline => b !== undefined);
+    if (baselines.length === 0) {
+      return { findings, checked: `journal and files of ${tags.length} migrations (nothing released, no --base: edits to committed migrations not checked)` };
     }
-    const where = `${base.ref} (${base.commit.slice(0, 12)})`;
-    const restore = (name: string): string =>
-      `restore it with \`git checkout ${base.ref} -- ${base.folder === '' ? '' : `${base.folder}/`}${name}\` and put the change in a new migration (\`npm run db:generate -- --name <change>\`)`;
-    for (const [name, before] of base.files) {
-      const path = join(migrationsFolder, name);
-      if (!existsSync(path)) {
-        findings.push({ message: `${name} was committed at ${where} and has been removed`, object: name.slice(0, -4), file: path, fix: restore(name) });
-        continue;
-      }
-      const now = readFileSync(path, 'utf8');
-      if (now !== before) {
-        findings.push({
-          message: `${name} was committed at ${where} and has been edited (sha256 ${sha256(before).slice(0, 12)} → ${sha256(now).slice(0, 12)}); databases that applied it will not run the change`,
-          object: name.slice(0, -4),
-          file: path,
-          line: firstDifferentLine(before, now),
-          fix: restore(name),
-        });
-      }
-    }
-    base.tags.forEach((tag, index) => {
-      if (tags[index] !== tag) {
-        findings.push({
-          message: tags.includes(tag)
-            ? `${tag} moved in the journal (position ${index} at ${where}, now ${tags.indexOf(tag)}): new migrations go after the committed ones`
-            : `${tag} was in the journal at ${where} and has been removed from it`,
-          object: tag,
-          file: journalPath,
-          fix: `restore meta/_journal.json from ${base.ref} and add new migrations after its last entry`,
-        });
-      }
-    });
-    const added = tags.length - base.tags.filter((t) => tags.includes(t)).length;
+    for (const baseline of baselines) findings.push(...frozenFindings(migrationsFolder, tags, baseline));
+    const newest = base ?? released!;
+    const added = tags.filter((t) => !newest.tags.includes(t)).length;
     return {
       findings,
-      checked: `${tags.length} migrations: ${base.files.size} committed at ${where}, ${added} new`,
+      checked: `${tags.length} migrations: ${baselines.map((b) => `${b.tags.length} ${b.frozen}`).join(', ')}; ${added} new`,
     };
   },
 };

@@ -32,7 +32,11 @@ export function renderText(report: CheckReport, options: RenderOptions = {}): st
   const cwd = options.cwd ?? process.cwd();
   const max = options.maxFindings ?? 25;
   const lines: string[] = [];
-  const base = report.base ? ` against ${report.base.ref} (${report.base.commit.slice(0, 12)})` : '';
+  const base = report.base
+    ? ` against ${report.base.ref} (${report.base.commit.slice(0, 12)})`
+    : report.released
+      ? ` against release ${report.released.release}`
+      : '';
   lines.push(`therapy-db check: ${displayPath(report.migrationsFolder, cwd)}${base}`, '');
   for (const result of report.results) {
     const summary = result.status === 'skipped' ? `skipped: ${result.summary}` : result.summary;
@@ -63,6 +67,7 @@ export function renderJson(report: CheckReport, options: RenderOptions = {}): st
     skipped: report.skipped,
     migrationsFolder: displayPath(report.migrationsFolder, cwd),
     base: report.base ?? null,
+    released: report.released ?? null,
     checks: report.results.map((r) => ({
       ...r,
       findings: r.findings.map((f) => ({ ...f, ...(f.file ? { file: displayPath(f.file, cwd) } : {}) })),

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { silentLogger, type Logger } from '../log';
+import { readReleaseManifest, ReleaseManifestError } from '../migrate';
 import { defaultMigrationsFolder } from '../paths';
 import { catalogueChecks, DEFAULT_API_ROLES, DEFAULT_EXPOSED_SCHEMAS, DEFAULT_PLATFORM_SCHEMAS, type CatalogueContext } from './catalogue';
 import { driftCheck, packageDriftSource, type DriftSource } from './drift';
+import { releasedBaseline, type Baseline } from './baseline';
 import { readBaseMigrations } from './git';
 import { integrityCheck } from './integrity';
 import { buildLocator, noLocator, type Locator } from './locate';
@@ -17,8 +19,9 @@ export interface CheckOptions {
   /** The drizzle-kit migrations folder; default: the migrations shipped with therapy-db (`drizzle/`). */
   readonly migrationsFolder?: string;
   /**
-   * A git ref (`origin/main`, a release tag): integrity compares the migrations committed there,
-   * safety lints the ones added since. Without it, integrity checks the journal only and safety is skipped.
+   * A git ref (`origin/main` for a pull request): integrity compares the migrations committed there,
+   * safety lints the ones added since. Without it, the release manifest (`releases.json` beside the
+   * migrations) is the baseline; with neither, integrity checks the journal only and safety is skipped.
    */
   readonly base?: string;
   /** A server to replay on, in a scratch database `therapy_db_check_<random>` dropped afterwards; default: embedded PGlite. */
@@ -50,6 +53,8 @@ export interface CheckReport {
   readonly ok: boolean;
   readonly migrationsFolder: string;
   readonly base?: { readonly ref: string; readonly commit: string };
+  /** The release manifest's last release and how many migrations it froze, when there is one. */
+  readonly released?: { readonly release: string; readonly migrations: number };
 }
 
 /**
@@ -65,6 +70,14 @@ export async function runChecks(options: CheckOptions = {}): Promise<CheckReport
     throw new CheckUsageError(`${migrationsFolder} is not a drizzle-kit migrations folder (no meta/_journal.json)`);
   }
   const base = options.base === undefined ? undefined : readBaseMigrations(migrationsFolder, options.base);
+  let manifest;
+  try {
+    manifest = readReleaseManifest(migrationsFolder);
+  } catch (error) {
+    if (error instanceof ReleaseManifestError) throw new CheckUsageError(error.message);
+    throw error;
+  }
+  const released: Baseline | undefined = manifest ? releasedBaseline(manifest) : undefined;
   const skip = new Set(options.skip ?? []);
   const results: CheckResult[] = [];
   const step = async (check: { readonly id: CheckId; readonly title: string }, run: () => Promise<CheckResult>): Promise<void> => {
@@ -87,7 +100,7 @@ export async function runChecks(options: CheckOptions = {}): Promise<CheckReport
   );
 
   // 2. Integrity.
-  await step(integrityCheck, () => runCheck(integrityCheck, { migrationsFolder, ...(base ? { base } : {}) }));
+  await step(integrityCheck, () => runCheck(integrityCheck, { migrationsFolder, ...(base ? { base } : {}), ...(released ? { released } : {}) }));
 
   // Parsed once for the locator and the safety lint; a file that cannot be read fails both.
   let migrations: ParsedMigration[] | undefined;
@@ -115,10 +128,11 @@ export async function runChecks(options: CheckOptions = {}): Promise<CheckReport
     results.push(...(await replayAndInspect({ url: options.url, migrationsFolder, skip, log, catalogue: catalogueOptions })));
   }
 
-  // 5. Safety lint of the migrations added since base.
+  // 5. Safety lint of the migrations added since base (a pull request's target), else since the last release.
+  const lintBase = base ?? released;
   await step(safetyCheck, async () =>
-    migrations || !base
-      ? runCheck(safetyCheck, { migrations: migrations ?? [], ...(base ? { base } : {}) })
+    migrations || !lintBase
+      ? runCheck(safetyCheck, { migrations: migrations ?? [], ...(lintBase ? { base: lintBase } : {}) })
       : failedResult(safetyCheck, 'the migrations could not be read', parseError ?? 'unreadable'),
   );
 
@@ -132,6 +146,7 @@ export async function runChecks(options: CheckOptions = {}): Promise<CheckReport
     ok: failed === 0,
     migrationsFolder,
     ...(base ? { base: { ref: base.ref, commit: base.commit } } : {}),
+    ...(manifest?.migrations.length ? { released: { release: manifest.migrations.at(-1)!.release, migrations: manifest.migrations.length } } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { readAllowMarkers } from './allow-marker';
-import type { BaseMigrations } from './git';
+import type { Baseline } from './baseline';
 import type { ParsedMigration } from './migrations';
 import type { Check, Finding } from './model';
 import { sameName } from './sql/names';
@@ -9,8 +9,11 @@ import { statementViolations, type SafetyViolation } from './safety-rules';
 export interface SafetyContext {
   /** Every migration in journal order. */
   readonly migrations: readonly ParsedMigration[];
-  /** The migrations at `--base`: the files not present there are linted. Without it the check is skipped. */
-  readonly base?: BaseMigrations;
+  /**
+   * What production has (`--base`, else the release manifest): the files not present there are
+   * linted. Without it the check is skipped.
+   */
+  readonly base?: Baseline;
 }
 
 interface Position {
@@ -28,8 +31,8 @@ export const safetyCheck: Check<SafetyContext> = {
   id: 'safety',
   title: 'new migrations neither lock nor destroy production data',
   async run({ migrations, base }) {
-    if (!base) return { skipped: 'no --base: pass --base <git ref> (e.g. origin/main) to lint the migrations added since it' };
-    const isNew = (m: ParsedMigration): boolean => !base.files.has(`${m.tag}.sql`) && !base.tags.includes(m.tag);
+    if (!base) return { skipped: 'nothing released (no releases.json) and no --base: pass --base <git ref> (e.g. origin/main) to lint the migrations added since it' };
+    const isNew = (m: ParsedMigration): boolean => !base.hashes.has(`${m.tag}.sql`) && !base.tags.includes(m.tag);
     const fresh = migrations.filter(isNew);
     const findings: Finding[] = [];
     const policies = migrations.flatMap((m, file) =>
@@ -81,7 +84,7 @@ export const safetyCheck: Check<SafetyContext> = {
     const names = fresh.map((m) => m.tag);
     return {
       findings,
-      checked: fresh.length === 0 ? `no migration added since ${base.ref}` : `${fresh.length} migration(s) added since ${base.ref}: ${names.join(', ')}`,
+      checked: fresh.length === 0 ? `no migration added since ${base.label}` : `${fresh.length} migration(s) added since ${base.label}: ${names.join(', ')}`,
     };
   },
 };

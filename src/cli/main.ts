@@ -14,7 +14,10 @@ Commands:
                            [--batch-size N] [--interval SECONDS] [--lease SECONDS] [--secrets FILE]
                            secrets: --secrets FILE (JSON {"<subscription id>": "<secret>"}) or
                            THERAPY_DB_WEBHOOK_SECRET_<SUBSCRIPTION_ID> (upper case, - as _)
-  generate [--name NAME]   (development) regenerate drizzle/ from the TypeScript source
+  generate [--name NAME]   (development) write the migrations the TypeScript source needs since the
+                           last ones into drizzle/ (nothing when they match)
+  release [--version V]    (development) freeze every unreleased migration as release V (default:
+                           package.json's version) in drizzle/releases.json
   check [--url URL] [--base REF] [--json]
                            the CI migration checks: drift, integrity, replay, catalogue, safety
                            (exit 1 when one fails; see docs/ci.md)
@@ -46,6 +49,7 @@ async function run(argv: readonly string[]): Promise<number> {
       lease: { type: 'string' },
       secrets: { type: 'string' },
       check: { type: 'boolean' },
+      version: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -84,6 +88,11 @@ async function run(argv: readonly string[]): Promise<number> {
     case 'generate': {
       const { generateFromSource } = await import('./generate-source');
       await generateFromSource({ name: values.name ?? 'change', log: stderrLogger });
+      return 0;
+    }
+    case 'release': {
+      const { releaseCommand } = await import('./release');
+      releaseCommand({ ...(values.version ? { version: values.version } : {}), log: stderrLogger });
       return 0;
     }
     case 'docs': {

@@ -20,6 +20,9 @@ export interface MigrationFile {
   readonly noTransaction: boolean;
 }
 
+/** sha256 (hex) of a migration's text: what the ledger records and the release manifest freezes. */
+export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+
 /** The marker line that makes a migration run statement by statement, outside a transaction. */
 export const NO_TRANSACTION_MARKER = /^--\s*therapy-db:\s*no-transaction\b/m;
 
@@ -57,7 +60,7 @@ export function readMigrations(folder: string): MigrationFile[] {
         tag,
         file,
         sql,
-        hash: createHash('sha256').update(sql).digest('hex'),
+        hash: sha256Hex(sql),
         statements: splitStatements(sql),
         noTransaction: NO_TRANSACTION_MARKER.test(sql),
       };

@@ -49,7 +49,7 @@ describe('therapy-db check (CLI)', () => {
       'duplicate-indexes': 'passed',
       'views-security-invoker': 'passed',
       'extensions-not-in-public': 'passed',
-      safety: 'skipped',
+      safety: 'passed',
     });
     expect(run.stderr).toContain('replay: applied');
   });

@@ -14,10 +14,10 @@ describe('runChecks options', () => {
     const report = await runChecks({ migrationsFolder: folder, drift: false, skip });
     expect(report.results.map((r) => [r.id, r.status, r.summary.split(':')[0]])).toEqual([
       ['drift', 'skipped', 'not requested (drift'],
-      ['integrity', 'passed', 'journal and files of 1 migrations (no --base'],
+      ['integrity', 'passed', 'journal and files of 1 migrations (nothing released, no --base'],
       ['replay', 'skipped', 'skipped by option'],
       ...catalogueChecks.map((c) => [c.id, 'skipped', 'skipped by option']),
-      ['safety', 'skipped', 'no --base'],
+      ['safety', 'skipped', 'nothing released (no releases.json) and no --base'],
     ]);
     expect(report).toMatchObject({ ok: true, passed: 1, failed: 0, skipped: 12 });
   });
