@@ -21,8 +21,9 @@ Commands:
   check [--url URL] [--base REF] [--json]
                            the CI migration checks: drift, integrity, replay, catalogue, safety
                            (exit 1 when one fails; see docs/ci.md)
-  docs [--check]           (development) regenerate docs/access-matrix.md from the policies
-                           (--check: only report whether it is up to date; exit 1 when not)
+  docs [--check]           (development) regenerate docs/access-matrix.md (from the policies) and
+                           docs/schema.md (entity-relationship diagrams, from the tables)
+                           (--check: only report whether they are up to date; exit 1 when not)
 
 Options:
   --url URL        a PostgreSQL connection URL (default: DATABASE_URL)
@@ -96,8 +97,8 @@ async function run(argv: readonly string[]): Promise<number> {
       return 0;
     }
     case 'docs': {
-      const { writeAccessMatrix } = await import('./docs');
-      return writeAccessMatrix({ log: stderrLogger, check: values.check ?? false }) ? 0 : 1;
+      const { writeGeneratedDocs } = await import('./docs');
+      return writeGeneratedDocs({ log: stderrLogger, check: values.check ?? false }) ? 0 : 1;
     }
     case 'check': {
       const { runCheckCommand } = await import('./check');

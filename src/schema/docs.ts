@@ -1,4 +1,4 @@
-import { documentTable, type DdlObject } from '../ddl';
+import { commentObjects, tableDocs, type DdlObject, type TableDocumentation } from '../ddl';
 import { auditLog } from './audit';
 import { billingCodes, serviceCharges } from './billing';
 import { caseloadAssignments, consents, serviceMandates, servicePlans } from './caseload';
@@ -18,9 +18,10 @@ import { calendarBlackouts, sessionParticipants, sessionSeries, sessionTypes, th
  */
 const TENANT = 'The owning organisation (tenant); composite FKs keep every reference inside it.';
 
-export const schemaDocs: DdlObject[] = [
+/** Every table's documentation, as data: compiled to `COMMENT ON` below and to docs/schema.md. */
+export const tableDocumentation: readonly TableDocumentation[] = [
   // ---------------------------------------------------------------- identity & organisation
-  ...documentTable(organizations, {
+  tableDocs(organizations, {
     table: 'Tenant: a school district, charter or private school, clinic or contract agency. Every tenant row carries its id.',
     columns: {
       slug: 'URL-safe unique handle: lowercase letters, digits and hyphens, 2..63 characters.',
@@ -33,7 +34,7 @@ export const schemaDocs: DdlObject[] = [
       deletedAt: 'Soft delete: set when the organisation is retired; null while live.',
     },
   }),
-  ...documentTable(schools, {
+  tableDocs(schools, {
     table: 'A campus of an organisation. Students, staff memberships, sessions and blackouts may belong to one.',
     columns: {
       organizationId: TENANT,
@@ -43,7 +44,7 @@ export const schemaDocs: DdlObject[] = [
       deletedAt: 'Soft delete: set when the campus is closed; null while live.',
     },
   }),
-  ...documentTable(profiles, {
+  tableDocs(profiles, {
     table: 'One row per Supabase auth user (id = auth.users.id): name and contact details. Users may update only display_name, phone, avatar_path and locale.',
     columns: {
       id: 'The auth.users id, so profiles.id = auth.uid(); deleting the auth user deletes the profile.',
@@ -54,7 +55,7 @@ export const schemaDocs: DdlObject[] = [
       deactivatedAt: 'Set when the account is deactivated; the RLS helpers then ignore it.',
     },
   }),
-  ...documentTable(organizationMembers, {
+  tableDocs(organizationMembers, {
     table: 'A user\'s app role in an organisation. RLS reads these rows through the app.org_ids() helper; nobody can change their own membership.',
     columns: {
       organizationId: TENANT,
@@ -66,7 +67,7 @@ export const schemaDocs: DdlObject[] = [
   }),
 
   // ---------------------------------------------------------------- people
-  ...documentTable(therapists, {
+  tableDocs(therapists, {
     table: 'Clinical details of a user who treats students. id is the profile id, so therapist_id = auth.uid().',
     columns: {
       id: 'The profile (and auth user) id of the therapist.',
@@ -78,7 +79,7 @@ export const schemaDocs: DdlObject[] = [
       licenseState: 'Two-letter state of the licence; set together with license_number.',
     },
   }),
-  ...documentTable(students, {
+  tableDocs(students, {
     table: 'A student receiving services. Soft-deleted (deleted_at), never removed, because records must be retained.',
     columns: {
       organizationId: TENANT,
@@ -91,7 +92,7 @@ export const schemaDocs: DdlObject[] = [
       deletedAt: 'Soft delete: hidden from every policy once set.',
     },
   }),
-  ...documentTable(guardians, {
+  tableDocs(guardians, {
     table: 'A parent or guardian; with a login (user_id) they use the family portal.',
     columns: {
       organizationId: TENANT,
@@ -100,7 +101,7 @@ export const schemaDocs: DdlObject[] = [
       deletedAt: 'Soft delete: set when the guardian is removed; null while live.',
     },
   }),
-  ...documentTable(studentGuardians, {
+  tableDocs(studentGuardians, {
     table: 'Which guardians belong to which student, and what they may do.',
     columns: {
       organizationId: 'The organisation of both the student and the guardian (composite FKs to each).',
@@ -110,7 +111,7 @@ export const schemaDocs: DdlObject[] = [
       portalAccess: 'May see the student in the family portal; turned off e.g. by a court order.',
     },
   }),
-  ...documentTable(supervisionAssignments, {
+  tableDocs(supervisionAssignments, {
     table: 'A supervisor therapist oversees a supervisee (SLPA, clinical fellow, COTA, PTA, intern) for a period; no overlapping duplicates.',
     columns: {
       organizationId: TENANT,
@@ -121,7 +122,7 @@ export const schemaDocs: DdlObject[] = [
   }),
 
   // ---------------------------------------------------------------- caseload, plans, consent
-  ...documentTable(caseloadAssignments, {
+  tableDocs(caseloadAssignments, {
     table: 'Which therapist serves which student, in which discipline and role, between which dates. It decides what a therapist may see.',
     columns: {
       organizationId: TENANT,
@@ -130,7 +131,7 @@ export const schemaDocs: DdlObject[] = [
       endsOn: 'Last day of the assignment (inclusive); null while open-ended. Access ends after it.',
     },
   }),
-  ...documentTable(servicePlans, {
+  tableDocs(servicePlans, {
     table: 'An IEP, 504 plan, IFSP or plan of care. At most one active plan of each type per student at a time.',
     columns: {
       organizationId: TENANT,
@@ -141,7 +142,7 @@ export const schemaDocs: DdlObject[] = [
       sourceDocumentId: 'The signed plan document in storage.',
     },
   }),
-  ...documentTable(serviceMandates, {
+  tableDocs(serviceMandates, {
     table: 'Service a plan requires: so many minutes per session, so many sessions per period, in a setting and group size.',
     columns: {
       organizationId: TENANT,
@@ -152,7 +153,7 @@ export const schemaDocs: DdlObject[] = [
       effectiveDuring: 'Dates the mandate is in force (daterange, never empty).',
     },
   }),
-  ...documentTable(consents, {
+  tableDocs(consents, {
     table: 'A consent given for a student by a guardian or by the adult student. Append-only except revocation.',
     columns: {
       organizationId: TENANT,
@@ -170,7 +171,7 @@ export const schemaDocs: DdlObject[] = [
   }),
 
   // ---------------------------------------------------------------- scheduling
-  ...documentTable(sessionTypes, {
+  tableDocs(sessionTypes, {
     table: 'The organisation\'s catalogue of session kinds with their default duration, group size and billing code.',
     columns: {
       organizationId: TENANT,
@@ -181,7 +182,7 @@ export const schemaDocs: DdlObject[] = [
       active: 'Offered for new sessions; retired types stay for history.',
     },
   }),
-  ...documentTable(sessionSeries, {
+  tableDocs(sessionSeries, {
     table: 'A recurring slot from which sessions are generated.',
     columns: {
       organizationId: TENANT,
@@ -191,7 +192,7 @@ export const schemaDocs: DdlObject[] = [
       activeDuring: 'Dates the series generates sessions (daterange, never empty).',
     },
   }),
-  ...documentTable(therapySessions, {
+  tableDocs(therapySessions, {
     table: 'An appointment of one therapist with one or more students. Active sessions of a therapist never overlap; status changes follow a state machine. Soft-deleted.',
     columns: {
       organizationId: TENANT,
@@ -208,7 +209,7 @@ export const schemaDocs: DdlObject[] = [
       deletedAt: 'Soft delete: hidden from policies and ignored by the overlap rule once set.',
     },
   }),
-  ...documentTable(sessionParticipants, {
+  tableDocs(sessionParticipants, {
     table: 'The students of a session, with attendance. A student is never in two overlapping active sessions.',
     columns: {
       organizationId: TENANT,
@@ -219,7 +220,7 @@ export const schemaDocs: DdlObject[] = [
       isActive: 'Copy of whether the session is active (not cancelled, no-show or deleted), maintained by trigger; do not write.',
     },
   }),
-  ...documentTable(calendarBlackouts, {
+  tableDocs(calendarBlackouts, {
     table: 'Holidays, breaks, closures and therapist leave, for the whole organisation, one school or one therapist.',
     columns: {
       organizationId: TENANT,
@@ -231,7 +232,7 @@ export const schemaDocs: DdlObject[] = [
   }),
 
   // ---------------------------------------------------------------- documentation
-  ...documentTable(sessionNotes, {
+  tableDocs(sessionNotes, {
     table: 'The clinical note of one student in one session. draft -> pending_cosign -> signed, or void; signed notes are immutable and changed only by amendments.',
     columns: {
       organizationId: TENANT,
@@ -254,7 +255,7 @@ export const schemaDocs: DdlObject[] = [
   }),
 
   // ---------------------------------------------------------------- goals, progress
-  ...documentTable(goals, {
+  tableDocs(goals, {
     table: 'An IEP goal, or a short-term objective under one, with how progress is measured.',
     columns: {
       organizationId: TENANT,
@@ -267,7 +268,7 @@ export const schemaDocs: DdlObject[] = [
       status: 'draft, active, met, discontinued or carried_over.',
     },
   }),
-  ...documentTable(goalObservations, {
+  tableDocs(goalObservations, {
     table: 'One data point on a goal, taken in a session the student attended.',
     columns: {
       organizationId: TENANT,
@@ -277,7 +278,7 @@ export const schemaDocs: DdlObject[] = [
       promptLevel: 'Support needed: independent, gestural, verbal, visual, model, partial_physical or full_physical.',
     },
   }),
-  ...documentTable(progressReports, {
+  tableDocs(progressReports, {
     table: 'Progress on one goal over one reporting period; the periods of a goal never overlap.',
     columns: {
       organizationId: TENANT,
@@ -291,7 +292,7 @@ export const schemaDocs: DdlObject[] = [
   }),
 
   // ---------------------------------------------------------------- chat
-  ...documentTable(conversations, {
+  tableDocs(conversations, {
     table: 'A chat thread: direct, group, a student\'s care team or an announcement channel.',
     columns: {
       organizationId: TENANT,
@@ -301,7 +302,7 @@ export const schemaDocs: DdlObject[] = [
       archivedAt: 'When the conversation was archived; null while open.',
     },
   }),
-  ...documentTable(conversationParticipants, {
+  tableDocs(conversationParticipants, {
     table: 'Who is in a conversation. Only current participants (left_at is null) can read and send.',
     columns: {
       organizationId: TENANT,
@@ -311,7 +312,7 @@ export const schemaDocs: DdlObject[] = [
       mutedUntil: 'Notifications muted until this time.',
     },
   }),
-  ...documentTable(messages, {
+  tableDocs(messages, {
     table: 'A chat message. The sender must be a participant of the conversation (composite FK).',
     columns: {
       organizationId: TENANT,
@@ -326,7 +327,7 @@ export const schemaDocs: DdlObject[] = [
   }),
 
   // ---------------------------------------------------------------- files
-  ...documentTable(documents, {
+  tableDocs(documents, {
     table: 'Metadata of every Storage object. The row is inserted before the upload; the storage.objects policies defer to it.',
     columns: {
       organizationId: TENANT,
@@ -344,7 +345,7 @@ export const schemaDocs: DdlObject[] = [
   }),
 
   // ---------------------------------------------------------------- billing
-  ...documentTable(billingCodes, {
+  tableDocs(billingCodes, {
     table: 'CPT, HCPCS and state billing codes with their unit rule. Rows without organisation are the global catalogue; an organisation may override one.',
     columns: {
       organizationId: 'The organisation overriding the code; null for the global catalogue.',
@@ -357,7 +358,7 @@ export const schemaDocs: DdlObject[] = [
       effectiveDuring: 'Dates the code is valid (daterange; defaults to from today on).',
     },
   }),
-  ...documentTable(serviceCharges, {
+  tableDocs(serviceCharges, {
     table: 'A billable line for one participant of a session, backed by the signed note.',
     columns: {
       organizationId: TENANT,
@@ -377,7 +378,7 @@ export const schemaDocs: DdlObject[] = [
   }),
 
   // ---------------------------------------------------------------- notifications, integrations, audit
-  ...documentTable(notifications, {
+  tableDocs(notifications, {
     table: 'A notification for one user. data holds ids only; clients fetch the records through RLS.',
     columns: {
       organizationId: 'The organisation the notification is about, if any.',
@@ -387,7 +388,7 @@ export const schemaDocs: DdlObject[] = [
       readAt: 'When the user read it; null while unread.',
     },
   }),
-  ...documentTable(webhookSubscriptions, {
+  tableDocs(webhookSubscriptions, {
     table: 'An organisation\'s webhook endpoint (e.g. n8n) and the event types it receives.',
     columns: {
       organizationId: TENANT,
@@ -399,7 +400,7 @@ export const schemaDocs: DdlObject[] = [
       disabledAt: 'When delivery was switched off (e.g. after repeated failures).',
     },
   }),
-  ...documentTable(outboxEvents, {
+  tableDocs(outboxEvents, {
     table: 'Transactional outbox: one row per event and subscription, written in the business transaction, delivered by a worker.',
     columns: {
       id: 'Delivery order.',
@@ -417,7 +418,7 @@ export const schemaDocs: DdlObject[] = [
       lastError: 'Error of the last failed attempt.',
     },
   }),
-  ...documentTable(auditLog, {
+  tableDocs(auditLog, {
     table: 'Append-only audit trail, written only by SECURITY DEFINER triggers and functions. Nobody may update or delete it.',
     columns: {
       organizationId: 'The organisation of the record; no FK, the trail outlives it.',
@@ -433,3 +434,5 @@ export const schemaDocs: DdlObject[] = [
     },
   }),
 ];
+
+export const schemaDocs: readonly DdlObject[] = tableDocumentation.flatMap(commentObjects);

@@ -130,9 +130,9 @@ describe('the generated migrations', () => {
 });
 
 describe('the access-matrix document', () => {
-  it(`is ${ACCESS_MATRIX_PATH}, regenerated from the declarations without a diff (npm run docs:access)`, () => {
+  it(`is ${ACCESS_MATRIX_PATH}, regenerated from the declarations without a diff (npm run docs)`, () => {
     const committed = readFileSync(join(root, ACCESS_MATRIX_PATH), 'utf8');
-    expect(accessMatrixDocument(allAccess) === committed, `${ACCESS_MATRIX_PATH} is out of date: run npm run docs:access`).toBe(true);
+    expect(accessMatrixDocument(allAccess) === committed, `${ACCESS_MATRIX_PATH} is out of date: run npm run docs`).toBe(true);
   });
 });
 
