@@ -13,7 +13,7 @@ import { stderrLogger } from '../src/log';
 import { DEFAULT_BENCH_DATA_DIR, makePlan, openBenchDatabase, parseAnchor, readDataset, seed, type SeedResult } from '../src/seed';
 import { describeEnvironment, timeMigrationsPglite, timeMigrationsServer, timeTestSuite, type MigrationTiming } from './environment';
 import { renderMarkdown, toJson, type BenchReport } from './report';
-import { defaultTargets, runBench } from './run';
+import { defaultTargets, runBench, statementModes, type StatementMode } from './run';
 import { experiments, withExperiments, type Experiment } from './experiments';
 import { hotPaths } from './hot-paths';
 
@@ -30,8 +30,10 @@ Options:
   --helper-cost-iterations N
                        iterations of the per-helper cost measurement (default: a third of
                        --iterations; 0 skips it)
-  --prepare            time named prepared statements (plan cache) instead of unnamed ones
-                       (planned on every execution); results go to <out>/<backend>-scale<n>-prepared/
+  --modes M[,M]        statement modes timed, interleaved in one run (default prepared,unnamed):
+                       prepared (named prepared statements and the plan cache, as PostgREST and
+                       postgres.js run) and unnamed (planned at every execution, as behind a
+                       transaction pooler); a target missed in any mode fails the run
   --only a,b           only these hot paths (${hotPaths.map((h) => h.name).join(', ')})
   --out DIR            where plans and results go (default docs/bench); written to DIR/<backend>-scale<n>/
   --max-ratio X        target RLS/explicit p50 ratio (default ${defaultTargets.maxRatio})
@@ -60,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
       personas: { type: 'string', default: '5' },
       'helper-cost-iterations': { type: 'string' },
       only: { type: 'string' },
-      prepare: { type: 'boolean', default: false },
+      modes: { type: 'string', default: 'prepared,unnamed' },
       out: { type: 'string', default: 'docs/bench' },
       'max-ratio': { type: 'string' },
       'max-p50-ms': { type: 'string' },
@@ -84,7 +86,11 @@ async function main(argv: string[]): Promise<number> {
   for (const e of chosen) {
     if (!experiments.includes(e)) throw new Error(`unknown --experiment "${e}" (known: ${experiments.join(', ')})`);
   }
-  const suffix = `${values.prepare ? '-prepared' : ''}${chosen.map((e) => `-${e}`).join('')}`;
+  const modes = values.modes.split(',').map((s) => s.trim()).filter(Boolean) as StatementMode[];
+  for (const m of modes) {
+    if (!statementModes.includes(m)) throw new Error(`unknown --modes "${m}" (known: ${statementModes.join(', ')})`);
+  }
+  const suffix = `${modes.length === 1 ? `-${modes[0]}` : ''}${chosen.map((e) => `-${e}`).join('')}`;
   const log = stderrLogger;
   const startedAt = new Date().toISOString();
   const url = values.url ?? process.env.DATABASE_URL;
@@ -127,7 +133,7 @@ async function main(argv: string[]): Promise<number> {
       iterations: Number(values.iterations),
       warmup: Number(values.warmup),
       personas: Number(values.personas),
-      prepare: values.prepare,
+      modes,
       ...(values['helper-cost-iterations'] !== undefined ? { helperCostIterations: Number(values['helper-cost-iterations']) } : {}),
       ...(values.only ? { only: values.only.split(',').map((s) => s.trim()) } : {}),
       planDir,

@@ -258,3 +258,29 @@ export async function tableSizes(sql: postgres.Sql): Promise<Map<string, number>
      where c.relkind in ('r', 'p') and n.nspname in ('public', 'audit', 'auth', 'storage', 'realtime')`;
   return new Map(rows.map((r) => [r.name, Number(r.rows)]));
 }
+
+/**
+ * A plan's shape in one line: each node's type with its index and relation, children in brackets;
+ * InitPlans (the policies' helper calls) are counted, not drawn. What the report shows of a generic
+ * plan, to see at a glance whether it is the custom plan's shape.
+ */
+export function planShape(node: PlanNode): string {
+  const index = typeof node['Index Name'] === 'string' ? ` using ${node['Index Name']}` : '';
+  const relation = node['Relation Name'] ? ` on ${node['Relation Name']}` : '';
+  const children = (node.Plans ?? []).filter((c) => c['Parent Relationship'] !== 'InitPlan' && c['Parent Relationship'] !== 'SubPlan');
+  const initPlans = (node.Plans ?? []).length - children.length;
+  const label = `${node['Node Type']}${index}${relation}${initPlans > 0 ? ` {${initPlans} InitPlan${initPlans === 1 ? '' : 's'}}` : ''}`;
+  return children.length === 0 ? label : `${label} [${children.map(planShape).join('; ')}]`;
+}
+
+/** How often the plan cache ran each named prepared statement with a generic or a custom plan (this session). */
+export async function preparedPlanUse(sql: postgres.Sql, statements: readonly string[]): Promise<Map<string, { generic: number; custom: number }>> {
+  const rows = await sql<{ statement: string; generic: number; custom: number }[]>`
+    select statement, generic_plans::int as generic, custom_plans::int as custom from pg_catalog.pg_prepared_statements`;
+  const use = new Map<string, { generic: number; custom: number }>();
+  for (const row of rows.filter((r) => statements.includes(r.statement))) {
+    const seen = use.get(row.statement) ?? { generic: 0, custom: 0 };
+    use.set(row.statement, { generic: seen.generic + row.generic, custom: seen.custom + row.custom });
+  }
+  return use;
+}

@@ -1,6 +1,6 @@
 import type { SeedResult } from '../src/seed';
 import type { Environment, MigrationTiming, TestSuiteTiming } from './environment';
-import type { BenchRun } from './run';
+import type { BenchRun, StatementMode } from './run';
 import { ms } from './stats';
 
 export interface BenchReport {
@@ -34,22 +34,40 @@ export function renderMarkdown(report: BenchReport): string {
       'these are not the schema\'s numbers.');
     out.push('');
   }
-  out.push(`Run ${report.startedAt}; ${run.iterations} timed iterations per variant (after ${run.warmup} warm-up), RLS and explicit interleaved; ` +
-    `times are client-side round trips of the query alone (ms), ` +
-    `${run.prepared ? '**prepared statements** (planned once per connection, then the plan cache)' : '**unnamed statements** (parsed and planned on every execution)'}.`);
-  out.push('');
-  out.push('| hot path | persona | personas | rows | RLS p50 | RLS p95 | explicit p50 | explicit p95 | ratio p50 | ratio p95 | same rows | Seq Scans > ' +
-    `${n(run.targets.seqScanRows)} rows |`);
-  out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---|');
-  for (const h of run.hotPaths) {
-    const rows = h.rowsPerPersona.length > 0 ? `${Math.min(...h.rowsPerPersona)}–${Math.max(...h.rowsPerPersona)}` : '–';
-    const scans = h.seqScans.length === 0 ? 'none' : h.seqScans.map((s) => `${s.table} (${s.source})`).join(', ');
-    out.push(`| \`${h.name}\` | ${h.persona} | ${h.personas} | ${rows} | ${ms(h.rls.p50)} | ${ms(h.rls.p95)} | ${ms(h.explicit.p50)} | ${ms(h.explicit.p95)} | ` +
-      `**${ms(h.ratio)}** | ${ms(h.ratioP95)} | ${h.identical ? 'yes' : '**no**'} | ${scans} |`);
+  const modeText: Record<StatementMode, string> = {
+    prepared: '**prepared statements** (named; planned once per connection, then the plan cache — as PostgREST and postgres.js run on a direct connection)',
+    unnamed: '**unnamed statements** (parsed and planned at every execution — as behind a transaction pooler)',
+  };
+  out.push(`Run ${report.startedAt}; ${run.iterations} timed iterations per mode and variant (after ${run.warmup} warm-up), ` +
+    `modes and RLS/explicit interleaved on one connection; times are client-side round trips of the query alone (ms).`);
+  for (const mode of run.modes) {
+    out.push('');
+    out.push(`#### ${modeText[mode]}`);
+    out.push('');
+    out.push('| hot path | persona | personas | rows | RLS p50 | RLS p95 | explicit p50 | explicit p95 | ratio p50 | ratio p95 | RLS − explicit p50 |' +
+      `${mode === 'prepared' ? ' RLS plans used (generic / custom) |' : ''} same rows |`);
+    out.push(`|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|${mode === 'prepared' ? '---:|' : ''}:---:|`);
+    for (const h of run.hotPaths) {
+      const m = h.modes.find((x) => x.mode === mode)!;
+      const rows = h.rowsPerPersona.length > 0 ? `${Math.min(...h.rowsPerPersona)}–${Math.max(...h.rowsPerPersona)}` : '–';
+      const use = mode === 'prepared' ? ` ${m.rlsPlanUse ? `${n(m.rlsPlanUse.generic)} / ${n(m.rlsPlanUse.custom)}` : '–'} |` : '';
+      out.push(`| \`${h.name}\` | ${h.persona} | ${h.personas} | ${rows} | ${ms(m.rls.p50)} | ${ms(m.rls.p95)} | ${ms(m.explicit.p50)} | ${ms(m.explicit.p95)} | ` +
+        `**${ms(m.ratio)}** | ${ms(m.ratioP95)} | ${ms(m.overheadMs)} |${use} ${h.identical ? 'yes' : '**no**'} |`);
+    }
   }
   out.push('');
-  out.push(`Targets: ratio p50 ≤ ${run.targets.maxRatio}, RLS p50 ≤ ${run.targets.maxP50Ms} ms, no Seq Scan on a table over ${n(run.targets.seqScanRows)} rows ` +
-    `(RLS plans, including the bodies of the helpers they execute).`);
+  out.push(`Plans of the RLS statements (first persona; Seq Scans on tables over ${n(run.targets.seqScanRows)} rows checked in both, and in the helper bodies they run):`);
+  out.push('');
+  out.push('| hot path | custom plan | generic plan | Seq Scans |');
+  out.push('|---|---|---|---|');
+  for (const h of run.hotPaths) {
+    const scans = h.seqScans.length === 0 ? 'none' : h.seqScans.map((s) => `${s.table} (${s.source})`).join(', ');
+    const generic = h.genericPlanShape === null ? '–' : h.genericPlanShape === h.customPlanShape ? 'same shape' : `\`${h.genericPlanShape}\``;
+    out.push(`| \`${h.name}\` | \`${h.customPlanShape}\` | ${generic} | ${scans} |`);
+  }
+  out.push('');
+  out.push(`Targets, in every mode: ratio p50 ≤ ${run.targets.maxRatio}, RLS p50 ≤ ${run.targets.maxP50Ms} ms, no Seq Scan on a table over ` +
+    `${n(run.targets.seqScanRows)} rows (RLS plans, custom and generic, including the bodies of the helpers they execute).`);
   out.push('');
   if (run.violations.length === 0) out.push('**All targets met.**');
   else {
@@ -96,12 +114,12 @@ function renderHelperSection(run: BenchRun): string[] {
   const out: string[] = [];
   out.push('Where the RLS time goes (first persona; a helper shared by the policies of several tables is evaluated once per table):');
   out.push('');
-  out.push('| hot path | RLS − explicit p50 | helper evaluations | ≈ their cost | helpers executed, nested calls included |');
-  out.push('|---|---:|---|---:|---|');
+  out.push(`| hot path | ${run.modes.map((m) => `RLS − explicit p50, ${m}`).join(' | ')} | helper evaluations | ≈ their cost | helpers executed, nested calls included |`);
+  out.push(`|---|${run.modes.map(() => '---:|').join('')}---|---:|---|`);
   for (const h of run.hotPaths) {
     const evaluations = h.helperEvaluations.map((e) => `${e.count} × \`${e.call}\``).join(', ') || 'none';
     const estimate = h.helperEstimateMs === undefined ? '–' : ms(h.helperEstimateMs);
-    out.push(`| \`${h.name}\` | ${ms(h.rls.p50 - h.explicit.p50)} | ${evaluations} | ${estimate} | ${h.helpers.map((x) => `app.${x}`).join(', ') || 'none'} |`);
+    out.push(`| \`${h.name}\` | ${h.modes.map((m) => ms(m.overheadMs)).join(' | ')} | ${evaluations} | ${estimate} | ${h.helpers.map((x) => `app.${x}`).join(', ') || 'none'} |`);
   }
   if (run.helperCosts.length > 0) {
     out.push('');

@@ -1,13 +1,27 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type postgres from 'postgres';
+import postgres from 'postgres';
 import type { Database } from '../src/db';
 import type { Logger } from '../src/log';
 import { silentLogger } from '../src/log';
 import { asServiceRole, asUser } from '../src/testing';
 import { estimateHelperMs, measureHelperCosts, type HelperCost } from './helper-costs';
 import { hotPaths as allHotPaths, personaIdentity, type HotPath, type HotPathCase } from './hot-paths';
-import { executedHelpers, explainGeneric, explainHelpers, explainJson, explainNestedOn, explainText, helperEvaluations, seqScans, tableSizes, type HelperEvaluation, type SeqScanFinding } from './plans';
+import {
+  executedHelpers,
+  explainGeneric,
+  explainHelpers,
+  explainJson,
+  explainNestedOn,
+  explainText,
+  helperEvaluations,
+  planShape,
+  preparedPlanUse,
+  seqScans,
+  tableSizes,
+  type HelperEvaluation,
+  type SeqScanFinding,
+} from './plans';
 import { summarize, type Summary } from './stats';
 import { timeQuery } from './timing';
 
@@ -24,10 +38,12 @@ export interface BenchOptions {
   /** Only these hot paths (by name). */
   readonly only?: readonly string[];
   /**
-   * Time named prepared statements (planned once per connection, then Postgres' plan cache) instead
-   * of unnamed ones (parsed and planned on every execution). Default false.
+   * The statement modes timed, interleaved in one run: `prepared` (named prepared statements,
+   * planned once per connection, then Postgres' plan cache — what PostgREST and postgres.js do on
+   * a direct connection) and `unnamed` (parsed and planned at every execution — behind a
+   * transaction pooler). Default both, prepared first.
    */
-  readonly prepare?: boolean;
+  readonly modes?: readonly StatementMode[];
   /** Where to write the EXPLAIN files (`<hot path>.rls.txt`, `.explicit.txt`); nothing written when absent. */
   readonly planDir?: string;
   /**
@@ -50,8 +66,30 @@ export interface Targets {
 
 export const defaultTargets: Targets = { maxRatio: 1.3, maxP50Ms: 5, seqScanRows: 10_000 };
 
+/** How a statement reaches the server: a named prepared statement, or an unnamed one planned every time. */
+export type StatementMode = 'prepared' | 'unnamed';
+export const statementModes: readonly StatementMode[] = ['prepared', 'unnamed'];
+
 export interface VariantResult extends Summary {
   readonly samples: readonly number[];
+}
+
+/** One hot path in one statement mode. */
+export interface ModeResult {
+  readonly mode: StatementMode;
+  readonly rls: VariantResult;
+  readonly explicit: VariantResult;
+  /** rls.p50 / explicit.p50. */
+  readonly ratio: number;
+  /** rls.p95 / explicit.p95. */
+  readonly ratioP95: number;
+  /** What RLS adds: rls.p50 − explicit.p50 (ms). */
+  readonly overheadMs: number;
+  /**
+   * Prepared mode: how often the plan cache ran the RLS statement with a generic and with a custom
+   * plan on the timing connection (pg_prepared_statements), warm-up included.
+   */
+  readonly rlsPlanUse?: { readonly generic: number; readonly custom: number };
 }
 
 export interface HotPathResult {
@@ -63,12 +101,13 @@ export interface HotPathResult {
   readonly rowsPerPersona: readonly number[];
   readonly identical: boolean;
   readonly mismatches: readonly string[];
-  readonly rls: VariantResult;
-  readonly explicit: VariantResult;
-  /** rls.p50 / explicit.p50. */
-  readonly ratio: number;
-  readonly ratioP95: number;
-  /** Seq Scans on large tables in the RLS plan or in the bodies of the helpers it executed. */
+  /** The timings, one entry per statement mode, in the order of `BenchRun.modes`. */
+  readonly modes: readonly ModeResult[];
+  /** The RLS statement's custom plan (planned with the parameter values), in one line. */
+  readonly customPlanShape: string;
+  /** The RLS statement's generic plan (what a prepared statement may settle on), in one line; null without prepared mode. */
+  readonly genericPlanShape: string | null;
+  /** Seq Scans on large tables in the RLS plans (custom and generic) or in the bodies of the helpers they executed. */
   readonly seqScans: readonly SeqScanFinding[];
   readonly explicitSeqScans: readonly SeqScanFinding[];
   /** The app.* helpers the RLS plan executed for the first persona. */
@@ -86,6 +125,8 @@ export interface HotPathResult {
 export interface Violation {
   readonly hotPath: string;
   readonly kind: 'mismatch' | 'empty' | 'seq_scan' | 'ratio' | 'p50' | 'no_persona';
+  /** The statement mode a ratio or p50 violation was measured in. */
+  readonly mode?: StatementMode;
   readonly message: string;
 }
 
@@ -95,8 +136,8 @@ export interface BenchRun {
   readonly targets: Targets;
   readonly iterations: number;
   readonly warmup: number;
-  /** Whether the timed statements were named prepared statements. */
-  readonly prepared: boolean;
+  /** The statement modes timed, interleaved. */
+  readonly modes: readonly StatementMode[];
   readonly tableRows: Readonly<Record<string, number>>;
   /** One evaluation of each helper call the hot paths evaluated (empty when not measured). */
   readonly helperCosts: readonly HelperCost[];
@@ -134,6 +175,8 @@ async function capturePlans(
   evaluations: HelperEvaluation[];
   rlsMs: number;
   explicitMs: number;
+  customShape: string;
+  genericShape: string | null;
 }> {
   const { sql } = database;
   const rls = await asUser(sql, claimsUser(c), async (tx) => ({
@@ -179,6 +222,8 @@ async function capturePlans(
     evaluations: helperEvaluations(rls.json.Plan),
     rlsMs: rls.json['Execution Time'],
     explicitMs: explicit.json['Execution Time'],
+    customShape: planShape(rls.json.Plan),
+    genericShape: rlsGeneric ? planShape(rlsGeneric.json.Plan) : null,
   };
 }
 
@@ -196,6 +241,7 @@ function planFile(path: HotPath, variant: Variant, c: HotPathCase, params: reado
 export async function runBench(options: BenchOptions): Promise<BenchRun> {
   const { sql } = options.database;
   const log = options.log ?? silentLogger;
+  const modes = options.modes && options.modes.length > 0 ? [...new Set(options.modes)] : statementModes;
   const iterations = options.iterations ?? 200;
   const warmup = options.warmup ?? 20;
   const targets: Targets = { ...defaultTargets, ...options.targets };
@@ -204,11 +250,13 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
   const violations: Violation[] = [];
   if (options.planDir) mkdirSync(options.planDir, { recursive: true });
 
-  interface State { path: HotPath; cases: HotPathCase[]; rows: number[]; mismatches: string[]; samples: Record<Variant, number[]>; plans: Awaited<ReturnType<typeof capturePlans>> | null; files: HotPathResult['planFiles'] }
+  type Samples = Record<StatementMode, Record<Variant, number[]>>;
+  interface State { path: HotPath; cases: HotPathCase[]; rows: number[]; mismatches: string[]; samples: Samples; plans: Awaited<ReturnType<typeof capturePlans>> | null; files: HotPathResult['planFiles'] }
   const states: State[] = [];
   for (const path of paths) {
     const cases = await path.cases(sql, { anchor: options.anchor }, options.personas ?? 5);
-    const state: State = { path, cases, rows: [], mismatches: [], samples: { rls: [], explicit: [] }, plans: null, files: null };
+    const samples: Samples = { prepared: { rls: [], explicit: [] }, unnamed: { rls: [], explicit: [] } };
+    const state: State = { path, cases, rows: [], mismatches: [], samples, plans: null, files: null };
     states.push(state);
     if (cases.length === 0) {
       violations.push({ hotPath: path.name, kind: 'no_persona', message: `${path.name}: the data set has no persona for this hot path` });
@@ -232,23 +280,39 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
 
   const runnable = states.filter((s) => s.cases.length > 0);
   const total = warmup + iterations;
-  for (let i = 0; i < total; i++) {
-    for (const state of runnable) {
-      const c = state.cases[i % state.cases.length]!;
-      const order: Variant[] = i % 2 === 0 ? ['rls', 'explicit'] : ['explicit', 'rls'];
-      for (const variant of order) {
-        const { ms } = await timed(sql, variant, state.path, c, options.prepare ?? false);
-        if (i >= warmup) state.samples[variant].push(ms);
+  // Every timed statement on one connection, so its prepared statements and their plan-cache
+  // counters (pg_prepared_statements) are the ones measured; the embedded database has one anyway.
+  const separate = options.database.backend === 'postgres' && options.database.url !== undefined;
+  const timing = separate ? postgres(options.database.url!, { max: 1, onnotice: () => {} }) : sql;
+  const planUse = new Map<string, { generic: number; custom: number }>();
+  try {
+    for (let i = 0; i < total; i++) {
+      for (const state of runnable) {
+        const c = state.cases[i % state.cases.length]!;
+        // Alternate which mode and which variant goes first, so neither always runs on a warmer cache.
+        const modeOrder = i % 2 === 0 ? modes : [...modes].reverse();
+        const variantOrder: Variant[] = Math.floor(i / 2) % 2 === 0 ? ['rls', 'explicit'] : ['explicit', 'rls'];
+        for (const mode of modeOrder) {
+          for (const variant of variantOrder) {
+            const { ms } = await timed(timing, variant, state.path, c, mode === 'prepared');
+            if (i >= warmup) state.samples[mode][variant].push(ms);
+          }
+        }
       }
+      if ((i + 1) % Math.max(1, Math.floor(total / 10)) === 0) log(`bench: iteration ${i + 1}/${total}`);
     }
-    if ((i + 1) % Math.max(1, Math.floor(total / 10)) === 0) log(`bench: iteration ${i + 1}/${total}`);
+    if (modes.includes('prepared') && total > 0) {
+      for (const [statement, use] of await preparedPlanUse(timing, runnable.map((s) => s.path.rls))) planUse.set(statement, use);
+    }
+  } finally {
+    if (separate) await timing.end({ timeout: 5 });
   }
 
   // Plans last, on warm caches: the saved EXPLAIN timings then resemble the measured ones.
   for (const state of runnable) {
     const path = state.path;
     const first = state.cases[0]!;
-    const plans = await capturePlans(options.database, path, first, sizes, targets.seqScanRows, options.prepare ?? false);
+    const plans = await capturePlans(options.database, path, first, sizes, targets.seqScanRows, modes.includes('prepared'));
     state.plans = plans;
     if (options.planDir) {
       const rlsFile = join(options.planDir, `${path.name}.rls.txt`);
@@ -280,14 +344,26 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     helperCosts = await measureHelperCosts(sql, [...requests.values()], {
       iterations: costIterations,
       warmup: Math.min(warmup, costIterations),
-      prepare: options.prepare ?? false,
+      prepare: modes[0] === 'prepared',
     });
   }
 
   const results: HotPathResult[] = states.map((state) => {
-    const rls = { ...summarize(state.samples.rls), samples: state.samples.rls };
-    const explicit = { ...summarize(state.samples.explicit), samples: state.samples.explicit };
-    const ratio = rls.p50 / explicit.p50;
+    const modeResults = modes.map((mode): ModeResult => {
+      const samples = state.samples[mode];
+      const rls = { ...summarize(samples.rls), samples: samples.rls };
+      const explicit = { ...summarize(samples.explicit), samples: samples.explicit };
+      const use = mode === 'prepared' ? planUse.get(state.path.rls) : undefined;
+      return {
+        mode,
+        rls,
+        explicit,
+        ratio: rls.p50 / explicit.p50,
+        ratioP95: rls.p95 / explicit.p95,
+        overheadMs: rls.p50 - explicit.p50,
+        ...(use ? { rlsPlanUse: use } : {}),
+      };
+    });
     const result: HotPathResult = {
       name: state.path.name,
       title: state.path.title,
@@ -296,10 +372,9 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       rowsPerPersona: state.rows,
       identical: state.cases.length > 0 && state.mismatches.length === 0,
       mismatches: state.mismatches,
-      rls,
-      explicit,
-      ratio,
-      ratioP95: rls.p95 / explicit.p95,
+      modes: modeResults,
+      customPlanShape: state.plans?.customShape ?? '',
+      genericPlanShape: state.plans?.genericShape ?? null,
       seqScans: state.plans?.seqScans ?? [],
       explicitSeqScans: state.plans?.explicitSeqScans ?? [],
       helpers: state.plans?.helpers ?? [],
@@ -311,11 +386,13 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
       sql: { rls: state.path.rls.trim(), explicit: state.path.explicit.trim() },
     };
     if (state.cases.length > 0 && iterations > 0) {
-      if (ratio > targets.maxRatio) {
-        violations.push({ hotPath: result.name, kind: 'ratio', message: `${result.name}: RLS/explicit p50 ratio ${ratio.toFixed(2)} > ${targets.maxRatio}` });
-      }
-      if (rls.p50 > targets.maxP50Ms) {
-        violations.push({ hotPath: result.name, kind: 'p50', message: `${result.name}: RLS p50 ${rls.p50.toFixed(2)} ms > ${targets.maxP50Ms} ms` });
+      for (const m of modeResults) {
+        if (m.ratio > targets.maxRatio) {
+          violations.push({ hotPath: result.name, kind: 'ratio', mode: m.mode, message: `${result.name} (${m.mode}): RLS/explicit p50 ratio ${m.ratio.toFixed(2)} > ${targets.maxRatio}` });
+        }
+        if (m.rls.p50 > targets.maxP50Ms) {
+          violations.push({ hotPath: result.name, kind: 'p50', mode: m.mode, message: `${result.name} (${m.mode}): RLS p50 ${m.rls.p50.toFixed(2)} ms > ${targets.maxP50Ms} ms` });
+        }
       }
     }
     return result;
@@ -326,7 +403,7 @@ export async function runBench(options: BenchOptions): Promise<BenchRun> {
     targets,
     iterations,
     warmup,
-    prepared: options.prepare ?? false,
+    modes,
     helperCosts,
     tableRows: Object.fromEntries([...sizes.entries()].filter(([name]) => name.startsWith('public.') || name === 'audit.audit_log').sort()),
   };

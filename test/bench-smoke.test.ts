@@ -80,12 +80,29 @@ describe('bench smoke (scale 0.01)', () => {
     expect(a.rows).toBe(seeded.totalRows);
   });
 
-  it('ran every hot path, as a persona through RLS and as the service role', () => {
+  it('ran every hot path, as a persona through RLS and as the service role, in both statement modes', () => {
     expect(run.hotPaths.map((h) => h.name)).toEqual(hotPaths.map((h) => h.name));
+    expect(run.modes).toEqual(['prepared', 'unnamed']);
     for (const h of run.hotPaths) {
       expect(h.personas, h.name).toBeGreaterThan(0);
-      expect(h.rls.n, h.name).toBe(3);
-      expect(h.explicit.n, h.name).toBe(3);
+      expect(h.modes.map((m) => m.mode), h.name).toEqual(['prepared', 'unnamed']);
+      for (const m of h.modes) {
+        expect(m.rls.n, `${h.name} ${m.mode}`).toBe(3);
+        expect(m.explicit.n, `${h.name} ${m.mode}`).toBe(3);
+        expect(m.overheadMs, `${h.name} ${m.mode}`).toBeCloseTo(m.rls.p50 - m.explicit.p50, 9);
+      }
+    }
+  });
+
+  it('reads from the plan cache how the prepared RLS statements were planned, and shows both plan shapes', () => {
+    for (const h of run.hotPaths) {
+      const prepared = h.modes.find((m) => m.mode === 'prepared')!;
+      // warm-up and timed runs, every one a named prepared statement on the timing connection
+      expect(prepared.rlsPlanUse, h.name).toBeDefined();
+      expect(prepared.rlsPlanUse!.generic + prepared.rlsPlanUse!.custom, h.name).toBe(4);
+      expect(h.modes.find((m) => m.mode === 'unnamed')!.rlsPlanUse, h.name).toBeUndefined();
+      expect(h.customPlanShape, h.name).toMatch(/Scan/);
+      expect(h.genericPlanShape, h.name).toMatch(/Scan/);
     }
   });
 
