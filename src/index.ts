@@ -1,12 +1,15 @@
 /**
  * therapy-db: the database of a school-based therapy platform on Supabase/PostgreSQL.
  *
- * Subpaths: `therapy-db/schema` (Drizzle tables), `therapy-db/policies` (the RLS policy DSL and
- * the policies), `therapy-db/validators` (Zod), `therapy-db/migrate` (runner and Supabase shim),
- * `therapy-db/testing` (RLS test helpers).
+ * The root export is what a server needs: the Drizzle tables (all of `therapy-db/schema`),
+ * `connect()`, `migrate()`, the error helpers and `runChecks()`. The rest has its own subpath, so
+ * importing the root never loads zod, the policies or the integrations: `therapy-db/policies` (the
+ * RLS policy DSL and the policies), `therapy-db/validators` (Zod), `therapy-db/migrate` (runner and
+ * Supabase shim), `therapy-db/testing` (RLS test helpers), `therapy-db/integrations` (webhooks).
+ * README.md's subpath table lists the same; test/exports.test.ts holds both to it.
  */
 export * from './schema';
-export { connect, redact, type ConnectOptions, type Database, type Backend } from './db';
+export { connect, redact, EmbeddedDatabaseUnavailableError, type ConnectOptions, type Database, type Backend, type EmbeddedPGlite, type EmbeddedServer } from './db';
 export { migrate, MigrationError, type MigrateOptions, type MigrateResult } from './migrate';
 export { describeDbError, formatDbError, isDbError, registerConstraintMessages, type DbErrorKind, type DescribedDbError } from './errors';
 export type { Logger } from './log';

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { migrate, MigrationError, readMigrations, defaultMigrationsFolder } from '../src/migrate';
 import { createTestDatabase, type TestDatabase } from './support/database';
 
@@ -85,6 +85,22 @@ describe('migrate', () => {
       expect(result.applied).toEqual([]);
     } finally {
       await copy.close();
+    }
+  });
+
+  it('is silent without a logger: a library writes nothing to stdout or stderr unless given one', async () => {
+    const dir = migrationsFolder({ '0000_silent': 'create table public.migrate_probe_silent (id int primary key);' });
+    folders.push(dir);
+    const stderr = vi.spyOn(process.stderr, 'write');
+    const stdout = vi.spyOn(process.stdout, 'write');
+    try {
+      const result = await migrate({ client: fresh.sql, migrationsFolder: dir });
+      expect(result.applied).toEqual(['0000_silent']);
+      expect(stderr).not.toHaveBeenCalled();
+      expect(stdout).not.toHaveBeenCalled();
+    } finally {
+      stderr.mockRestore();
+      stdout.mockRestore();
     }
   });
 });

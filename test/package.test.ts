@@ -1,35 +1,68 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbedded, type EmbeddedServer } from '../src/db';
 
 /**
  * The package as a consumer gets it: `npm pack`, install the tarball into a throwaway project,
- * then use it from there through ESM, CJS, TypeScript and the bin.
+ * then use it from there through ESM, CJS, TypeScript and the bin; and the lean install an app
+ * that only uses a server gets (no PGlite).
  */
 const repo = resolve(__dirname, '..');
 const run = (cmd: string, args: string[], cwd: string) =>
   execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '' } });
+const npmInstall = (cwd: string, args: string[]) => run('npm', ['install', ...args, '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], cwd);
+const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
 
 // The package does not depend on the database backend: CI runs this once, in the embedded pass.
 const onServer = Boolean(process.env.DATABASE_URL);
 if (onServer) console.log('package test: runs in the embedded pass only (it does not use DATABASE_URL)');
 
+let work: string;
+let tarball: string;
+beforeAll(() => {
+  if (onServer) return;
+  work = mkdtempSync(join(tmpdir(), 'therapy-db-pack-'));
+  run('npm', ['pack', '--pack-destination', work, '--silent'], repo);
+  const name = readdirSync(work).find((f) => f.endsWith('.tgz'));
+  if (!name) throw new Error('npm pack produced no tarball');
+  tarball = join(work, name);
+}, 300_000);
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** An empty project (`type: module`) in the work folder. */
+function project(name: string): string {
+  const dir = join(work, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, type: 'module' }));
+  return dir;
+}
+
+/** What a project's node_modules holds: packages (npm's hidden lockfile) and bytes on disk (apparent size). */
+function footprint(dir: string): { packages: Set<string>; bytes: number } {
+  const lock = JSON.parse(readFileSync(join(dir, 'node_modules', '.package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
+  const sizeOf = (path: string): number => {
+    const stat = statSync(path);
+    if (!stat.isDirectory()) return stat.size;
+    return readdirSync(path).reduce((sum, entry) => sum + sizeOf(join(path, entry)), 0);
+  };
+  return { packages: new Set(Object.keys(lock.packages).filter((key) => key !== '')), bytes: sizeOf(join(dir, 'node_modules')) };
+}
+
+const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+
 describe.skipIf(onServer)('the packed package, installed in a consumer project', () => {
-  let work: string;
   let consumer: string;
   beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), 'therapy-db-pack-'));
-    run('npm', ['pack', '--pack-destination', work, '--silent'], repo);
-    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
-    if (!tarball) throw new Error('npm pack produced no tarball');
-    consumer = join(work, 'consumer');
-    run('mkdir', ['-p', consumer], work);
-    writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    run('npm', ['install', join(work, tarball), '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], consumer);
+    consumer = project('consumer');
+    // The embedded database is an optional peer: a project that wants it installs it.
+    npmInstall(consumer, [tarball, '@electric-sql/pglite@0.5.14', '@electric-sql/pglite-socket@0.2.17']);
   }, 300_000);
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('imports every public subpath as ESM', () => {
     const out = run('node', ['--input-type=module', '-e', `
@@ -89,4 +122,74 @@ describe.skipIf(onServer)('the packed package, installed in a consumer project',
     expect(result.stderr).toMatch(/applying the local shim first/);
     expect(result.stderr).toMatch(/applied 0000_\w+\.sql in \d+ ms/);
   }, 120_000);
+});
+
+/**
+ * The lean install (issue 15): an app that already has drizzle-orm, drizzle-zod, zod and postgres
+ * installs the tarball without dev and optional dependencies. PGlite (an optional peer) stays out;
+ * schema, validators and `migrate({ url })` work; the package adds at most 2 packages and 8 MB.
+ */
+describe.skipIf(onServer)('the lean install: an app with a server, without the embedded database', () => {
+  let app: string;
+  let before: ReturnType<typeof footprint>;
+  let after: ReturnType<typeof footprint>;
+  let server: EmbeddedServer;
+  beforeAll(async () => {
+    app = project('lean-app');
+    const { dependencies } = manifest;
+    // What such an app has before: the libraries therapy-db builds on, and today's postgres.js (4.x).
+    npmInstall(app, [`drizzle-orm@${dependencies['drizzle-orm']}`, `drizzle-zod@${dependencies['drizzle-zod']}`, `zod@${dependencies.zod}`, 'postgres@^4']);
+    before = footprint(app);
+    npmInstall(app, [tarball, '--omit=dev', '--omit=optional']);
+    after = footprint(app);
+    // The app's server: an embedded PGlite of this repository's, reached by URL only.
+    server = await startEmbedded();
+  }, 300_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('adds at most 2 packages and 8 MB, and no PGlite', () => {
+    const added = [...after.packages].filter((p) => !before.packages.has(p));
+    const bytes = after.bytes - before.bytes;
+    console.log(
+      `lean install: ${before.packages.size} packages / ${mb(before.bytes)} MB before, ${after.packages.size} / ${mb(after.bytes)} MB after: ` +
+        `therapy-db adds ${added.length} package(s) (${added.join(', ')}) and ${mb(bytes)} MB`,
+    );
+    expect(added).toContain('node_modules/therapy-db');
+    expect(added.length).toBeLessThanOrEqual(2);
+    expect(bytes).toBeLessThanOrEqual(8e6);
+    expect([...after.packages].filter((p) => p.includes('@electric-sql'))).toEqual([]);
+  });
+
+  it('imports the schema and the validators and migrates a server by URL', async () => {
+    writeFileSync(join(app, 'lean.mjs'), `
+      import { therapySessions } from 'therapy-db/schema';
+      import { therapySessionInsertSchema } from 'therapy-db/validators';
+      import { migrate } from 'therapy-db/migrate';
+      const refused = therapySessionInsertSchema.safeParse({ startTime: '2026-01-05T10:00:00Z', endTime: '2026-01-05T09:00:00Z' });
+      const result = await migrate({ url: process.env.TARGET_URL });
+      console.log(JSON.stringify({
+        table: typeof therapySessions, refused: !refused.success,
+        endTime: refused.error?.issues.find((i) => i.path[0] === 'endTime')?.message, applied: result.applied.length,
+      }));`);
+    // Asynchronously: the server runs in this process.
+    const { stdout: out } = await promisify(execFile)('node', ['lean.mjs'], { cwd: app, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '', TARGET_URL: server.url } });
+    const shipped = (JSON.parse(readFileSync(join(repo, 'drizzle', 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }).entries.length;
+    expect(JSON.parse(out)).toEqual({ table: 'object', refused: true, endTime: 'end_time must be after start_time', applied: shipped });
+  }, 120_000);
+
+  it('asking for the embedded database says in one line what to install', () => {
+    writeFileSync(join(app, 'embedded.mjs'), `
+      import { connect } from 'therapy-db';
+      try { await connect(); } catch (error) { console.log(JSON.stringify({ name: error.name, message: error.message })); }`);
+    const out = JSON.parse(execFileSync('node', ['embedded.mjs'], { cwd: app, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } })) as { name: string; message: string };
+    expect(out.name).toBe('EmbeddedDatabaseUnavailableError');
+    expect(out.message).toBe(
+      'the embedded database needs PGlite: npm install @electric-sql/pglite@0.5.14 @electric-sql/pglite-socket@0.2.17 (or pass a url / set DATABASE_URL)',
+    );
+    const cli = spawnSync(join(app, 'node_modules', '.bin', 'therapy-db'), ['migrate'], { cwd: app, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
+    expect(cli.status).toBe(1);
+    expect(cli.stderr).toBe(`therapy-db: ${out.message}\n`);
+  });
 });

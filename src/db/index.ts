@@ -1,2 +1,2 @@
 export { connect, redact, type ConnectOptions, type Database, type Backend } from './connect';
-export { startEmbedded, type EmbeddedOptions, type EmbeddedServer } from './embedded';
+export { startEmbedded, EmbeddedDatabaseUnavailableError, EMBEDDED_PACKAGES, type EmbeddedOptions, type EmbeddedPGlite, type EmbeddedServer } from './embedded';

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { PGlite } from '@electric-sql/pglite';
+import type { EmbeddedPGlite } from '../db';
 import { getTableColumns } from 'drizzle-orm';
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
@@ -35,7 +35,7 @@ export function serverSink(sql: postgres.Sql | postgres.TransactionSql): CopySin
  * PGlite instance directly (`from '/dev/blob'`). PGlite is a single session: the COPY runs inside
  * whatever transaction the postgres.js connection has open, exactly like a COPY FROM STDIN would.
  */
-export function pgliteSink(pglite: PGlite): CopySink {
+export function pgliteSink(pglite: EmbeddedPGlite): CopySink {
   return {
     async copy(target, columns, data) {
       await pglite.query(`copy ${target} (${columns.map(quoteIdent).join(', ')}) from '/dev/blob'`, [], {
