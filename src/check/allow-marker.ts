@@ -11,6 +11,8 @@ export const SAFETY_RULES = [
   'add-foreign-key',
   'add-check',
   'drop-policy',
+  'lock-timeout',
+  'no-transaction',
 ] as const;
 
 export type SafetyRule = (typeof SAFETY_RULES)[number];
@@ -28,6 +30,8 @@ export interface AllowMarker {
 }
 
 const PREFIX = /^\s*therapy-db\s*:/i;
+/** `-- therapy-db: no-transaction`: a directive to the runner (see `NO_TRANSACTION_MARKER`), not an allow marker. */
+const DIRECTIVE = /^\s*therapy-db\s*:\s*no-transaction\b/i;
 const MARKER = /^\s*therapy-db\s*:\s*allow\s+([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)\s*(?:\(\s*reason\s*:\s*(.*?)\s*\))?\s*$/i;
 
 export const MARKER_SYNTAX = '-- therapy-db: allow <rule> (reason: <why this is safe>)';
@@ -36,7 +40,7 @@ export const MARKER_SYNTAX = '-- therapy-db: allow <rule> (reason: <why this is 
 export function readAllowMarkers(comments: readonly Token[]): AllowMarker[] {
   const markers: AllowMarker[] = [];
   for (const comment of comments) {
-    if (!PREFIX.test(comment.value)) continue;
+    if (!PREFIX.test(comment.value) || DIRECTIVE.test(comment.value)) continue;
     const match = MARKER.exec(comment.value);
     if (!match) {
       markers.push({ line: comment.line, rules: [], reason: undefined, problem: `malformed marker; write \`${MARKER_SYNTAX}\`` });

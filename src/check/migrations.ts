@@ -16,8 +16,13 @@ export interface ParsedMigration {
   readonly statements: readonly ParsedStatement[];
 }
 
+/** SQL text read statement by statement and classified. */
+export function parseSql(sql: string): ParsedStatement[] {
+  return parseStatements(sql).map((s) => ({ ...s, what: classifyStatement(s.tokens) }));
+}
+
 export function parseMigration(migration: Pick<MigrationFile, 'tag' | 'file' | 'sql' | 'hash'>): ParsedMigration {
-  const statements = parseStatements(migration.sql).map((s) => ({ ...s, what: classifyStatement(s.tokens) }));
+  const statements = parseSql(migration.sql);
   return { tag: migration.tag, file: migration.file, sql: migration.sql, hash: migration.hash, statements };
 }
 

@@ -1,5 +1,7 @@
 import type { SafetyRule } from './allow-marker';
+import { blocksWrites, lockName, MIGRATION_LOCK_TIMEOUT, tableLocks, type TableLock } from './locks';
 import type { ParsedStatement } from './migrations';
+import type { MigrationStatementKind } from './sql/classify';
 import { formatName, type QualifiedName } from './sql/names';
 
 /** A statement that would lock or destroy production data. */
@@ -21,6 +23,44 @@ export interface SafetyViolation {
 export interface FileState {
   readonly createdTables: Set<string>;
   readonly createdPolicies: Set<string>;
+  readonly createdIndexes: Set<string>;
+  /** The file runs outside a transaction (`-- therapy-db: no-transaction`, as the runner reads it). */
+  readonly noTransaction: boolean;
+  /** A `set lock_timeout` earlier in the file that is in force for the statements after it. */
+  lockTimeout: boolean;
+}
+
+/** The state at the start of a file. */
+export function fileState(noTransaction: boolean): FileState {
+  return { createdTables: new Set(), createdPolicies: new Set(), createdIndexes: new Set(), noTransaction, lockTimeout: false };
+}
+
+/** Statements PostgreSQL refuses inside a transaction block. */
+function refusesTransaction(what: MigrationStatementKind): string | undefined {
+  switch (what.kind) {
+    case 'create-index':
+      return what.concurrently ? 'create index concurrently' : undefined;
+    case 'drop-index':
+      return what.concurrently ? 'drop index concurrently' : undefined;
+    case 'reindex':
+      return what.concurrently ? 'reindex concurrently' : undefined;
+    case 'vacuum':
+      return 'vacuum';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The locks of a statement that block writes on a table that may hold rows (one the file did not
+ * create), each queueing every later write behind it while it waits: they need a `lock_timeout`.
+ */
+export function writeBlockingLocks(what: MigrationStatementKind, state: Pick<FileState, 'createdTables' | 'createdIndexes'>): TableLock[] {
+  return tableLocks(what).filter(
+    (lock) =>
+      blocksWrites(lock.mode) &&
+      (lock.table ? !state.createdTables.has(formatName(lock.table)) : !(lock.index && state.createdIndexes.has(formatName(lock.index)))),
+  );
 }
 
 const allow = (rule: SafetyRule): string => `or, if it is safe here, allow it on the line before: \`-- therapy-db: allow ${rule} (reason: …)\``;
@@ -30,7 +70,36 @@ export function statementViolations(statement: ParsedStatement, state: FileState
   const what = statement.what;
   const out: SafetyViolation[] = [];
   const existing = (table: QualifiedName): boolean => !state.createdTables.has(formatName(table));
+  const blocking = writeBlockingLocks(what, state);
+  if (blocking.length > 0 && !state.lockTimeout) {
+    const first = blocking[0]!;
+    const target = first.table ? formatName(first.table) : `the table of index ${formatName(first.index!)}`;
+    out.push({
+      rule: 'lock-timeout',
+      object: target,
+      line: statement.line,
+      message: `takes ${lockName(first.mode)} on ${target}, which may hold rows, with no lock_timeout: while it waits behind a long query every read or write of the table queues behind it`,
+      fix: `start the file with \`set${state.noTransaction ? '' : ' local'} lock_timeout = '${MIGRATION_LOCK_TIMEOUT}'\` (a migration that cannot take its lock in time fails and can be retried; \`npm run db:generate\` writes it), ${allow('lock-timeout')}`,
+    });
+  }
+  const refused = refusesTransaction(what);
+  if (refused && !state.noTransaction) {
+    out.push({
+      rule: 'no-transaction',
+      object: what.kind === 'create-index' && what.index ? formatName(what.index) : refused,
+      line: statement.line,
+      message: `${refused} cannot run inside a transaction, and the runner applies this file in one`,
+      fix: `put it in a migration of its own whose first line is \`-- therapy-db: no-transaction\` (\`npm run db:generate\` writes indexes on existing tables that way)`,
+    });
+  }
   switch (what.kind) {
+    case 'set':
+      if (what.name === 'lock_timeout') {
+        // SET LOCAL outside a transaction does nothing; `0` turns the timeout off.
+        const effective = !(state.noTransaction && what.local) && !/^0+(\s*(ms|s|min))?$/i.test(what.value.trim());
+        state.lockTimeout = effective;
+      }
+      break;
     case 'create-table':
       state.createdTables.add(formatName(what.table));
       break;
@@ -49,6 +118,7 @@ export function statementViolations(statement: ParsedStatement, state: FileState
       }
       break;
     case 'create-index':
+      if (what.index) state.createdIndexes.add(formatName(what.index));
       if (!what.concurrently && existing(what.table)) {
         const name = what.index ? `index ${what.index.name}` : 'an index';
         out.push({
@@ -57,7 +127,7 @@ export function statementViolations(statement: ParsedStatement, state: FileState
           line: statement.line,
           message: `creates ${name} on existing table ${formatName(what.table)} without CONCURRENTLY: writes to the table block until the index is built`,
           fix:
-            'build it with `create index concurrently` (Postgres refuses that inside a transaction, and `therapy-db migrate` runs each file in one: build it out of band before deploying and write `create index if not exists` here), ' +
+            'build it with `create index concurrently` in a migration whose first line is `-- therapy-db: no-transaction` (the runner applies it statement by statement, outside a transaction; `npm run db:generate` writes it so), ' +
             allow('create-index'),
         });
       }
@@ -148,7 +218,7 @@ export function statementViolations(statement: ParsedStatement, state: FileState
                 object: action.constraint ? `${table}.${action.constraint}` : table,
                 line: action.line,
                 message: `adds ${kind}${action.constraint ? ` ${action.constraint}` : ''} to existing table ${table}: builds its index while writes to the table block`,
-                fix: `build the index first (\`create unique index concurrently\`, out of band), then \`add constraint … ${action.type === 'unique' ? 'unique' : 'primary key'} using index …\`; ${allow('create-index')}`,
+                fix: `build the index first (\`create unique index concurrently\` in a \`-- therapy-db: no-transaction\` migration), then \`add constraint … ${action.type === 'unique' ? 'unique' : 'primary key'} using index …\` in a later one (\`npm run db:generate\` writes both); ${allow('create-index')}`,
               });
               break;
             }

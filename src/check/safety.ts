@@ -3,8 +3,12 @@ import { readAllowMarkers } from './allow-marker';
 import type { Baseline } from './baseline';
 import type { ParsedMigration } from './migrations';
 import type { Check, Finding } from './model';
+import { NO_TRANSACTION_MARKER } from '../migrate';
 import { sameName } from './sql/names';
-import { statementViolations, type SafetyViolation } from './safety-rules';
+import { fileState, statementViolations, type SafetyViolation } from './safety-rules';
+
+/** The directive written some way the runner does not read (indented, in a block comment, …). */
+const LOOSE_NO_TRANSACTION = /therapy-db\s*:\s*no-transaction/i;
 
 export interface SafetyContext {
   /** Every migration in journal order. */
@@ -52,7 +56,19 @@ export const safetyCheck: Check<SafetyContext> = {
     };
     migrations.forEach((migration, fileIndex) => {
       if (!isNew(migration)) return;
-      const state = { createdTables: new Set<string>(), createdPolicies: new Set<string>() };
+      const noTransaction = NO_TRANSACTION_MARKER.test(migration.sql);
+      if (!noTransaction && LOOSE_NO_TRANSACTION.test(migration.sql)) {
+        const line = migration.sql.slice(0, migration.sql.search(LOOSE_NO_TRANSACTION)).split('\n').length;
+        findings.push({
+          rule: 'no-transaction',
+          message: `${basename(migration.file)}: mentions \`therapy-db: no-transaction\` but not as the runner reads it, so the file runs in a transaction`,
+          object: migration.tag,
+          file: migration.file,
+          line,
+          fix: 'write the marker as a line of its own, at its start: `-- therapy-db: no-transaction`',
+        });
+      }
+      const state = fileState(noTransaction);
       migration.statements.forEach((statement, statementIndex) => {
         const markers = readAllowMarkers(statement.comments);
         for (const marker of markers) {

@@ -167,7 +167,7 @@ describe('release manifest: released migrations are frozen without git', () => {
     const safety = report.results.find((r) => r.id === 'safety')!;
     expect(safety.status).toBe('failed');
     expect(safety.summary).toContain('1 migration(s) added since release 0.1.0: 0002_drop');
-    expect(safety.findings.map((f) => f.rule)).toEqual(['drop-table']);
+    expect(safety.findings.map((f) => f.rule)).toEqual(['lock-timeout', 'drop-table']);
     expect(report.released).toEqual({ release: '0.1.0', migrations: 2 });
   });
 

@@ -22,8 +22,16 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-/** Commits `released` as the base, adds `added` on top (uncommitted) and runs the safety lint. */
+/** The line a generated migration starts with; on the first line, so the tests' line numbers hold. */
+const TIMEOUT = "set local lock_timeout = '5s'; ";
+
+/** Commits `released` as the base, adds `added` on top (uncommitted) and runs the safety lint (files with a lock_timeout). */
 async function lint(...added: string[]): Promise<CheckResult> {
+  return lintRaw(...added.map((sql) => TIMEOUT + sql));
+}
+
+/** `lint` of the files exactly as given. */
+async function lintRaw(...added: string[]): Promise<CheckResult> {
   const repo = gitRepo();
   cleanups.push(repo.remove);
   writeMigrations(repo.folder, released);
@@ -39,19 +47,21 @@ function rules(result: CheckResult): (string | undefined)[] {
 
 describe('safety lint of the migrations added since --base', () => {
   it('passes additive, non-blocking changes', async () => {
-    const result = await lint(
-      sqlFile(
-        'CREATE TABLE "goals" ("id" uuid PRIMARY KEY NOT NULL, "student_id" uuid NOT NULL)',
-        'CREATE INDEX "goals_student_id_idx" ON "goals" USING btree ("student_id")',
-        'ALTER TABLE "goals" ADD CONSTRAINT "goals_student_id_fk" FOREIGN KEY ("student_id") REFERENCES "public"."students"("id")',
-        'ALTER TABLE "students" ADD COLUMN "grade" integer DEFAULT 0 NOT NULL',
-        'ALTER TABLE "students" ADD COLUMN "nickname" text',
-        'CREATE INDEX CONCURRENTLY "students_name_idx" ON "students" USING btree ("name")',
-        'ALTER TABLE "students" ADD CONSTRAINT "students_school_fk" FOREIGN KEY ("school_id") REFERENCES "public"."schools"("id") NOT VALID',
-        'ALTER TABLE "students" ADD CONSTRAINT "students_name_check" CHECK (length(name) > 0) NOT VALID',
-        'DROP POLICY "students_select" ON "students"',
-        'CREATE POLICY "students_select" ON "students" AS PERMISSIVE FOR SELECT TO "authenticated" USING (false)',
-      ),
+    const result = await lintRaw(
+      TIMEOUT +
+        sqlFile(
+          'CREATE TABLE "goals" ("id" uuid PRIMARY KEY NOT NULL, "student_id" uuid NOT NULL)',
+          'CREATE INDEX "goals_student_id_idx" ON "goals" USING btree ("student_id")',
+          'ALTER TABLE "goals" ADD CONSTRAINT "goals_student_id_fk" FOREIGN KEY ("student_id") REFERENCES "public"."students"("id")',
+          'ALTER TABLE "students" ADD COLUMN "grade" integer DEFAULT 0 NOT NULL',
+          'ALTER TABLE "students" ADD COLUMN "nickname" text',
+          'ALTER TABLE "students" ADD CONSTRAINT "students_school_fk" FOREIGN KEY ("school_id") REFERENCES "public"."schools"("id") NOT VALID',
+          'ALTER TABLE "students" ADD CONSTRAINT "students_name_check" CHECK (length(name) > 0) NOT VALID',
+          'DROP POLICY "students_select" ON "students"',
+          'CREATE POLICY "students_select" ON "students" AS PERMISSIVE FOR SELECT TO "authenticated" USING (false)',
+        ),
+      `-- therapy-db: no-transaction\n${sqlFile('CREATE INDEX CONCURRENTLY "students_name_idx" ON "students" USING btree ("name")')}`,
+      sqlFile('ALTER TABLE "students" VALIDATE CONSTRAINT "students_school_fk"', 'COMMENT ON COLUMN "students"."grade" IS \'0 = unknown\''),
     );
     expect(result.findings).toEqual([]);
     expect(result.status).toBe('passed');
@@ -177,6 +187,45 @@ describe('safety lint of the migrations added since --base', () => {
       sqlFile('DROP POLICY "students_select" ON "students"', 'CREATE POLICY "students_insert" ON "students" FOR INSERT TO "authenticated" WITH CHECK (true)'),
     );
     expect(wrongCommand.findings.map((f) => f.rule)).toEqual(['drop-policy']);
+  });
+
+  it('requires a lock_timeout before a statement that blocks writes on a table that may hold rows', async () => {
+    const result = await lintRaw(
+      sqlFile(
+        'CREATE TABLE "fresh" ("id" uuid PRIMARY KEY, "student_id" uuid)',
+        'ALTER TABLE "fresh" ADD COLUMN "x" int',
+        'COMMENT ON TABLE "students" IS \'no lock that blocks writes\'',
+        'ALTER TABLE "fresh" ADD CONSTRAINT "fresh_student_fk" FOREIGN KEY ("student_id") REFERENCES "public"."students"("id")',
+        "set local lock_timeout = '5s'",
+        'ALTER TABLE "students" ADD COLUMN "y" text',
+      ),
+      sqlFile("SET lock_timeout TO 0", 'CREATE POLICY "p" ON "schools" FOR SELECT TO authenticated USING (true)'),
+    );
+    expect(result.findings.map((f) => [f.rule, f.object, f.line])).toEqual([
+      ['lock-timeout', 'public.students', 4],
+      ['lock-timeout', 'public.schools', 2],
+    ]);
+    // The foreign key locks the table it references, not only its own (new) one.
+    expect(result.findings[0]!.message).toContain('takes SHARE ROW EXCLUSIVE on public.students');
+    expect(result.findings[0]!.fix).toContain("set local lock_timeout = '5s'");
+    expect(result.findings[1]!.message).toContain('ACCESS EXCLUSIVE');
+  });
+
+  it('reads `-- therapy-db: no-transaction` as the runner does: concurrently needs it, set local does not count without a transaction', async () => {
+    const result = await lintRaw(
+      sqlFile('CREATE INDEX CONCURRENTLY "students_name_idx" ON "students" ("name")'),
+      `-- therapy-db: no-transaction\n${sqlFile('CREATE INDEX CONCURRENTLY IF NOT EXISTS "students_notes_idx" ON "students" ("notes")', "set local lock_timeout = '5s'", 'DROP INDEX "students_name_idx"')}`,
+      `  -- therapy-db: no-transaction\n${sqlFile('DROP INDEX CONCURRENTLY "students_notes_idx"')}`,
+    );
+    expect(result.findings.map((f) => [f.rule, f.file!.replace(/.*\//, ''), f.line])).toEqual([
+      ['no-transaction', '0001_change.sql', 1],
+      ['lock-timeout', '0002_change.sql', 4],
+      ['no-transaction', '0003_change.sql', 1],
+      ['no-transaction', '0003_change.sql', 2],
+    ]);
+    expect(result.findings[0]!.message).toContain('create index concurrently cannot run inside a transaction');
+    expect(result.findings[2]!.message).toContain('not as the runner reads it');
+    expect(result.findings.some((f) => f.rule === 'allow-marker')).toBe(false);
   });
 
   it('lints nothing already at the base, and is skipped without a base', async () => {

@@ -94,6 +94,39 @@ describe('SQL lexer and statement splitter', () => {
     expect(classify('drop table if exists a, b.c cascade')).toMatchObject({ kind: 'drop-table', tables: [{ name: 'a' }, { schema: 'b', name: 'c' }] });
     expect(classify('grant select, update on table public.t to authenticated')).toMatchObject({ kind: 'grant', tables: [{ name: 't' }] });
     expect(classify('grant usage on schema app to authenticated')).toEqual({ kind: 'other' });
-    expect(classify("comment on column t.c is 'drop column c'")).toEqual({ kind: 'other' });
+    expect(classify("comment on column t.c is 'drop column c'")).toEqual({ kind: 'comment', table: { schema: 'public', name: 't' } });
+  });
+
+  it('reads what the generator rewrites and the lock analysis needs', () => {
+    expect(classify('ALTER TABLE "t" ADD CONSTRAINT "t_a_b_key" UNIQUE NULLS NOT DISTINCT("a","b")')).toMatchObject({
+      actions: [{ kind: 'add-constraint', type: 'unique', columns: ['"a"', '"b"'], nullsNotDistinct: true }],
+    });
+    expect(classify('ALTER TABLE "t" ADD CONSTRAINT "t_fk" FOREIGN KEY ("o","p") REFERENCES "audit"."p"("organization_id","id") ON DELETE cascade')).toMatchObject({
+      actions: [{ type: 'foreign-key', references: { table: { schema: 'audit', name: 'p' }, columns: ['organization_id', 'id'] } }],
+    });
+    expect(classify("alter table t add column c timestamptz default now() not null")).toMatchObject({
+      actions: [{ kind: 'add-column', hasDefault: true, notNull: true, defaultTokens: [{ value: 'now' }, { text: '(' }, { text: ')' }] }],
+    });
+    expect(classify('alter table t validate constraint c')).toMatchObject({ actions: [{ kind: 'validate-constraint', constraint: 'c' }] });
+    expect(classify('alter table t drop constraint if exists c')).toMatchObject({ actions: [{ kind: 'drop-constraint', constraint: 'c' }] });
+    expect(classify('alter table t disable row level security')).toMatchObject({ actions: [{ kind: 'row-level-security', setting: 'disable' }] });
+    expect(classify('alter table t no force row level security')).toMatchObject({ actions: [{ kind: 'row-level-security', setting: 'no force' }] });
+    expect(classify('drop index concurrently if exists public.i, j')).toEqual({ kind: 'drop-index', indexes: [{ schema: 'public', name: 'i' }, { schema: 'public', name: 'j' }], concurrently: true });
+    expect(classify('create unique index i on t (x)')).toMatchObject({ kind: 'create-index', unique: true, concurrently: false });
+    expect(classify('create constraint trigger x after insert on app.t deferrable for each row execute function f()')).toEqual({ kind: 'create-trigger', trigger: 'x', table: { schema: 'app', name: 't' } });
+    expect(classify('drop trigger if exists x on t')).toEqual({ kind: 'drop-trigger', trigger: 'x', table: { schema: 'public', name: 't' } });
+    expect(classify('alter policy p on t using (true)')).toEqual({ kind: 'alter-policy', policy: 'p', table: { schema: 'public', name: 't' } });
+    expect(classify('truncate table a, b cascade')).toMatchObject({ kind: 'truncate', tables: [{ name: 'a' }, { name: 'b' }], cascade: true });
+    expect(classify('delete from t')).toMatchObject({ kind: 'delete', where: false });
+    expect(classify('delete from t where id in (select id from u where true)')).toMatchObject({ kind: 'delete', where: true });
+    expect(classify('update only t set x = (select 1 where true)')).toMatchObject({ kind: 'update', table: { name: 't' }, where: false });
+    expect(classify('do $$ begin perform 1; end $$')).toEqual({ kind: 'do-block' });
+    expect(classify('cluster verbose t using i')).toEqual({ kind: 'cluster', table: { schema: 'public', name: 't' } });
+    expect(classify('vacuum (full, analyze) t')).toMatchObject({ kind: 'vacuum', full: true, tables: [{ name: 't' }] });
+    expect(classify('lock table t in share row exclusive mode')).toMatchObject({ kind: 'lock-table', mode: 'share row exclusive' });
+    expect(classify('reindex table concurrently t')).toMatchObject({ kind: 'reindex', concurrently: true, table: { name: 't' } });
+    expect(classify('refresh materialized view concurrently v')).toMatchObject({ kind: 'refresh-materialized-view', concurrently: true });
+    expect(classify("set local lock_timeout = '5s'")).toEqual({ kind: 'set', name: 'lock_timeout', local: true, value: '5s' });
+    expect(classify('SET lock_timeout TO 0')).toEqual({ kind: 'set', name: 'lock_timeout', local: false, value: '0' });
   });
 });
