@@ -1,4 +1,5 @@
 import type { ReleaseManifest } from '../migrate';
+import type { ParsedMigration } from './migrations';
 
 /**
  * The migrations production already has: every file in it is frozen (integrity) and every file
@@ -32,5 +33,23 @@ export function releasedBaseline(manifest: ReleaseManifest): Baseline {
       const entry = manifest.migrations.find((m) => `${m.tag}.sql` === name);
       return `restore ${name} as released in ${entry?.release ?? last} (sha256 ${entry?.sha256.slice(0, 12) ?? '?'}…, e.g. from git history or the published package's drizzle/) and put the change in a new migration (\`npm run db:generate -- --name <change>\`)`;
     },
+  };
+}
+
+/**
+ * The baseline of the last of several migration layers for the safety lint: every migration of the
+ * layers below counts as deployed, then the last layer's own baseline (`--base` or its release
+ * manifest) when it has one; without it, each of its files is new.
+ */
+export function layeredBaseline(lower: readonly (readonly ParsedMigration[])[], top: Baseline | undefined): Baseline {
+  const below = lower.flat();
+  const layers = `${below.length} migration(s) of the ${lower.length} layer(s) below`;
+  return {
+    label: top ? `${top.label}, after the ${layers}` : `the ${layers}`,
+    frozen: top ? top.frozen : `deployed (${layers})`,
+    tags: [...below.map((m) => m.tag), ...(top?.tags ?? [])],
+    hashes: new Map([...below.map((m): [string, string] => [`${m.tag}.sql`, m.hash]), ...(top?.hashes ?? [])]),
+    ...(top?.texts ? { texts: top.texts } : {}),
+    restore: top ? top.restore : (name) => `restore ${name} as deployed`,
   };
 }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { relative, sep } from 'node:path';
-import { sha256Hex } from '../migrate';
+import { sha256Hex, SUPABASE_MIGRATION_FILE } from '../migrate';
 import type { Baseline } from './baseline';
 import { CheckUsageError } from './model';
 
@@ -55,6 +55,9 @@ export function readBaseMigrations(migrationsFolder: string, ref: string): BaseM
   if (journal !== undefined) {
     const parsed = JSON.parse(journal) as { entries?: readonly { idx: number; tag: string }[] };
     tags = [...(parsed.entries ?? [])].sort((a, b) => a.idx - b.idx).map((e) => e.tag);
+  } else {
+    // A Supabase folder: its migrations in file-name order.
+    tags = [...files.keys()].filter((name) => SUPABASE_MIGRATION_FILE.test(name)).sort().map((name) => name.slice(0, -'.sql'.length));
   }
   return {
     ref,

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Baseline } from './baseline';
 import type { Check, Finding } from './model';
-import { readJournalTags, sha256Hex } from '../migrate';
+import { migrationFolderFormat, readMigrationTags, sha256Hex, SUPABASE_MIGRATION_FILE } from '../migrate';
 
 export interface IntegrityContext {
   readonly migrationsFolder: string;
@@ -61,6 +61,64 @@ function frozenFindings(migrationsFolder: string, tags: readonly string[], basel
   return findings;
 }
 
+/** A drizzle-kit folder: the journal and the SQL files agree. */
+function journalFindings(migrationsFolder: string, journalPath: string, tags: readonly string[], sqlFiles: ReadonlySet<string>): Finding[] {
+  const findings: Finding[] = [];
+  for (const tag of tags) {
+    if (!sqlFiles.has(`${tag}.sql`)) {
+      findings.push({
+        message: `the journal lists ${tag} but ${tag}.sql does not exist`,
+        object: tag,
+        file: journalPath,
+        fix: `restore ${tag}.sql, or regenerate the migration`,
+      });
+    }
+  }
+  for (const file of sqlFiles) {
+    if (!tags.includes(file.slice(0, -'.sql'.length))) {
+      findings.push({
+        message: `${file} is not in the journal, so no database will ever apply it`,
+        object: file.slice(0, -4),
+        file: join(migrationsFolder, file),
+        fix: 'create migrations with `npm run db:generate` (or `drizzle-kit generate --custom`), which records them in meta/_journal.json',
+      });
+    }
+  }
+  return findings;
+}
+
+/**
+ * A Supabase folder (no journal): every SQL file is named `<version>_<name>.sql` (the Supabase CLI
+ * skips any other with a warning) and no two share a version (the CLI's ledger key).
+ */
+function supabaseFolderFindings(migrationsFolder: string, sqlFiles: ReadonlySet<string>): Finding[] {
+  const findings: Finding[] = [];
+  const versions = new Map<string, string>();
+  for (const file of [...sqlFiles].sort()) {
+    const match = SUPABASE_MIGRATION_FILE.exec(file);
+    if (!match) {
+      findings.push({
+        message: `${file} is not named <version>_<name>.sql, so neither the Supabase CLI nor therapy-db applies it`,
+        object: file.slice(0, -4),
+        file: join(migrationsFolder, file),
+        fix: 'create migrations with `supabase migration new <name>`, which names them <timestamp>_<name>.sql',
+      });
+      continue;
+    }
+    const other = versions.get(match[1]!);
+    if (other !== undefined) {
+      findings.push({
+        message: `${file} has the version ${match[1]} of ${other}: the Supabase CLI records one migration per version`,
+        object: file.slice(0, -4),
+        file: join(migrationsFolder, file),
+        fix: 'give the newer migration a later version (its file name prefix)',
+      });
+    }
+    versions.set(match[1]!, file);
+  }
+  return findings;
+}
+
 /**
  * Integrity: the journal and the SQL files agree, and no released migration (`releases.json`) or
  * migration committed at `--base` was edited, removed or moved in the journal. (A database migrated
@@ -73,31 +131,14 @@ export const integrityCheck: Check<IntegrityContext> = {
   async run({ migrationsFolder, base, released }) {
     const findings: Finding[] = [];
     const journalPath = join(migrationsFolder, 'meta', '_journal.json');
-    const tags = readJournalTags(migrationsFolder);
+    const format = migrationFolderFormat(migrationsFolder);
+    const tags = readMigrationTags(migrationsFolder);
     if (!tags) {
-      return { findings: [{ message: `no drizzle-kit journal at ${journalPath}`, file: journalPath }], checked: migrationsFolder };
+      return { findings: [{ message: `no drizzle-kit journal at ${journalPath} and no Supabase migration file`, file: journalPath }], checked: migrationsFolder };
     }
     const sqlFiles = new Set(readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql')));
-    for (const tag of tags) {
-      if (!sqlFiles.has(`${tag}.sql`)) {
-        findings.push({
-          message: `the journal lists ${tag} but ${tag}.sql does not exist`,
-          object: tag,
-          file: journalPath,
-          fix: `restore ${tag}.sql, or regenerate the migration`,
-        });
-      }
-    }
-    for (const file of sqlFiles) {
-      if (!tags.includes(file.slice(0, -'.sql'.length))) {
-        findings.push({
-          message: `${file} is not in the journal, so no database will ever apply it`,
-          object: file.slice(0, -4),
-          file: join(migrationsFolder, file),
-          fix: 'create migrations with `npm run db:generate` (or `drizzle-kit generate --custom`), which records them in meta/_journal.json',
-        });
-      }
-    }
+    if (format === 'supabase') findings.push(...supabaseFolderFindings(migrationsFolder, sqlFiles));
+    else findings.push(...journalFindings(migrationsFolder, journalPath, tags, sqlFiles));
     const baselines = [released, base].filter((b): b is Baseline => b !== undefined);
     if (baselines.length === 0) {
       return { findings, checked: `journal and files of ${tags.length} migrations (nothing released, no --base: edits to committed migrations not checked)` };

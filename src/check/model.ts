@@ -102,6 +102,29 @@ export async function runCheck<Context>(check: Check<Context>, context: Context)
   }
 }
 
+/**
+ * A check run over several migration layers: the same check once per layer, findings together.
+ * With one layer it is the check itself; otherwise each layer's summary is prefixed with its folder.
+ */
+export function eachLayer<Context>(check: Check<Context>, folderOf: (context: Context) => string): Check<readonly Context[]> {
+  return {
+    id: check.id,
+    title: check.title,
+    async run(contexts) {
+      const outcomes = [];
+      for (const context of contexts) outcomes.push(await check.run(context));
+      if (outcomes.length === 1) return outcomes[0]!;
+      const label = (index: number): string => folderOf(contexts[index]!);
+      const ran = outcomes.flatMap((outcome, index) => ('skipped' in outcome ? [] : [{ outcome, index }]));
+      if (ran.length === 0) return { skipped: outcomes.map((o, i) => `${label(i)}: ${'skipped' in o ? o.skipped : ''}`).join('; ') };
+      return {
+        findings: ran.flatMap(({ outcome }) => outcome.findings),
+        checked: outcomes.map((o, i) => `${label(i)}: ${'skipped' in o ? `skipped (${o.skipped})` : o.checked}`).join('; '),
+      };
+    },
+  };
+}
+
 /** Thrown for a usage error (an unknown `--base`, a folder that is not a migrations folder): exit 2. */
 export class CheckUsageError extends Error {
   override readonly name = 'CheckUsageError';

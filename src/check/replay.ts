@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type postgres from 'postgres';
 import type { Logger } from '../log';
-import { migrate, MigrationError } from '../migrate';
+import { migrate, MigrationError, type MigrationsFolders } from '../migrate';
 import { lineAt } from './migrations';
 import type { Check, Finding } from './model';
 
@@ -10,19 +10,32 @@ export interface ReplayContext {
   /** An empty database. */
   readonly sql: postgres.Sql;
   readonly label: string;
-  readonly migrationsFolder: string;
+  /** One folder, or the layers applied in order into the same database. */
+  readonly migrationsFolders: MigrationsFolders;
   readonly log: Logger;
 }
 
-/** Where a failing statement starts in its file (the runner reports the statement, not the line). */
-function statementLine(file: string, statement: string): number | undefined {
+/**
+ * Where a failure is in its file: the line of the failing statement (the runner reports the
+ * statement, not the line), moved to the error's own line when Postgres gave a `position` in the
+ * statement (a Supabase file runs as one multi-statement query).
+ */
+function failureLine(file: string, statement: string, position: number | undefined): number | undefined {
   try {
     const text = readFileSync(file, 'utf8');
     const offset = text.indexOf(statement);
-    return offset === -1 ? undefined : lineAt(text, offset);
+    if (offset === -1) return undefined;
+    const within = position !== undefined && position >= 1 && position <= statement.length ? position - 1 : 0;
+    return lineAt(text, offset + within);
   } catch {
     return undefined;
   }
+}
+
+/** Postgres' 1-based character `position` of an error in the statement, when it gave one. */
+function errorPosition(cause: unknown): number | undefined {
+  const position = Number((cause as { position?: unknown } | undefined)?.position);
+  return Number.isInteger(position) && position > 0 ? position : undefined;
 }
 
 /**
@@ -32,13 +45,14 @@ function statementLine(file: string, statement: string): number | undefined {
 export const replayCheck: Check<ReplayContext> = {
   id: 'replay',
   title: 'every migration applies to an empty database',
-  async run({ sql, label, migrationsFolder, log }) {
+  async run({ sql, label, migrationsFolders, log }) {
     const findings: Finding[] = [];
-    log(`replay: applying ${migrationsFolder} to ${label}…`);
+    const folders = typeof migrationsFolders === 'string' ? [migrationsFolders] : migrationsFolders;
+    log(`replay: applying ${folders.join(', then ')} to ${label}…`);
     const started = performance.now();
     try {
-      const first = await migrate({ client: sql, migrationsFolder, log: (line) => log(`replay: ${line}`) });
-      const second = await migrate({ client: sql, migrationsFolder, log: () => {} });
+      const first = await migrate({ client: sql, migrationsFolder: folders, log: (line) => log(`replay: ${line}`) });
+      const second = await migrate({ client: sql, migrationsFolder: folders, log: () => {} });
       if (second.applied.length > 0) {
         findings.push({ message: `a second run applied ${second.applied.join(', ')} again: the ledger did not record them`, object: second.applied.join(', ') });
       }
@@ -47,8 +61,9 @@ export const replayCheck: Check<ReplayContext> = {
       return { findings, checked: `${first.applied.length} migrations applied to ${label} in ${seconds} s${again}` };
     } catch (error) {
       if (error instanceof MigrationError) {
-        const file = join(migrationsFolder, error.file);
-        const line = statementLine(file, error.statement);
+        // A tag is in one layer only (the runner refuses repeated ones).
+        const file = folders.map((folder) => join(folder, error.file)).find((path) => existsSync(path)) ?? join(folders.at(-1)!, error.file);
+        const line = failureLine(file, error.statement, errorPosition(error.cause));
         findings.push({
           message: `${basename(error.file)} fails at statement ${error.statementNumber} (SQLSTATE ${error.sqlState ?? 'unknown'}): ${(error.cause as Error | undefined)?.message ?? error.message}`,
           object: error.file.replace(/\.sql$/, ''),

@@ -37,7 +37,8 @@ export function renderText(report: CheckReport, options: RenderOptions = {}): st
     : report.released
       ? ` against release ${report.released.release}`
       : '';
-  lines.push(`therapy-db check: ${displayPath(report.migrationsFolder, cwd)}${base}`, '');
+  const folders = (report.migrationsFolders ?? [report.migrationsFolder]).map((folder) => displayPath(folder, cwd)).join(' + ');
+  lines.push(`therapy-db check: ${folders}${base}`, '');
   for (const result of report.results) {
     const summary = result.status === 'skipped' ? `skipped: ${result.summary}` : result.summary;
     lines.push(`${LABEL[result.status]} ${result.id}: ${result.title} — ${summary}${seconds(result.durationMs)}`);
@@ -66,6 +67,7 @@ export function renderJson(report: CheckReport, options: RenderOptions = {}): st
     failed: report.failed,
     skipped: report.skipped,
     migrationsFolder: displayPath(report.migrationsFolder, cwd),
+    ...(report.migrationsFolders ? { migrationsFolders: report.migrationsFolders.map((folder) => displayPath(folder, cwd)) } : {}),
     base: report.base ?? null,
     released: report.released ?? null,
     checks: report.results.map((r) => ({

@@ -1,27 +1,34 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { silentLogger, type Logger } from '../log';
-import { readReleaseManifest, ReleaseManifestError } from '../migrate';
+import { migrationFolderFormat, migrationFolders, MigrationLayerError, readReleaseManifest, ReleaseManifestError, type MigrationsFolders, type ReleaseManifest } from '../migrate';
 import { defaultMigrationsFolder } from '../paths';
 import { catalogueChecks, DEFAULT_API_ROLES, DEFAULT_EXPOSED_SCHEMAS, DEFAULT_PLATFORM_SCHEMAS, type CatalogueContext } from './catalogue';
 import { driftCheck, packageDriftSource, type DriftSource } from './drift';
-import { releasedBaseline, type Baseline } from './baseline';
+import { layeredBaseline, releasedBaseline, type Baseline } from './baseline';
 import { readBaseMigrations } from './git';
-import { integrityCheck } from './integrity';
+import { integrityCheck, type IntegrityContext } from './integrity';
 import { buildLocator, noLocator, type Locator } from './locate';
 import { readParsedMigrations, type ParsedMigration } from './migrations';
-import { CheckUsageError, failedResult, runCheck, skippedResult, type CheckId, type CheckResult } from './model';
+import { CheckUsageError, eachLayer, failedResult, runCheck, skippedResult, type CheckId, type CheckResult } from './model';
 import { replayCheck } from './replay';
 import { safetyCheck } from './safety';
 import { openScratchDatabase, type ScratchDatabase } from './scratch-database';
 
 export interface CheckOptions {
-  /** The drizzle-kit migrations folder; default: the migrations shipped with therapy-db (`drizzle/`). */
-  readonly migrationsFolder?: string;
   /**
-   * A git ref (`origin/main` for a pull request): integrity compares the migrations committed there,
-   * safety lints the ones added since. Without it, the release manifest (`releases.json` beside the
-   * migrations) is the baseline; with neither, integrity checks the journal only and safety is skipped.
+   * The migrations folder (drizzle-kit or Supabase format), or the layers of an app in the order they
+   * apply: `[<therapy-db's drizzle/>, './migrations']`. Replay applies every layer into one database
+   * and the catalogue checks inspect the union; drift, `base` and the safety lint concern the last
+   * layer (the one being changed), whose lower layers count as deployed. Default: the migrations
+   * shipped with therapy-db (`drizzle/`).
+   */
+  readonly migrationsFolder?: MigrationsFolders;
+  /**
+   * A git ref (`origin/main` for a pull request): integrity compares the last layer's migrations
+   * committed there, safety lints the ones added since. Without it, the release manifest
+   * (`releases.json` beside the migrations) is the baseline. With neither, integrity checks the
+   * journal only, and safety lints every migration of the last layer when there are layers below it
+   * (their tables exist in production) and is skipped otherwise.
    */
   readonly base?: string;
   /** A server to replay on, in a scratch database `therapy_db_check_<random>` dropped afterwards; default: embedded PGlite. */
@@ -51,7 +58,10 @@ export interface CheckReport {
   readonly skipped: number;
   /** No check failed. */
   readonly ok: boolean;
+  /** The last layer: the folder the report is about. */
   readonly migrationsFolder: string;
+  /** Every layer, in the order they apply, when there are several. */
+  readonly migrationsFolders?: readonly string[];
   readonly base?: { readonly ref: string; readonly commit: string };
   /** The release manifest's last release and how many migrations it froze, when there is one. */
   readonly released?: { readonly release: string; readonly migrations: number };
@@ -65,19 +75,28 @@ export interface CheckReport {
 export async function runChecks(options: CheckOptions = {}): Promise<CheckReport> {
   const log = options.log ?? silentLogger;
   const packageFolder = resolve(defaultMigrationsFolder());
-  const migrationsFolder = resolve(options.migrationsFolder ?? packageFolder);
-  if (!existsSync(join(migrationsFolder, 'meta', '_journal.json'))) {
-    throw new CheckUsageError(`${migrationsFolder} is not a drizzle-kit migrations folder (no meta/_journal.json)`);
-  }
-  const base = options.base === undefined ? undefined : readBaseMigrations(migrationsFolder, options.base);
-  let manifest;
+  let folders: string[];
   try {
-    manifest = readReleaseManifest(migrationsFolder);
+    folders = migrationFolders(options.migrationsFolder);
   } catch (error) {
-    if (error instanceof ReleaseManifestError) throw new CheckUsageError(error.message);
+    if (error instanceof MigrationLayerError) throw new CheckUsageError(error.message);
     throw error;
   }
-  const released: Baseline | undefined = manifest ? releasedBaseline(manifest) : undefined;
+  for (const folder of folders) {
+    if (!migrationFolderFormat(folder)) {
+      throw new CheckUsageError(`${folder} is not a migrations folder (no drizzle-kit meta/_journal.json, no Supabase <version>_<name>.sql file)`);
+    }
+  }
+  // The layer being changed; the ones below it are deployed as they are.
+  const migrationsFolder = folders.at(-1)!;
+  const lowerFolders = folders.slice(0, -1);
+  const base = options.base === undefined ? undefined : readBaseMigrations(migrationsFolder, options.base);
+  const releasedOf = (folder: string): Baseline | undefined => {
+    const manifest = readManifest(folder);
+    return manifest ? releasedBaseline(manifest) : undefined;
+  };
+  const manifest = readManifest(migrationsFolder);
+  const released = releasedOf(migrationsFolder);
   const skip = new Set(options.skip ?? []);
   const results: CheckResult[] = [];
   const step = async (check: { readonly id: CheckId; readonly title: string }, run: () => Promise<CheckResult>): Promise<void> => {
@@ -89,8 +108,8 @@ export async function runChecks(options: CheckOptions = {}): Promise<CheckReport
     results.push(await run());
   };
 
-  // 1. Drift.
-  const drift = options.drift ?? migrationsFolder === packageFolder;
+  // 1. Drift (of the last layer).
+  const drift = options.drift ?? (folders.length === 1 && migrationsFolder === packageFolder);
   const noDrift =
     options.drift === false
       ? 'not requested (drift: false)'
@@ -99,17 +118,22 @@ export async function runChecks(options: CheckOptions = {}): Promise<CheckReport
     drift === false ? skippedResult(driftCheck, noDrift) : runCheck(driftCheck, { migrationsFolder, source: drift === true ? packageDriftSource : async () => drift }),
   );
 
-  // 2. Integrity.
-  await step(integrityCheck, () => runCheck(integrityCheck, { migrationsFolder, ...(base ? { base } : {}), ...(released ? { released } : {}) }));
+  // 2. Integrity of every layer: each against its release manifest, the last also against --base.
+  const integrityContexts: IntegrityContext[] = folders.map((folder) => {
+    const layerReleased = folder === migrationsFolder ? released : releasedOf(folder);
+    return { migrationsFolder: folder, ...(folder === migrationsFolder && base ? { base } : {}), ...(layerReleased ? { released: layerReleased } : {}) };
+  });
+  await step(integrityCheck, () => runCheck(eachLayer(integrityCheck, (c) => c.migrationsFolder), integrityContexts));
 
   // Parsed once for the locator and the safety lint; a file that cannot be read fails both.
-  let migrations: ParsedMigration[] | undefined;
+  let layers: ParsedMigration[][] | undefined;
   let parseError: string | undefined;
   try {
-    migrations = readParsedMigrations(migrationsFolder);
+    layers = folders.map((folder) => readParsedMigrations(folder));
   } catch (error) {
     parseError = (error as Error).message;
   }
+  const migrations = layers?.flat();
   const locate: Locator = migrations ? buildLocator(migrations) : noLocator;
 
   // 3. Replay, then 4. the catalogue checks on the replayed database.
@@ -125,11 +149,14 @@ export async function runChecks(options: CheckOptions = {}): Promise<CheckReport
     for (const check of catalogueChecks) results.push(skippedResult(check, 'skipped by option'));
   } else {
     log('check: replay…');
-    results.push(...(await replayAndInspect({ url: options.url, migrationsFolder, skip, log, catalogue: catalogueOptions })));
+    results.push(...(await replayAndInspect({ url: options.url, migrationsFolders: folders, skip, log, catalogue: catalogueOptions })));
   }
 
-  // 5. Safety lint of the migrations added since base (a pull request's target), else since the last release.
-  const lintBase = base ?? released;
+  // 5. Safety lint of the last layer's migrations added since base (a pull request's target), else
+  // since its last release; the layers below it are deployed, so with layers every file of the last
+  // one is new when it has neither.
+  const topBaseline = base ?? released;
+  const lintBase = lowerFolders.length > 0 && layers ? layeredBaseline(layers.slice(0, -1), topBaseline) : topBaseline;
   await step(safetyCheck, async () =>
     migrations || !lintBase
       ? runCheck(safetyCheck, { migrations: migrations ?? [], ...(lintBase ? { base: lintBase } : {}) })
@@ -145,9 +172,20 @@ export async function runChecks(options: CheckOptions = {}): Promise<CheckReport
     skipped: count('skipped'),
     ok: failed === 0,
     migrationsFolder,
+    ...(folders.length > 1 ? { migrationsFolders: folders } : {}),
     ...(base ? { base: { ref: base.ref, commit: base.commit } } : {}),
     ...(manifest?.migrations.length ? { released: { release: manifest.migrations.at(-1)!.release, migrations: manifest.migrations.length } } : {}),
   };
+}
+
+/** A folder's release manifest; a malformed one is a usage error. */
+function readManifest(folder: string): ReleaseManifest | undefined {
+  try {
+    return readReleaseManifest(folder);
+  } catch (error) {
+    if (error instanceof ReleaseManifestError) throw new CheckUsageError(error.message);
+    throw error;
+  }
 }
 
 /**
@@ -156,7 +194,7 @@ export async function runChecks(options: CheckOptions = {}): Promise<CheckReport
  */
 async function replayAndInspect(options: {
   readonly url: string | undefined;
-  readonly migrationsFolder: string;
+  readonly migrationsFolders: readonly string[];
   readonly skip: ReadonlySet<CheckId>;
   readonly log: Logger;
   readonly catalogue: Omit<CatalogueContext, 'sql'>;
@@ -170,7 +208,7 @@ async function replayAndInspect(options: {
   }
   try {
     // Reported even when skipped by option: the catalogue checks need it.
-    const replay = await runCheck(replayCheck, { sql: scratch.sql, label: scratch.label, migrationsFolder: options.migrationsFolder, log: options.log });
+    const replay = await runCheck(replayCheck, { sql: scratch.sql, label: scratch.label, migrationsFolders: options.migrationsFolders, log: options.log });
     const results = [replay];
     const context: CatalogueContext = { sql: scratch.sql, ...options.catalogue };
     for (const check of catalogueChecks) {

@@ -4,11 +4,13 @@ import { CheckUsageError, renderGithubAnnotations, renderJson, renderText, runCh
 export interface CheckCommandOptions {
   readonly url?: string;
   readonly base?: string;
+  /** The layers, in order (default: the package's migrations). */
+  readonly migrationsFolder?: readonly string[];
   readonly json: boolean;
 }
 
 /**
- * `therapy-db check [--url URL] [--base REF] [--json]`: the report on stdout (text, or JSON with
+ * `therapy-db check [--url URL] [--base REF] [--json] [--migrations DIR]...`: the report on stdout (text, or JSON with
  * `--json`), progress on stderr, GitHub Actions annotations when `GITHUB_ACTIONS` is set. Returns
  * the exit code: 0 all passed, 1 a check failed, 2 a usage error.
  */
@@ -17,6 +19,7 @@ export async function runCheckCommand(options: CheckCommandOptions): Promise<num
     const report = await runChecks({
       ...(options.url ? { url: options.url } : {}),
       ...(options.base ? { base: options.base } : {}),
+      ...(options.migrationsFolder ? { migrationsFolder: options.migrationsFolder } : {}),
       log: stderrLogger,
     });
     const annotations = process.env.GITHUB_ACTIONS ? renderGithubAnnotations(report) : '';

@@ -8,8 +8,10 @@ const USAGE = `therapy-db <command> [options]
 Commands:
   demo                     boot an embedded database in memory, migrate, seed two demo organisations
                            and print what each persona can see
-  migrate [--url URL]      apply the migrations (DATABASE_URL, or the embedded database in
-                           ./.therapy-db when neither is given)
+  migrate [--url URL] [--migrations DIR]...
+                           apply the migrations (DATABASE_URL, or the embedded database in
+                           ./.therapy-db when neither is given); layers in order with
+                           --migrations therapy-db --migrations ./migrations (see below)
   deliver --once|--watch   deliver outbox events to their webhook subscriptions (signed POSTs);
                            [--batch-size N] [--interval SECONDS] [--lease SECONDS] [--secrets FILE]
                            secrets: --secrets FILE (JSON {"<subscription id>": "<secret>"}) or
@@ -18,7 +20,7 @@ Commands:
                            last ones into drizzle/ (nothing when they match)
   release [--version V]    (development) freeze every unreleased migration as release V (default:
                            package.json's version) in drizzle/releases.json
-  check [--url URL] [--base REF] [--json]
+  check [--url URL] [--base REF] [--json] [--migrations DIR]...
                            the CI migration checks: drift, integrity, replay, catalogue, safety
                            (exit 1 when one fails; see docs/ci.md)
   docs [--check]           (development) regenerate docs/access-matrix.md (from the policies) and
@@ -28,10 +30,19 @@ Commands:
 Options:
   --url URL        a PostgreSQL connection URL (default: DATABASE_URL)
   --data-dir DIR   embedded database directory (default: ./.therapy-db)
+  --migrations DIR a migrations folder (drizzle-kit, or Supabase's <version>_<name>.sql); repeat it
+                   for layers applied in order: the package's (\`therapy-db\` names the migrations
+                   it ships), then the app's. Default: the package's migrations only
   -h, --help       show this help
 `;
 
 export class UsageError extends Error {}
+
+/** `--migrations` values as folders: `therapy-db` names the migrations the package ships. */
+async function migrationLayers(values: readonly string[]): Promise<string[]> {
+  const { defaultMigrationsFolder } = await import('../migrate');
+  return values.map((value) => (value === 'therapy-db' ? defaultMigrationsFolder() : value));
+}
 
 async function run(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -51,6 +62,7 @@ async function run(argv: readonly string[]): Promise<number> {
       secrets: { type: 'string' },
       check: { type: 'boolean' },
       version: { type: 'string' },
+      migrations: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -61,16 +73,18 @@ async function run(argv: readonly string[]): Promise<number> {
   }
   const url = values.url ?? process.env.DATABASE_URL;
   const dataDir = values['data-dir'] ?? './.therapy-db';
+  const migrationsFolder = values.migrations ? await migrationLayers(values.migrations) : undefined;
   switch (command) {
     case 'migrate': {
       const { migrate } = await import('../migrate');
+      const folders = migrationsFolder ? { migrationsFolder } : {};
       if (url) {
-        await migrate({ url, log: stderrLogger });
+        await migrate({ url, log: stderrLogger, ...folders });
       } else {
         const { connect } = await import('../db');
         const database = await connect({ dataDir, log: stderrLogger });
         try {
-          await migrate({ client: database.sql, log: stderrLogger });
+          await migrate({ client: database.sql, log: stderrLogger, ...folders });
         } finally {
           await database.close();
         }
@@ -102,7 +116,12 @@ async function run(argv: readonly string[]): Promise<number> {
     }
     case 'check': {
       const { runCheckCommand } = await import('./check');
-      return runCheckCommand({ ...(url ? { url } : {}), ...(values.base ? { base: values.base } : {}), json: values.json ?? false });
+      return runCheckCommand({
+        ...(url ? { url } : {}),
+        ...(values.base ? { base: values.base } : {}),
+        ...(migrationsFolder ? { migrationsFolder } : {}),
+        json: values.json ?? false,
+      });
     }
     default:
       throw new UsageError(`unknown command "${command}"`);
@@ -112,7 +131,8 @@ async function run(argv: readonly string[]): Promise<number> {
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    // A folder that is not a migrations folder, or layers sharing a tag, is a usage error too.
+    if (error instanceof UsageError || (error as Error).name === 'MigrationLayerError' || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       process.stderr.write(`therapy-db: ${(error as Error).message}\n\n${USAGE}`);
       process.exit(2);
     }

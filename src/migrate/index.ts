@@ -1,6 +1,19 @@
 export { migrate, type MigrateOptions, type MigrateResult } from './runner';
 export { MigrationError } from './errors';
-export { readJournalTags, readMigrations, sha256Hex, splitStatements, NO_TRANSACTION_MARKER, STATEMENT_BREAKPOINT, type MigrationFile } from './journal';
+export {
+  migrationFolderFormat,
+  readJournalTags,
+  readMigrations,
+  readMigrationTags,
+  sha256Hex,
+  splitStatements,
+  NO_TRANSACTION_MARKER,
+  STATEMENT_BREAKPOINT,
+  SUPABASE_MIGRATION_FILE,
+  type MigrationFile,
+  type MigrationFolderFormat,
+} from './journal';
+export { migrationFolders, readMigrationLayers, MigrationLayerError, type MigrationLayer, type MigrationsFolders } from './layers';
 export { applySupabaseShim, hasSupabasePlatform, supabaseShimParts, type ShimPart, type ShimResult } from '../platform';
 export { defaultMigrationsFolder } from '../paths';
 export {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The statement separator drizzle-kit writes between statements. */
@@ -45,24 +45,61 @@ export function readJournalTags(folder: string): string[] | undefined {
   return [...(journal.entries ?? [])].sort((a, b) => a.idx - b.idx).map((e) => e.tag);
 }
 
-/** Reads the migrations in journal order (`meta/_journal.json`, as drizzle-kit writes it). */
+/**
+ * How a folder lists its migrations: `drizzle-kit` (a journal, `meta/_journal.json`) or `supabase`
+ * (the Supabase CLI's `supabase/migrations`: files `<version>_<name>.sql`, applied in file-name order,
+ * no journal).
+ */
+export type MigrationFolderFormat = 'drizzle-kit' | 'supabase';
+
+/** The Supabase CLI's migration file name (its `migrateFilePattern`): digits, `_`, a name. */
+export const SUPABASE_MIGRATION_FILE = /^([0-9]+)_(.*)\.sql$/;
+
+/** The folder's format; undefined when it is neither (no journal, no `<version>_<name>.sql` file). */
+export function migrationFolderFormat(folder: string): MigrationFolderFormat | undefined {
+  if (existsSync(join(folder, 'meta', '_journal.json'))) return 'drizzle-kit';
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) return undefined;
+  return readdirSync(folder).some((file) => SUPABASE_MIGRATION_FILE.test(file)) ? 'supabase' : undefined;
+}
+
+/** A Supabase folder's migration tags (file names without `.sql`) in the CLI's order: by file name. */
+function supabaseTags(folder: string): string[] {
+  return readdirSync(folder)
+    .filter((file) => SUPABASE_MIGRATION_FILE.test(file) && statSync(join(folder, file)).isFile())
+    .sort()
+    .map((file) => file.slice(0, -'.sql'.length));
+}
+
+/** The migration tags of a folder of either format, in the order they apply; undefined when it is neither. */
+export function readMigrationTags(folder: string): string[] | undefined {
+  const format = migrationFolderFormat(folder);
+  if (format === undefined) return undefined;
+  return format === 'drizzle-kit' ? readJournalTags(folder) : supabaseTags(folder);
+}
+
+/**
+ * Reads the migrations in the order they apply: drizzle-kit's journal order, or a Supabase folder's
+ * file-name order. A Supabase file has no statement breakpoints: it runs as one multi-statement
+ * query (the simple protocol), in its own transaction like any other file.
+ */
 export function readMigrations(folder: string): MigrationFile[] {
-  const tags = readJournalTags(folder);
+  const tags = readMigrationTags(folder);
   if (!tags) {
-    throw new Error(`no migrations journal at ${join(folder, 'meta', '_journal.json')}; is ${folder} a drizzle-kit migrations folder?`);
+    throw new Error(
+      `${folder} is not a migrations folder: no drizzle-kit journal (${join('meta', '_journal.json')}) and no Supabase migration (<version>_<name>.sql)`,
+    );
   }
-  return tags
-    .map((tag) => {
-      const file = join(folder, `${tag}.sql`);
-      if (!existsSync(file)) throw new Error(`migration ${tag} is in the journal but ${file} does not exist`);
-      const sql = readFileSync(file, 'utf8');
-      return {
-        tag,
-        file,
-        sql,
-        hash: sha256Hex(sql),
-        statements: splitStatements(sql),
-        noTransaction: NO_TRANSACTION_MARKER.test(sql),
-      };
-    });
+  return tags.map((tag) => {
+    const file = join(folder, `${tag}.sql`);
+    if (!existsSync(file)) throw new Error(`migration ${tag} is in the journal but ${file} does not exist`);
+    const sql = readFileSync(file, 'utf8');
+    return {
+      tag,
+      file,
+      sql,
+      hash: sha256Hex(sql),
+      statements: splitStatements(sql),
+      noTransaction: NO_TRANSACTION_MARKER.test(sql),
+    };
+  });
 }

@@ -2,18 +2,22 @@ import { basename } from 'node:path';
 import type postgres from 'postgres';
 import { connect } from '../db';
 import { silentLogger, type Logger } from '../log';
-import { defaultMigrationsFolder } from '../paths';
 import { applySupabaseShim, hasSupabasePlatform } from '../platform';
 import { MigrationError } from './errors';
-import { readMigrations, type MigrationFile } from './journal';
+import type { MigrationFile } from './journal';
+import { readMigrationLayers, type MigrationsFolders } from './layers';
 
 export interface MigrateOptions {
   /** A connection URL (else `client`, else `DATABASE_URL`, else a throwaway embedded database). */
   readonly url?: string;
   /** An open postgres.js client; it is not closed. */
   readonly client?: postgres.Sql;
-  /** Defaults to the migrations shipped in the package (`drizzle/`). */
-  readonly migrationsFolder?: string;
+  /**
+   * The migrations: one folder, or the layers of an app applied in order, e.g.
+   * `[defaultMigrationsFolder(), './migrations']` (the package's, then the app's; drizzle-kit or
+   * Supabase-format folders). Defaults to the migrations shipped in the package (`drizzle/`).
+   */
+  readonly migrationsFolder?: MigrationsFolders;
   /**
    * `auto` (default): apply the Supabase platform shim when the database lacks Supabase's `auth`
    * schema; `never`: fail instead (for production, where the platform must be the real one).
@@ -101,8 +105,8 @@ async function applyWithoutTransaction(sql: postgres.Sql, migration: MigrationFi
 }
 
 async function migrateWith(sql: postgres.Sql, options: MigrateOptions, log: Logger): Promise<MigrateResult> {
-  const folder = options.migrationsFolder ?? defaultMigrationsFolder();
-  const migrations = readMigrations(folder);
+  // Read (and the layers' tags checked) before the database is touched.
+  const migrations = readMigrationLayers(options.migrationsFolder).flatMap((layer) => layer.migrations);
   let shimCreated: readonly string[] = [];
   if (!(await hasSupabasePlatform(sql))) {
     if (options.shim === 'never') {
