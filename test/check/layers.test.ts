@@ -121,7 +121,11 @@ select * from public.gizmos;
     expect(result('rls-enabled').status).toBe('failed');
     expect(result('rls-enabled').findings[0]).toMatchObject({ object: 'public.sprockets', file: join(careless, '20260106120000_sprockets.sql'), line: 1 });
     expect(result('safety').status).toBe('failed');
-    expect(result('safety').findings.map((f) => [f.rule, f.file, f.line])).toEqual([['create-index', join(careless, '20260106120000_sprockets.sql'), 2]]);
+    const sprockets = join(careless, '20260106120000_sprockets.sql');
+    expect(result('safety').findings.map((f) => [f.rule, f.file, f.line])).toEqual([
+      ['lock-timeout', sprockets, 2],
+      ['create-index', sprockets, 2],
+    ]);
   });
 
   it('integrity: a Supabase folder file the CLI would skip is a finding', async () => {
