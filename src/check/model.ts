@@ -8,6 +8,7 @@ export type CheckId =
   | 'replay'
   | 'rls-enabled'
   | 'grants-have-policies'
+  | 'client-privileges'
   | 'auth-calls-wrapped'
   | 'foreign-keys-indexed'
   | 'primary-keys'

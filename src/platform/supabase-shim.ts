@@ -145,7 +145,10 @@ grant usage on schema storage to anon, authenticated, service_role;`,
   updated_at timestamptz default now()
 );
 alter table storage.buckets enable row level security;
-grant all on storage.buckets to anon, authenticated, service_role;`,
+-- Current Supabase Storage grants API roles row-level CRUD only, no TRUNCATE, REFERENCES or TRIGGER
+-- (supabase/storage migration "revoke grants to unused table operations", PR #1395).
+grant select, insert, update, delete on storage.buckets to anon, authenticated;
+grant all on storage.buckets to service_role;`,
   },
   {
     name: 'table storage.objects',
@@ -166,7 +169,9 @@ grant all on storage.buckets to anon, authenticated, service_role;`,
   constraint bucketid_objname unique (bucket_id, name)
 );
 alter table storage.objects enable row level security;
-grant all on storage.objects to anon, authenticated, service_role;`,
+-- As storage.buckets: row-level CRUD for API roles (TRUNCATE would empty every bucket past RLS).
+grant select, insert, update, delete on storage.objects to anon, authenticated;
+grant all on storage.objects to service_role;`,
   },
   fn('storage.foldername(text)', `create function storage.foldername(name text) returns text[] language plpgsql as $$
 declare _parts text[];

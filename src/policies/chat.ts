@@ -4,9 +4,10 @@ import { allow, and, anyOf, app, auth, eq, exists, isNull, policiesByName, table
 /**
  * Chat. Participants read and write; org admins see conversation metadata (who talks, not what is
  * said). Message bodies need `app.message_conversation_ids()`, which withholds a student's
- * conversations unless the student has an active `messaging` consent. Messages are soft-deleted
- * only through `public.soft_delete_message(id)` (see ./functions): an `update … set deleted_at`
- * cannot pass the select policy that hides deleted messages.
+ * conversations unless the student has an active `messaging` consent. A sender soft-deletes their
+ * own message with `update … set deleted_at = now()`: the updated row must pass the select policy
+ * too (PostgREST reads it back), so senders see their own deleted messages; everybody else stops
+ * seeing them. No SECURITY DEFINER function is needed (nor exposed) for it.
  */
 
 /** The member roles that may start conversations (not students, not billing). */
@@ -84,6 +85,11 @@ export const messagesAccess = tableAccess(messages, {
       summary: 'live messages of their conversations (students: with an active messaging consent)',
       using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.conversationId, app.messageConversationIds())),
     }),
+    allow('select', {
+      who: 'member',
+      summary: 'their own messages in their conversations, soft-deleted included (so their soft delete reads back)',
+      using: ({ t }) => and(eq(t.senderId, auth.uid()), anyOf(t.conversationId, app.messageConversationIds())),
+    }),
     allow('insert', {
       who: 'member',
       summary: 'sending as themselves to their conversations (students: with an active messaging consent)',
@@ -91,9 +97,16 @@ export const messagesAccess = tableAccess(messages, {
     }),
     allow('update', {
       who: 'member',
-      summary: 'editing their own live messages (soft delete: public.soft_delete_message)',
+      summary: 'editing their own live messages',
       using: ({ t }) => and(eq(t.senderId, auth.uid()), isNull(t.deletedAt), anyOf(t.conversationId, app.messageConversationIds())),
       columns: ['body', 'editedAt'],
+    }),
+    allow('update', {
+      who: 'member',
+      summary: 'soft-deleting their own live messages (deleted_at is stamped with the server time)',
+      using: ({ t }) => and(eq(t.senderId, auth.uid()), isNull(t.deletedAt), anyOf(t.conversationId, app.messageConversationIds())),
+      withCheck: ({ t }) => and(eq(t.senderId, auth.uid()), anyOf(t.conversationId, app.messageConversationIds())),
+      columns: ['deletedAt'],
     }),
   ],
 });

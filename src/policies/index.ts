@@ -7,7 +7,6 @@ import { chatAccess } from './chat';
 import { documentationAccess } from './documentation';
 import { validateAccess, toGrants, type TableAccess } from './dsl';
 import { filesAccess } from './files';
-import { softDeleteMessage } from './functions';
 import { goalsAreaAccess } from './goals';
 import { rlsHelpers } from './helpers';
 import { identityAccess } from './identity';
@@ -15,6 +14,7 @@ import { integrationsAccess } from './integrations';
 import { notificationsAreaAccess } from './notifications';
 import { peopleAccess } from './people';
 import { schedulingAccess } from './scheduling';
+import { sequenceGrants } from './sequences';
 
 /**
  * The policies of every table, one module per domain area (as in `src/schema`). drizzle-kit reads
@@ -34,9 +34,9 @@ export * from './billing';
 export * from './notifications';
 export * from './integrations';
 export * from './audit';
-export { softDeleteMessage } from './functions';
 export { ACCESS_MATRIX_PATH, accessMatrixDocument } from './document';
 export { rlsHelpers } from './helpers';
+export { identitySequences, sequenceGrants } from './sequences';
 
 /** Every table's access declaration, by area. */
 export const allAccess: readonly TableAccess[] = Object.freeze([
@@ -59,7 +59,7 @@ validateAccess(allAccess, allTables);
 
 /**
  * The policies' database objects drizzle-kit cannot express: the RLS helpers (`pre`, before the
- * policies that call them), the least-privilege grants of every table (`service_role` included),
- * the soft-delete function and the audit schema's usage grant.
+ * policies that call them), the least-privilege grants of every table (`service_role` included)
+ * and of every identity sequence (none for API roles), and the audit schema's usage grant.
  */
-export const policyObjects: readonly DdlObject[] = [...rlsHelpers, ...toGrants(allAccess), softDeleteMessage, auditSchemaUsage];
+export const policyObjects: readonly DdlObject[] = [...rlsHelpers, ...toGrants(allAccess), ...sequenceGrants(allTables), auditSchemaUsage];

@@ -122,17 +122,53 @@ describe('catalogue checks', () => {
     expect(result.findings[0]!.message).toContain('has no primary key');
   });
 
-  it('security-definer: a definer function without search_path, executable by anon', async () => {
+  it('security-definer: a definer function without search_path, executable by anon, or in public executable by authenticated', async () => {
     await db.sql.unsafe(`
       create function public.check_definer() returns int language sql security definer as 'select 1';
+      create function public.check_definer_signed_in() returns int language sql security definer set search_path = '' as 'select 1';
+      revoke execute on function public.check_definer_signed_in() from public, anon;
       create function public.check_definer_ok() returns int language sql security definer set search_path = '' as 'select 1';
-      revoke execute on function public.check_definer_ok() from public, anon;`);
+      revoke execute on function public.check_definer_ok() from public, anon, authenticated;
+      create schema check_private;
+      create function check_private.check_definer_helper() returns int language sql security definer set search_path = '' as 'select 1';
+      revoke execute on function check_private.check_definer_helper() from public, anon;
+      grant execute on function check_private.check_definer_helper() to authenticated;`);
+    const rule = (message: string) => (message.includes('search_path') ? 'search_path' : message.includes('exposed schema') ? 'exposed' : 'anon');
     const result = await check('security-definer');
-    expect(result.findings.map((f) => [f.object, f.message.includes('search_path') ? 'search_path' : 'anon'])).toEqual([
+    expect(result.findings.map((f) => [f.object, rule(f.message)])).toEqual([
       ['public.check_definer()', 'search_path'],
       ['public.check_definer()', 'anon'],
+      ['public.check_definer()', 'exposed'],
+      ['public.check_definer_signed_in()', 'exposed'],
     ]);
     expect(result.findings[1]!.message).toContain('is executable by anon');
+    expect(result.findings[3]!.message).toContain('is in exposed schema public and executable by authenticated');
+    expect(result.findings[3]!.fix).toContain('move it to a private schema');
+    await db.sql.unsafe(`drop function public.check_definer(); drop function public.check_definer_signed_in(); drop schema check_private cascade`);
+  });
+
+  it('client-privileges: an API role holding a privilege on a sequence, or TRUNCATE, REFERENCES or TRIGGER on a table', async () => {
+    // Created with Supabase's default privileges (the shim's): API roles get everything on both.
+    await db.sql.unsafe(`
+      create table public.check_counted (id bigint generated always as identity primary key, n int);
+      alter table public.check_counted enable row level security;
+      revoke all on public.check_counted from anon, authenticated;
+      grant select on public.check_counted to authenticated;
+      grant truncate on public.check_counted to authenticated;`);
+    const result = await check('client-privileges');
+    expect(objects(result, 'public.check_counted')).toEqual([
+      'public.check_counted_id_seq (anon: USAGE, SELECT, UPDATE)',
+      'public.check_counted_id_seq (authenticated: USAGE, SELECT, UPDATE)',
+      'public.check_counted (authenticated: TRUNCATE)',
+    ]);
+    const sequence = result.findings.find((f) => f.object?.startsWith('public.check_counted_id_seq (anon'))!;
+    expect(sequence.message).toContain('anon holds USAGE, SELECT, UPDATE on sequence public.check_counted_id_seq');
+    expect(sequence.fix).toContain('revoke all on sequence public.check_counted_id_seq from anon');
+    expect(result.findings.find((f) => f.object === 'public.check_counted (authenticated: TRUNCATE)')!.message).toContain('TRUNCATE empties the table past every policy');
+    await db.sql.unsafe(`
+      revoke all on sequence public.check_counted_id_seq from anon, authenticated;
+      revoke truncate on public.check_counted from authenticated;`);
+    expect(objects(await check('client-privileges'), 'public.check_counted')).toEqual([]);
   });
 
   it('duplicate-indexes: two indexes with the same columns and predicate (not a partial one next to a full one)', async () => {

@@ -42,6 +42,7 @@ describe('therapy-db check (CLI)', () => {
       replay: 'passed',
       'rls-enabled': 'passed',
       'grants-have-policies': 'passed',
+      'client-privileges': 'passed',
       'auth-calls-wrapped': 'passed',
       'foreign-keys-indexed': 'passed',
       'primary-keys': 'passed',

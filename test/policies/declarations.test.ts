@@ -224,16 +224,15 @@ describe('the migrated database holds what the declarations say', () => {
     expect(mismatches).toEqual([]);
   });
 
-  it('lets only authenticated execute the RLS helpers and the soft-delete function', async () => {
+  it('lets only authenticated execute the RLS helpers', async () => {
     const helperNames = policies.rlsHelpers.map((h) => /"?app"?\."?([a-z_]+)"?\(/.exec(h.key)?.[1] ?? h.key);
     const functions = await db.sql<{ fn: string; anon: boolean; authenticated: boolean }[]>`
       select p.oid::regprocedure::text as fn, has_function_privilege('anon', p.oid, 'execute') as anon,
              has_function_privilege('authenticated', p.oid, 'execute') as authenticated
         from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-       where (n.nspname = 'app' and p.prorettype <> 'trigger'::regtype and p.proname = any (${helperNames}::text[]))
-          or (n.nspname = 'public' and p.proname = 'soft_delete_message')
+       where n.nspname = 'app' and p.prorettype <> 'trigger'::regtype and p.proname = any (${helperNames}::text[])
        order by 1`;
-    expect(functions).toHaveLength(policies.rlsHelpers.length + 1);
+    expect(functions).toHaveLength(policies.rlsHelpers.length);
     for (const f of functions) expect([f.fn, f.anon, f.authenticated]).toEqual([f.fn, false, true]);
   });
 });

@@ -241,36 +241,44 @@ describe('soft delete: an RLS select filter on deleted_at defeats update … set
     expect(outcome).toMatchObject({ kind: 'error', code: '42501', message: expect.stringMatching(/permission denied/) });
   });
 
-  describe('messages: the sender soft-deletes through public.soft_delete_message(id)', () => {
+  describe('messages: the sender soft-deletes by update, no SECURITY DEFINER function', () => {
     const guardianMessage = async (tx: Tx) => {
       const [row] = await asOwner(tx, () => tx<{ id: string }[]>`select id from public.messages where sender_id = ${a().users.guardian} and organization_id = ${a().organizationId}`);
       return row!.id;
     };
 
-    it('update … set deleted_at is refused; the function works; the message disappears for every participant', async () => {
+    it('update … set deleted_at (read back, as PostgREST does) works for the sender; the message disappears for every other participant', async () => {
       const result = await asUser(world.db.sql, { sub: a().users.guardian }, async (tx) => {
         const id = await guardianMessage(tx);
-        const direct = await tryStatement(tx, 'update public.messages set deleted_at = now() where id = $1 returning id', [id]);
-        const before = await count(tx, 'select 1 from public.messages where id = $1', [id]);
-        await tx`select public.soft_delete_message(${id})`;
-        const sender = await count(tx, 'select 1 from public.messages where id = $1', [id]);
+        const direct = (await tx.unsafe('update public.messages set deleted_at = now() where id = $1 returning id', [id])).length;
+        const sender = await count(tx, 'select 1 from public.messages where id = $1 and deleted_at is not null', [id]);
+        const again = await tryStatement(tx, 'update public.messages set deleted_at = null where id = $1', [id]);
         await signInAs(tx, a().users.therapist);
         const other = await count(tx, 'select 1 from public.messages where id = $1', [id]);
         const [stored] = await asOwner(tx, () => tx<{ deleted: boolean }[]>`select deleted_at is not null as deleted from public.messages where id = ${id}`);
-        return { direct, before, sender, other, deleted: stored?.deleted };
+        return { direct, sender, again, other, deleted: stored?.deleted };
       });
-      refused(result.direct);
-      expect({ before: result.before, sender: result.sender, other: result.other, deleted: result.deleted }).toEqual({ before: 1, sender: 0, other: 0, deleted: true });
+      expect(result.direct).toBe(1);
+      // a deleted message stays deleted: the update rule matches live messages only
+      expect(result.again).toEqual({ kind: 'ok', rows: 0 });
+      expect({ sender: result.sender, other: result.other, deleted: result.deleted }).toEqual({ sender: 1, other: 0, deleted: true });
     });
 
-    it("refuses someone else's message, and anon", async () => {
+    it("a participant cannot soft-delete someone else's message, and anon cannot at all", async () => {
       const outcomes = await asUser(world.db.sql, { sub: a().users.therapist }, async (tx) => {
         const id = await guardianMessage(tx);
-        return { other: await tryStatement(tx, 'select public.soft_delete_message($1)', [id]), id };
+        return { other: await tryStatement(tx, 'update public.messages set deleted_at = now() where id = $1', [id]), id };
       });
-      expect(outcomes.other).toMatchObject({ kind: 'error', code: '42501' });
-      const anon = await asAnon(world.db.sql, (tx) => tryStatement(tx, 'select public.soft_delete_message($1)', [outcomes.id]));
-      expect(anon).toMatchObject({ kind: 'error', code: '42501', message: expect.stringMatching(/permission denied for function/) });
+      expect(outcomes.other).toEqual({ kind: 'ok', rows: 0 });
+      const anon = await asAnon(world.db.sql, (tx) => tryStatement(tx, 'update public.messages set deleted_at = now() where id = $1', [outcomes.id]));
+      expect(anon).toMatchObject({ kind: 'error', code: '42501', message: expect.stringMatching(/permission denied/) });
+    });
+
+    it('public.soft_delete_message is gone: no SECURITY DEFINER function in public is executable by signed-in users', async () => {
+      const rows = await world.db.sql<{ fn: string }[]>`
+        select p.oid::regprocedure::text as fn from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+         where n.nspname = 'public' and p.prosecdef and (has_function_privilege('authenticated', p.oid, 'execute') or has_function_privilege('anon', p.oid, 'execute'))`;
+      expect(rows).toEqual([]);
     });
   });
 });

@@ -2,6 +2,7 @@ import type postgres from 'postgres';
 import { noLocator, type Locator } from '../locate';
 import { runCheck, type Check, type CheckResult } from '../model';
 import { authCallsWrappedCheck } from './auth-calls-wrapped';
+import { clientPrivilegesCheck } from './client-privileges';
 import { DEFAULT_API_ROLES, DEFAULT_EXPOSED_SCHEMAS, DEFAULT_PLATFORM_SCHEMAS, type CatalogueContext } from './context';
 import { duplicateIndexesCheck } from './duplicate-indexes';
 import { extensionsNotInPublicCheck } from './extensions-not-in-public';
@@ -15,11 +16,13 @@ import { viewsSecurityInvokerCheck } from './views-security-invoker';
 export { DEFAULT_API_ROLES, DEFAULT_EXPOSED_SCHEMAS, DEFAULT_PLATFORM_SCHEMAS, type CatalogueContext } from './context';
 export { unwrappedAuthCalls } from './auth-calls-wrapped';
 export { predicateOnlyExcludesNulls } from './foreign-keys-indexed';
+export { NON_RLS_TABLE_PRIVILEGES, SEQUENCE_PRIVILEGES } from './client-privileges';
 
 /** The catalogue checks, in report order. */
 export const catalogueChecks: readonly Check<CatalogueContext>[] = [
   rlsEnabledCheck,
   grantsHavePoliciesCheck,
+  clientPrivilegesCheck,
   authCallsWrappedCheck,
   foreignKeysIndexedCheck,
   primaryKeysCheck,
