@@ -7,6 +7,7 @@ const subpaths = {
   policies: 'src/policies/index.ts',
   validators: 'src/validators/index.ts',
   migrate: 'src/migrate/index.ts',
+  rls: 'src/rls/index.ts',
   testing: 'src/testing/index.ts',
   integrations: 'src/integrations/index.ts',
 };

@@ -5,7 +5,8 @@
  * `connect()`, `migrate()`, the error helpers and `runChecks()`. The rest has its own subpath, so
  * importing the root never loads zod, the policies or the integrations: `therapy-db/policies` (the
  * RLS policy DSL and the policies), `therapy-db/validators` (Zod), `therapy-db/migrate` (runner and
- * Supabase shim), `therapy-db/testing` (RLS test helpers), `therapy-db/integrations` (webhooks).
+ * Supabase shim), `therapy-db/rls` (server code as the request's user), `therapy-db/testing` (RLS
+ * test helpers), `therapy-db/integrations` (webhooks).
  * README.md's subpath table lists the same; test/exports.test.ts holds both to it.
  */
 export * from './schema';

@@ -72,11 +72,13 @@ describe.skipIf(onServer)('the packed package, installed in a consumer project',
       import * as validators from 'therapy-db/validators';
       import { migrate, MigrationError } from 'therapy-db/migrate';
       import { asUser } from 'therapy-db/testing';
+      import { createRls, JwtRejectedError } from 'therapy-db/rls';
       console.log(JSON.stringify({
         main: typeof main.connect, migrate: typeof migrate, err: typeof MigrationError, asUser: typeof asUser,
+        rls: typeof createRls, jwtError: typeof JwtRejectedError,
         table: typeof schema.therapySessions, policies: Object.keys(policies).length > 0, validators: Object.keys(validators).length > 0,
       }));`], consumer);
-    expect(JSON.parse(out)).toEqual({ main: 'function', migrate: 'function', err: 'function', asUser: 'function', table: 'object', policies: true, validators: true });
+    expect(JSON.parse(out)).toEqual({ main: 'function', migrate: 'function', err: 'function', asUser: 'function', rls: 'function', jwtError: 'function', table: 'object', policies: true, validators: true });
   });
 
   it('requires every public subpath as CommonJS', () => {
@@ -86,10 +88,12 @@ describe.skipIf(onServer)('the packed package, installed in a consumer project',
       const { therapySessions } = require('therapy-db/schema');
       const validators = require('therapy-db/validators');
       require('therapy-db/policies'); require('therapy-db/testing');
+      const { jwtVerifier, bearerToken } = require('therapy-db/rls');
       const journal = require('therapy-db/drizzle/meta/_journal.json');
       console.log(JSON.stringify({ connect: typeof main.connect, migrate: typeof migrate, table: typeof therapySessions,
-        validators: Object.keys(validators).length > 0, migrations: journal.entries.length > 0 }));`], consumer);
-    expect(JSON.parse(out)).toEqual({ connect: 'function', migrate: 'function', table: 'object', validators: true, migrations: true });
+        validators: Object.keys(validators).length > 0, migrations: journal.entries.length > 0,
+        verifier: typeof jwtVerifier({ secret: 'a-secret-of-at-least-thirty-two-bytes!' }), bearer: bearerToken('Bearer a.b.c') }));`], consumer);
+    expect(JSON.parse(out)).toEqual({ connect: 'function', migrate: 'function', table: 'object', validators: true, migrations: true, verifier: 'function', bearer: 'a.b.c' });
   });
 
   it('type-checks a consumer file against the shipped .d.ts', () => {
@@ -102,6 +106,8 @@ describe.skipIf(onServer)('the packed package, installed in a consumer project',
       import { therapySessions } from 'therapy-db/schema';
       import { migrate, type MigrateResult } from 'therapy-db/migrate';
       import { describeDbError } from 'therapy-db';
+      import { createRls, type RlsTransaction, type VerifiedClaims } from 'therapy-db/rls';
+      import postgres from 'postgres';
       type Session = InferSelectModel<typeof therapySessions>;
       export const status: Session['status'] = 'scheduled';
       export const start: Session['startTime'] = new Date();
@@ -109,6 +115,13 @@ describe.skipIf(onServer)('the packed package, installed in a consumer project',
       export const wrong: Session['noSuchColumn'] = 1;
       export const run: () => Promise<MigrateResult> = () => migrate({ url: 'postgres://localhost/x' });
       export const kind: string = describeDbError(new Error('x')).kind;
+      // The server entry hands the callback a Drizzle transaction typed with the package's schema.
+      const rls = createRls({ sql: postgres('postgres://localhost/x'), jwt: { jwks: 'https://x.supabase.co/auth/v1/.well-known/jwks.json' } });
+      export const booked: (token: string) => Promise<Session[]> = (token) =>
+        rls.transaction(token, (tx: RlsTransaction) => tx.select().from(therapySessions));
+      export const typed = (tx: RlsTransaction) => tx.query.therapySessions.findFirst({ columns: { startTime: true } });
+      // @ts-expect-error unverified claims are not VerifiedClaims
+      export const unverified: VerifiedClaims = { sub: 'x', role: 'authenticated' };
     `);
     run(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', consumer], consumer);
   });
