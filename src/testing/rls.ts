@@ -1,12 +1,7 @@
 import type postgres from 'postgres';
+import { alreadyVerifiedClaims, enterRequestContext, enterServiceRole, type JwtClaims } from '../rls';
 
-/** The JWT claims Supabase's API puts in `request.jwt.claims` for a request. */
-export interface JwtClaims {
-  readonly sub?: string;
-  readonly role?: string;
-  readonly email?: string;
-  readonly [claim: string]: unknown;
-}
+export type { JwtClaims };
 
 export interface UserIdentity {
   /** The user's id (`auth.users.id`), returned by `auth.uid()`. */
@@ -36,34 +31,33 @@ export async function rolledBack<T>(sql: postgres.Sql, fn: (tx: postgres.Transac
   throw new Error('unreachable: the transaction always rolls back');
 }
 
-function asRole<T>(
-  sql: postgres.Sql,
-  role: 'anon' | 'authenticated' | 'service_role',
-  claims: JwtClaims,
-  fn: (tx: postgres.TransactionSql) => Promise<T>,
-): Promise<T> {
+/**
+ * Runs `fn` as a signed-in user, the way Supabase's API runs a request: in a transaction with
+ * `role authenticated` and the JWT claims set (by therapy-db/rls, as server code does), so RLS applies
+ * and `auth.uid()` returns `sub`. The test is the token's issuer, so its claims count as verified.
+ * The transaction is always rolled back, so tests leave no trace. `fn`'s result is returned.
+ */
+export function asUser<T>(sql: postgres.Sql, user: UserIdentity, fn: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
+  const claims = alreadyVerifiedClaims({ ...user.claims, sub: user.sub, role: 'authenticated' });
   return rolledBack(sql, async (tx) => {
-    // set_config(..., true) is `set local`: both end with the transaction, exactly as PostgREST does.
-    await tx`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
+    await enterRequestContext(tx, claims);
     return fn(tx);
   });
 }
 
-/**
- * Runs `fn` as a signed-in user, the way Supabase's API runs a request: in a transaction with
- * `role authenticated` and the JWT claims set, so RLS applies and `auth.uid()` returns `sub`.
- * The transaction is always rolled back, so tests leave no trace. `fn`'s result is returned.
- */
-export function asUser<T>(sql: postgres.Sql, user: UserIdentity, fn: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
-  return asRole(sql, 'authenticated', { ...user.claims, sub: user.sub, role: 'authenticated' }, fn);
-}
-
 /** Runs `fn` as an anonymous API request (`role anon`), rolled back afterwards. */
 export function asAnon<T>(sql: postgres.Sql, fn: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
-  return asRole(sql, 'anon', { role: 'anon' }, fn);
+  const claims = alreadyVerifiedClaims({ role: 'anon' });
+  return rolledBack(sql, async (tx) => {
+    await enterRequestContext(tx, claims);
+    return fn(tx);
+  });
 }
 
 /** Runs `fn` as the server (`role service_role`, which bypasses RLS), rolled back afterwards. */
 export function asServiceRole<T>(sql: postgres.Sql, fn: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
-  return asRole(sql, 'service_role', { role: 'service_role' }, fn);
+  return rolledBack(sql, async (tx) => {
+    await enterServiceRole(tx);
+    return fn(tx);
+  });
 }
