@@ -26,7 +26,7 @@ export async function packageDriftSource(): Promise<DriftSource> {
 }
 
 /** True for the error of importing a package that is not installed. */
-function isMissingModule(error: unknown, name: string): boolean {
+export function isMissingModule(error: unknown, name: string): boolean {
   const e = error as { code?: string; message?: string } | undefined;
   return (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND') && (e.message ?? '').includes(name);
 }

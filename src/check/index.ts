@@ -9,6 +9,9 @@ export { runCatalogueChecks, catalogueChecks, DEFAULT_API_ROLES, DEFAULT_EXPOSED
 export { driftCheck, packageDriftSource, type DriftContext, type DriftSource } from './drift';
 export { integrityCheck, type IntegrityContext } from './integrity';
 export { replayCheck, type ReplayContext } from './replay';
+export { sqlDriftCheck, type SqlDriftContext } from './sql-drift';
+export { readInventory, compareInventories, INVENTORY_KINDS, type Inventory, type InventoryDifference } from './inventory';
+export { writeSourceMigrations } from './source-migrations';
 export { safetyCheck, type SafetyContext } from './safety';
 export { SAFETY_RULES, type SafetyRule } from './allow-marker';
 export { readBaseMigrations, type BaseMigrations } from './git';

@@ -6,6 +6,7 @@ export type CheckId =
   | 'drift'
   | 'integrity'
   | 'replay'
+  | 'sql-drift'
   | 'rls-enabled'
   | 'grants-have-policies'
   | 'client-privileges'

@@ -13,6 +13,7 @@ import { CheckUsageError, eachLayer, failedResult, runCheck, skippedResult, type
 import { replayCheck } from './replay';
 import { safetyCheck } from './safety';
 import { openScratchDatabase, type ScratchDatabase } from './scratch-database';
+import { sqlDriftCheck } from './sql-drift';
 
 export interface CheckOptions {
   /**
@@ -68,7 +69,7 @@ export interface CheckReport {
 }
 
 /**
- * The CI migration checks: drift, integrity, replay, the catalogue checks on the replayed
+ * The CI migration checks: drift, integrity, replay, drift against the SQL (`sql-drift`), the catalogue checks on the replayed
  * database, and the safety lint of new migrations. Never throws for a failing check (see
  * `CheckReport`); throws `CheckUsageError` for a bad `base` or migrations folder.
  */
@@ -110,12 +111,13 @@ export async function runChecks(options: CheckOptions = {}): Promise<CheckReport
 
   // 1. Drift (of the last layer).
   const drift = options.drift ?? (folders.length === 1 && migrationsFolder === packageFolder);
+  const driftSource = drift === false ? undefined : drift === true ? packageDriftSource : async () => drift;
   const noDrift =
     options.drift === false
       ? 'not requested (drift: false)'
       : "the migrations folder is not therapy-db's own: pass drift: { imports, objects } to compare it with a source";
   await step(driftCheck, async () =>
-    drift === false ? skippedResult(driftCheck, noDrift) : runCheck(driftCheck, { migrationsFolder, source: drift === true ? packageDriftSource : async () => drift }),
+    driftSource ? runCheck(driftCheck, { migrationsFolder, source: driftSource }) : skippedResult(driftCheck, noDrift),
   );
 
   // 2. Integrity of every layer: each against its release manifest, the last also against --base.
@@ -143,13 +145,15 @@ export async function runChecks(options: CheckOptions = {}): Promise<CheckReport
     platformSchemas: options.platformSchemas ?? DEFAULT_PLATFORM_SCHEMAS,
     locate,
   };
-  const wantsDatabase = !skip.has('replay') || catalogueChecks.some((c) => !skip.has(c.id));
+  const databaseChecks = [replayCheck, sqlDriftCheck, ...catalogueChecks];
+  const wantsDatabase = databaseChecks.some((c) => !skip.has(c.id));
   if (!wantsDatabase) {
-    results.push(skippedResult(replayCheck, 'skipped by option'));
-    for (const check of catalogueChecks) results.push(skippedResult(check, 'skipped by option'));
+    for (const check of databaseChecks) results.push(skippedResult(check, 'skipped by option'));
   } else {
     log('check: replay…');
-    results.push(...(await replayAndInspect({ url: options.url, migrationsFolders: folders, skip, log, catalogue: catalogueOptions })));
+    results.push(
+      ...(await replayAndInspect({ url: options.url, migrationsFolders: folders, skip, log, catalogue: catalogueOptions, source: driftSource, noSource: noDrift })),
+    );
   }
 
   // 5. Safety lint of the last layer's migrations added since base (a pull request's target), else
@@ -189,8 +193,9 @@ function readManifest(folder: string): ReleaseManifest | undefined {
 }
 
 /**
- * 3. and 4.: replays the migrations into a scratch database, then runs the catalogue checks on it
- * (skipped when the replay fails). The scratch database is closed (and dropped) in every case.
+ * 3. and 4.: replays the migrations into a scratch database, compares it with the database the
+ * TypeScript builds (`sql-drift`), then runs the catalogue checks on it (all skipped when the replay
+ * fails). The scratch databases are closed (and dropped) in every case.
  */
 async function replayAndInspect(options: {
   readonly url: string | undefined;
@@ -198,18 +203,33 @@ async function replayAndInspect(options: {
   readonly skip: ReadonlySet<CheckId>;
   readonly log: Logger;
   readonly catalogue: Omit<CatalogueContext, 'sql'>;
+  /** The TypeScript source for `sql-drift`; undefined: skipped with `noSource`. */
+  readonly source: (() => Promise<DriftSource>) | undefined;
+  readonly noSource: string;
 }): Promise<CheckResult[]> {
   const noDatabase = 'the replay failed, so there is no database to inspect';
+  const open = () => openScratchDatabase({ ...(options.url ? { url: options.url } : {}), log: options.log });
   let scratch: ScratchDatabase;
   try {
-    scratch = await openScratchDatabase({ ...(options.url ? { url: options.url } : {}), log: options.log });
+    scratch = await open();
   } catch (error) {
-    return [failedResult(replayCheck, 'no database to replay on', (error as Error).message), ...catalogueChecks.map((c) => skippedResult(c, noDatabase))];
+    return [
+      failedResult(replayCheck, 'no database to replay on', (error as Error).message),
+      ...[sqlDriftCheck, ...catalogueChecks].map((c) => skippedResult(c, noDatabase)),
+    ];
   }
   try {
     // Reported even when skipped by option: the catalogue checks need it.
     const replay = await runCheck(replayCheck, { sql: scratch.sql, label: scratch.label, migrationsFolders: options.migrationsFolders, log: options.log });
     const results = [replay];
+    if (options.skip.has(sqlDriftCheck.id)) results.push(skippedResult(sqlDriftCheck, 'skipped by option'));
+    else if (replay.status !== 'passed') results.push(skippedResult(sqlDriftCheck, noDatabase));
+    else if (!options.source) results.push(skippedResult(sqlDriftCheck, options.noSource));
+    else {
+      options.log(`check: ${sqlDriftCheck.id}…`);
+      const context = { sql: scratch.sql, lowerLayers: options.migrationsFolders.slice(0, -1), openScratch: open, source: options.source, locate: options.catalogue.locate, log: options.log };
+      results.push(await runCheck(sqlDriftCheck, context));
+    }
     const context: CatalogueContext = { sql: scratch.sql, ...options.catalogue };
     for (const check of catalogueChecks) {
       if (options.skip.has(check.id)) results.push(skippedResult(check, 'skipped by option'));

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { readParsedMigrations, safetyCheck } from '../check';
-import { advanceSnapshot, diffDdl, type DdlObject, type DdlPhase, type DdlSnapshot } from '../ddl';
+import { advanceSnapshot, diffDdl, phaseStatements, type DdlObject, type DdlPhase, type DdlSnapshot } from '../ddl';
 import { GENERATED_HEADER, renderMigration, safeMigrationParts } from '../generate';
 import { readDdlSnapshot, writeDdlSnapshot } from './ddl-snapshot';
 import type { Logger } from '../log';
@@ -59,10 +59,7 @@ function drizzleKitGenerate(name: string, config: string): void {
 
 /** Renders custom-migration SQL: the generated header, statements separated as drizzle-kit does. */
 export function renderCustomMigration(phase: DdlPhase, statements: readonly string[], objects: readonly DdlObject[]): string {
-  // Prelude functions may reference tables created by the next migration; their bodies are
-  // checked when called, not when created.
-  const preamble = phase === 'pre' && objects.some((o) => o.kind === 'function') ? ['set local check_function_bodies = off'] : [];
-  return renderMigration({ header: GENERATED_HEADER, noTransaction: false, statements: [...preamble, ...statements] });
+  return renderMigration({ header: GENERATED_HEADER, noTransaction: false, statements: phaseStatements(phase, statements, objects) });
 }
 
 /** A new drizzle-kit custom migration (journal entry and snapshot) with `text`; returns its tag. */

@@ -21,7 +21,8 @@ Commands:
   release [--version V]    (development) freeze every unreleased migration as release V (default:
                            package.json's version) in drizzle/releases.json
   check [--url URL] [--base REF] [--json] [--migrations DIR]...
-                           the CI migration checks: drift, integrity, replay, catalogue, safety
+                           the CI migration checks: drift, integrity, replay, sql-drift, catalogue,
+                           safety
                            (exit 1 when one fails; see docs/ci.md)
   docs [--check]           (development) regenerate docs/access-matrix.md (from the policies) and
                            docs/schema.md (entity-relationship diagrams, from the tables)

@@ -73,3 +73,13 @@ export function advanceSnapshot(previous: DdlSnapshot, next: readonly DdlObject[
   const taken = next.filter((o) => o.phase === phase);
   return { version: 1, objects: phase === 'pre' ? [...taken, ...kept] : [...kept, ...taken] };
 }
+
+/**
+ * The statements of a custom migration for one phase of objects: a prelude that creates functions
+ * first turns off body checks, because an RLS helper may read a table the next migration creates
+ * (its body is checked when it is first called).
+ */
+export function phaseStatements(phase: DdlPhase, statements: readonly string[], objects: readonly DdlObject[]): string[] {
+  const preamble = phase === 'pre' && objects.some((o) => o.kind === 'function') ? ['set local check_function_bodies = off'] : [];
+  return [...preamble, ...statements];
+}

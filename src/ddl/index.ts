@@ -6,4 +6,4 @@ export { defineTrigger, type DbTrigger, type TriggerDefinition, type TriggerEven
 export { exclusionConstraint, type DbConstraint, type ExclusionDefinition } from './constraint';
 export { commentObjects, documentTable, tableDocs, type TableDocs, type TableDocumentation } from './comment';
 export { extension, schema, statement, type StatementDefinition } from './statement';
-export { diffDdl, advanceSnapshot, assertUniqueKeys, emptyDdlSnapshot, type DdlDiff, type DdlChange, type DdlSnapshot } from './diff';
+export { diffDdl, advanceSnapshot, phaseStatements, assertUniqueKeys, emptyDdlSnapshot, type DdlDiff, type DdlChange, type DdlSnapshot } from './diff';

@@ -40,6 +40,7 @@ describe('therapy-db check (CLI)', () => {
       drift: 'passed',
       integrity: 'passed',
       replay: 'passed',
+      'sql-drift': 'passed',
       'rls-enabled': 'passed',
       'grants-have-policies': 'passed',
       'client-privileges': 'passed',
