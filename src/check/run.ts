@@ -145,10 +145,11 @@ export async function runChecks(options: CheckOptions = {}): Promise<CheckReport
     platformSchemas: options.platformSchemas ?? DEFAULT_PLATFORM_SCHEMAS,
     locate,
   };
-  const databaseChecks = [replayCheck, sqlDriftCheck, ...catalogueChecks];
-  const wantsDatabase = databaseChecks.some((c) => !skip.has(c.id));
+  const wantsDatabase = [replayCheck, ...catalogueChecks].some((c) => !skip.has(c.id)) || (!skip.has(sqlDriftCheck.id) && driftSource !== undefined);
   if (!wantsDatabase) {
-    for (const check of databaseChecks) results.push(skippedResult(check, 'skipped by option'));
+    results.push(skippedResult(replayCheck, 'skipped by option'));
+    results.push(skippedResult(sqlDriftCheck, skip.has(sqlDriftCheck.id) ? 'skipped by option' : noDrift));
+    for (const check of catalogueChecks) results.push(skippedResult(check, 'skipped by option'));
   } else {
     log('check: replay…');
     results.push(

@@ -16,10 +16,11 @@ describe('runChecks options', () => {
       ['drift', 'skipped', 'not requested (drift'],
       ['integrity', 'passed', 'journal and files of 1 migrations (nothing released, no --base'],
       ['replay', 'skipped', 'skipped by option'],
+      ['sql-drift', 'skipped', 'not requested (drift'],
       ...catalogueChecks.map((c) => [c.id, 'skipped', 'skipped by option']),
       ['safety', 'skipped', 'nothing released (no releases.json) and no --base'],
     ]);
-    expect(report).toMatchObject({ ok: true, passed: 1, failed: 0, skipped: 3 + catalogueChecks.length });
+    expect(report).toMatchObject({ ok: true, passed: 1, failed: 0, skipped: 4 + catalogueChecks.length });
   });
 
   it('refuses a folder that is not a drizzle-kit migrations folder', async () => {
