@@ -119,7 +119,10 @@ describe('schema shape', () => {
     for (const { config } of tables) {
       for (const fk of config.foreignKeys) {
         const columns = fk.reference().columns.map((c) => c.name).join('_');
-        expect(fk.getName()).toBe(`${config.name}_${columns}_fkey`);
+        const conventional = `${config.name}_${columns}_fkey`;
+        // Postgres cuts names at 63 characters: a longer one says what the key is for instead.
+        if (conventional.length <= 63) expect(fk.getName()).toBe(conventional);
+        else expect(fk.getName()).toMatch(new RegExp(`^${config.name}_[a-z0-9_]+_fkey$`));
       }
       for (const uc of config.uniqueConstraints) expect(uc.getName()).toMatch(new RegExp(`^${config.name}_[a-z0-9_]+_key$`));
       for (const pk of config.primaryKeys) expect(pk.getName()).toBe(`${config.name}_pkey`);

@@ -12,6 +12,7 @@ export type CheckId =
   | 'client-privileges'
   | 'auth-calls-wrapped'
   | 'foreign-keys-indexed'
+  | 'tenant-foreign-keys'
   | 'primary-keys'
   | 'security-definer'
   | 'duplicate-indexes'

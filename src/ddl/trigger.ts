@@ -18,6 +18,8 @@ export interface TriggerDefinition<T extends PgTable> {
   readonly when?: string;
   /** A deferrable constraint trigger (runs at commit, sees rows written later in the transaction). */
   readonly deferred?: boolean;
+  /** Arguments the function reads from `TG_ARGV`, as SQL string literals (`quoteLiteral`). */
+  readonly arguments?: readonly string[];
 }
 
 export interface DbTrigger extends DdlObject {
@@ -42,7 +44,7 @@ export function defineTrigger<T extends PgTable>(definition: TriggerDefinition<T
     ...(definition.deferred ? ['deferrable initially deferred'] : []),
     `for each ${definition.forEach ?? 'row'}`,
     ...(definition.when ? [`when (${definition.when})`] : []),
-    `execute function ${definition.function.qualifiedName}()`,
+    `execute function ${definition.function.qualifiedName}(${(definition.arguments ?? []).join(', ')})`,
   ].join('\n');
   return Object.freeze({
     ...ddlObject({

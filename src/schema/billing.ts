@@ -87,7 +87,11 @@ export const serviceCharges = pgTable(
       columns: [t.organizationId, t.studentId],
       foreignColumns: [students.organizationId, students.id],
     }).onDelete('restrict'),
-    foreignKey({ name: 'service_charges_note_id_fkey', columns: [t.noteId], foreignColumns: [sessionNotes.id] }).onDelete('restrict'),
+    foreignKey({
+      name: 'service_charges_organization_id_note_id_fkey',
+      columns: [t.organizationId, t.noteId],
+      foreignColumns: [sessionNotes.organizationId, sessionNotes.id],
+    }).onDelete('restrict'),
     foreignKey({ name: 'service_charges_billing_code_id_fkey', columns: [t.billingCodeId], foreignColumns: [billingCodes.id] }).onDelete('restrict'),
     foreignKey({
       name: 'service_charges_rendering_provider_id_fkey',
@@ -121,7 +125,7 @@ export const serviceCharges = pgTable(
     index('service_charges_session_id_student_id_idx').on(t.sessionId, t.studentId),
     index('service_charges_organization_id_status_service_date_idx').on(t.organizationId, t.status, t.serviceDate),
     index('service_charges_organization_id_student_id_idx').on(t.organizationId, t.studentId),
-    index('service_charges_note_id_idx').on(t.noteId),
+    index('service_charges_organization_id_note_id_idx').on(t.organizationId, t.noteId),
     index('service_charges_billing_code_id_idx').on(t.billingCodeId),
     index('service_charges_rendering_provider_id_idx').on(t.renderingProviderId),
     index('service_charges_supervising_provider_id_idx').on(t.supervisingProviderId).where(sql`${t.supervisingProviderId} is not null`),

@@ -10,7 +10,7 @@ import {
   planTypes,
   signatureMethods,
 } from './codes';
-import { createdAt, daterange, oneOf } from './columns';
+import { createdAt, daterange, oneOf, setNullOnly } from './columns';
 import { organizations, profiles } from './identity';
 import { guardians, students, therapists } from './people';
 import { documents } from './files';
@@ -79,14 +79,20 @@ export const servicePlans = pgTable(
       columns: [t.organizationId, t.studentId],
       foreignColumns: [students.organizationId, students.id],
     }).onDelete('restrict'),
-    foreignKey({ name: 'service_plans_source_document_id_fkey', columns: [t.sourceDocumentId], foreignColumns: [documents.id] }).onDelete('set null'),
+    foreignKey({
+      name: 'service_plans_organization_id_source_document_id_fkey',
+      columns: [t.organizationId, t.sourceDocumentId],
+      foreignColumns: [documents.organizationId, documents.id],
+    }).onDelete(setNullOnly(t.sourceDocumentId)),
     foreignKey({ name: 'service_plans_created_by_fkey', columns: [t.createdBy], foreignColumns: [profiles.id] }).onDelete('restrict'),
     oneOf('service_plans_plan_type_check', t.planType, planTypes),
     oneOf('service_plans_status_check', t.status, planStatuses),
     check('service_plans_effective_during_check', sql`not isempty(${t.effectiveDuring})`),
     index('service_plans_organization_id_student_id_idx').on(t.organizationId, t.studentId),
     index('service_plans_student_id_idx').on(t.studentId),
-    index('service_plans_source_document_id_idx').on(t.sourceDocumentId).where(sql`${t.sourceDocumentId} is not null`),
+    index('service_plans_organization_id_source_document_id_idx')
+      .on(t.organizationId, t.sourceDocumentId)
+      .where(sql`${t.sourceDocumentId} is not null`),
     index('service_plans_created_by_idx').on(t.createdBy),
   ],
 ).enableRLS();
@@ -111,6 +117,8 @@ export const serviceMandates = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    // Target of the participants' composite (organization_id, service_mandate_id) FK.
+    unique('service_mandates_organization_id_id_key').on(t.organizationId, t.id),
     foreignKey({
       name: 'service_mandates_organization_id_service_plan_id_fkey',
       columns: [t.organizationId, t.servicePlanId],
@@ -169,7 +177,11 @@ export const consents = pgTable(
       columns: [t.organizationId, t.guardianId],
       foreignColumns: [guardians.organizationId, guardians.id],
     }).onDelete('restrict'),
-    foreignKey({ name: 'consents_document_id_fkey', columns: [t.documentId], foreignColumns: [documents.id] }).onDelete('restrict'),
+    foreignKey({
+      name: 'consents_organization_id_document_id_fkey',
+      columns: [t.organizationId, t.documentId],
+      foreignColumns: [documents.organizationId, documents.id],
+    }).onDelete('restrict'),
     foreignKey({ name: 'consents_recorded_by_fkey', columns: [t.recordedBy], foreignColumns: [profiles.id] }).onDelete('restrict'),
     oneOf('consents_consent_type_check', t.consentType, consentTypes),
     check('consents_scope_check', sql`jsonb_typeof(${t.scope}) = 'object'`),
@@ -182,7 +194,7 @@ export const consents = pgTable(
     // include (granted_at, expires_at, revoked_at), which drizzle cannot declare.
     index('consents_student_id_consent_type_idx').on(t.studentId, t.consentType),
     index('consents_organization_id_guardian_id_idx').on(t.organizationId, t.guardianId),
-    index('consents_document_id_idx').on(t.documentId).where(sql`${t.documentId} is not null`),
+    index('consents_organization_id_document_id_idx').on(t.organizationId, t.documentId).where(sql`${t.documentId} is not null`),
     index('consents_recorded_by_idx').on(t.recordedBy),
   ],
 ).enableRLS();

@@ -1,7 +1,7 @@
 import { relations, sql } from 'drizzle-orm';
 import { check, foreignKey, index, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { conversationKinds, participantRoles } from './codes';
-import { createdAt, deletedAt, oneOf } from './columns';
+import { createdAt, deletedAt, oneOf, setNullOnly } from './columns';
 import { organizations, profiles } from './identity';
 import { students } from './people';
 import { documents } from './files';
@@ -101,12 +101,20 @@ export const messages = pgTable(
       columns: [t.organizationId, t.conversationId],
       foreignColumns: [conversations.organizationId, conversations.id],
     }).onDelete('restrict'),
+    // An attachment is a document of this conversation (of this organisation): not another
+    // conversation's, not a student record.
     foreignKey({
-      name: 'messages_attachment_document_id_fkey',
-      columns: [t.attachmentDocumentId],
-      foreignColumns: [documents.id],
-    }).onDelete('set null'),
-    foreignKey({ name: 'messages_reply_to_id_fkey', columns: [t.replyToId], foreignColumns: [t.id] }).onDelete('set null'),
+      name: 'messages_attachment_in_conversation_fkey',
+      columns: [t.organizationId, t.conversationId, t.attachmentDocumentId],
+      foreignColumns: [documents.organizationId, documents.conversationId, documents.id],
+    }).onDelete(setNullOnly(t.attachmentDocumentId)),
+    // Target of the replies' composite (organization_id, reply_to_id) FK.
+    unique('messages_organization_id_id_key').on(t.organizationId, t.id),
+    foreignKey({
+      name: 'messages_organization_id_reply_to_id_fkey',
+      columns: [t.organizationId, t.replyToId],
+      foreignColumns: [t.organizationId, t.id],
+    }).onDelete(setNullOnly(t.replyToId)),
     unique('messages_sender_id_client_message_id_key').on(t.senderId, t.clientMessageId),
     check('messages_body_check', sql`char_length(${t.body}) between 1 and 10000`),
     check(
@@ -117,8 +125,10 @@ export const messages = pgTable(
     index('messages_conversation_id_created_at_idx').on(t.conversationId, t.createdAt.desc()),
     index('messages_conversation_id_sender_id_idx').on(t.conversationId, t.senderId),
     index('messages_organization_id_conversation_id_idx').on(t.organizationId, t.conversationId),
-    index('messages_attachment_document_id_idx').on(t.attachmentDocumentId).where(sql`${t.attachmentDocumentId} is not null`),
-    index('messages_reply_to_id_idx').on(t.replyToId).where(sql`${t.replyToId} is not null`),
+    index('messages_attachment_idx')
+      .on(t.organizationId, t.conversationId, t.attachmentDocumentId)
+      .where(sql`${t.attachmentDocumentId} is not null`),
+    index('messages_organization_id_reply_to_id_idx').on(t.organizationId, t.replyToId).where(sql`${t.replyToId} is not null`),
   ],
 ).enableRLS();
 

@@ -1,5 +1,5 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
-import { check, customType, timestamp } from 'drizzle-orm/pg-core';
+import { check, customType, timestamp, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 /**
  * Column types and helpers shared by the area files. Nothing here is exported from the package's
@@ -42,4 +42,15 @@ export function literalList(values: readonly string[]): SQL {
 /** `check(name, column in ('a', 'b', ...))` over one of the code lists in `./codes`. */
 export function oneOf(name: string, column: SQLWrapper, values: readonly string[]) {
   return check(name, sql`${column} in (${literalList(values)})`);
+}
+
+/**
+ * `on delete set null (column)` for a composite foreign key `(organization_id, x_id)`: Postgres 15
+ * nulls only the listed column, so the reference can be composite (it cannot point into another
+ * tenant) and still be cleared when its target goes, without nulling `organization_id`.
+ * drizzle-orm has no column list for the action and writes the action verbatim, so the list rides
+ * along in it.
+ */
+export function setNullOnly(column: AnyPgColumn): 'set null' {
+  return `set null (${column.name})` as 'set null';
 }

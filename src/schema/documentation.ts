@@ -1,5 +1,5 @@
 import { relations, sql } from 'drizzle-orm';
-import { boolean, check, foreignKey, index, jsonb, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, foreignKey, index, jsonb, pgTable, smallint, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { noteFormats, noteStatuses } from './codes';
 import { createdAt, oneOf, updatedAt } from './columns';
 import { organizations } from './identity';
@@ -40,6 +40,8 @@ export const sessionNotes = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    // Target of the amendments' and charges' composite (organization_id, note) FKs.
+    unique('session_notes_organization_id_id_key').on(t.organizationId, t.id),
     // The student must be a participant of the session.
     foreignKey({
       name: 'session_notes_session_id_student_id_fkey',
@@ -53,7 +55,11 @@ export const sessionNotes = pgTable(
       foreignColumns: [students.organizationId, students.id],
     }).onDelete('restrict'),
     foreignKey({ name: 'session_notes_author_id_fkey', columns: [t.authorId], foreignColumns: [therapists.id] }).onDelete('restrict'),
-    foreignKey({ name: 'session_notes_amends_note_id_fkey', columns: [t.amendsNoteId], foreignColumns: [t.id] }).onDelete('restrict'),
+    foreignKey({
+      name: 'session_notes_organization_id_amends_note_id_fkey',
+      columns: [t.organizationId, t.amendsNoteId],
+      foreignColumns: [t.organizationId, t.id],
+    }).onDelete('restrict'),
     foreignKey({ name: 'session_notes_signed_by_fkey', columns: [t.signedBy], foreignColumns: [therapists.id] }).onDelete('restrict'),
     foreignKey({ name: 'session_notes_cosigned_by_fkey', columns: [t.cosignedBy], foreignColumns: [therapists.id] }).onDelete('restrict'),
     oneOf('session_notes_note_format_check', t.noteFormat, noteFormats),
@@ -79,7 +85,7 @@ export const sessionNotes = pgTable(
     index('session_notes_author_id_status_idx').on(t.authorId, t.status),
     // The organisation's co-sign queue (reference: (organization_id) where pending_cosign).
     index('session_notes_cosign_queue_idx').on(t.organizationId, t.createdAt).where(sql`${t.status} = 'pending_cosign'`),
-    index('session_notes_amends_note_id_idx').on(t.amendsNoteId).where(sql`${t.amendsNoteId} is not null`),
+    index('session_notes_organization_id_amends_note_id_idx').on(t.organizationId, t.amendsNoteId).where(sql`${t.amendsNoteId} is not null`),
     index('session_notes_signed_by_idx').on(t.signedBy).where(sql`${t.signedBy} is not null`),
     index('session_notes_cosigned_by_idx').on(t.cosignedBy).where(sql`${t.cosignedBy} is not null`),
   ],

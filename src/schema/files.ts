@@ -1,7 +1,7 @@
 import { relations, sql } from 'drizzle-orm';
 import { bigint, check, date, foreignKey, index, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
 import { documentCategories, documentVisibilities, maxDocumentBytes, storageBuckets } from './codes';
-import { createdAt, deletedAt, oneOf } from './columns';
+import { createdAt, deletedAt, oneOf, setNullOnly } from './columns';
 import { organizations, profiles } from './identity';
 import { students } from './people';
 import { therapySessions } from './scheduling';
@@ -37,6 +37,8 @@ export const documents = pgTable(
   (t) => [
     unique('documents_bucket_id_storage_path_key').on(t.bucketId, t.storagePath),
     unique('documents_organization_id_id_key').on(t.organizationId, t.id),
+    // Target of the messages' attachment FK: an attachment is a document of the message's conversation.
+    unique('documents_organization_id_conversation_id_id_key').on(t.organizationId, t.conversationId, t.id),
     foreignKey({ name: 'documents_organization_id_fkey', columns: [t.organizationId], foreignColumns: [organizations.id] }).onDelete('restrict'),
     foreignKey({
       name: 'documents_organization_id_student_id_fkey',
@@ -48,8 +50,11 @@ export const documents = pgTable(
       columns: [t.organizationId, t.sessionId],
       foreignColumns: [therapySessions.organizationId, therapySessions.id],
     }).onDelete('restrict'),
-    // Single-column FK: `set null` on a composite FK would also null organization_id.
-    foreignKey({ name: 'documents_conversation_id_fkey', columns: [t.conversationId], foreignColumns: [conversations.id] }).onDelete('set null'),
+    foreignKey({
+      name: 'documents_organization_id_conversation_id_fkey',
+      columns: [t.organizationId, t.conversationId],
+      foreignColumns: [conversations.organizationId, conversations.id],
+    }).onDelete(setNullOnly(t.conversationId)),
     foreignKey({ name: 'documents_uploaded_by_fkey', columns: [t.uploadedBy], foreignColumns: [profiles.id] }).onDelete('restrict'),
     oneOf('documents_bucket_id_check', t.bucketId, storageBuckets),
     oneOf('documents_category_check', t.category, documentCategories),

@@ -32,6 +32,8 @@ export const goals = pgTable(
   (t) => [
     // Target of (goal_id, student_id) FKs: observations and reports are about the goal's student.
     unique('goals_id_student_id_key').on(t.id, t.studentId),
+    // Target of the objectives' composite (organization_id, parent_goal_id) FK.
+    unique('goals_organization_id_id_key').on(t.organizationId, t.id),
     foreignKey({
       name: 'goals_organization_id_student_id_fkey',
       columns: [t.organizationId, t.studentId],
@@ -42,7 +44,11 @@ export const goals = pgTable(
       columns: [t.organizationId, t.servicePlanId],
       foreignColumns: [servicePlans.organizationId, servicePlans.id],
     }).onDelete('restrict'),
-    foreignKey({ name: 'goals_parent_goal_id_fkey', columns: [t.parentGoalId], foreignColumns: [t.id] }).onDelete('cascade'),
+    foreignKey({
+      name: 'goals_organization_id_parent_goal_id_fkey',
+      columns: [t.organizationId, t.parentGoalId],
+      foreignColumns: [t.organizationId, t.id],
+    }).onDelete('cascade'),
     foreignKey({ name: 'goals_created_by_fkey', columns: [t.createdBy], foreignColumns: [profiles.id] }).onDelete('restrict'),
     oneOf('goals_discipline_check', t.discipline, disciplines),
     oneOf('goals_domain_check', t.domain, goalDomains),
@@ -56,7 +62,7 @@ export const goals = pgTable(
     // A student's goals by status (reference: (student_id) where status = 'active').
     index('goals_student_id_status_idx').on(t.studentId, t.status),
     index('goals_organization_id_service_plan_id_idx').on(t.organizationId, t.servicePlanId),
-    index('goals_parent_goal_id_idx').on(t.parentGoalId).where(sql`${t.parentGoalId} is not null`),
+    index('goals_organization_id_parent_goal_id_idx').on(t.organizationId, t.parentGoalId).where(sql`${t.parentGoalId} is not null`),
     index('goals_created_by_idx').on(t.createdBy),
   ],
 ).enableRLS();

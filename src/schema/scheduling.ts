@@ -9,7 +9,7 @@ import {
   sessionKinds,
   sessionStatuses,
 } from './codes';
-import { createdAt, daterange, deletedAt, oneOf, tstzrange, updatedAt } from './columns';
+import { createdAt, daterange, deletedAt, oneOf, setNullOnly, tstzrange, updatedAt } from './columns';
 import { organizations, profiles, schools } from './identity';
 import { students, therapists } from './people';
 import { serviceMandates } from './caseload';
@@ -73,6 +73,8 @@ export const sessionSeries = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    // Target of the sessions' composite (organization_id, series_id) FK.
+    unique('session_series_organization_id_id_key').on(t.organizationId, t.id),
     foreignKey({ name: 'session_series_therapist_id_fkey', columns: [t.therapistId], foreignColumns: [therapists.id] }).onDelete('restrict'),
     foreignKey({
       name: 'session_series_organization_id_session_type_id_fkey',
@@ -133,7 +135,11 @@ export const therapySessions = pgTable(
       columns: [t.organizationId, t.sessionTypeId],
       foreignColumns: [sessionTypes.organizationId, sessionTypes.id],
     }),
-    foreignKey({ name: 'therapy_sessions_series_id_fkey', columns: [t.seriesId], foreignColumns: [sessionSeries.id] }).onDelete('set null'),
+    foreignKey({
+      name: 'therapy_sessions_organization_id_series_id_fkey',
+      columns: [t.organizationId, t.seriesId],
+      foreignColumns: [sessionSeries.organizationId, sessionSeries.id],
+    }).onDelete(setNullOnly(t.seriesId)),
     foreignKey({
       name: 'therapy_sessions_organization_id_school_id_fkey',
       columns: [t.organizationId, t.schoolId],
@@ -141,10 +147,10 @@ export const therapySessions = pgTable(
     }),
     foreignKey({ name: 'therapy_sessions_cancelled_by_fkey', columns: [t.cancelledBy], foreignColumns: [profiles.id] }).onDelete('restrict'),
     foreignKey({
-      name: 'therapy_sessions_makeup_for_session_id_fkey',
-      columns: [t.makeupForSessionId],
-      foreignColumns: [t.id],
-    }).onDelete('set null'),
+      name: 'therapy_sessions_organization_id_makeup_for_session_id_fkey',
+      columns: [t.organizationId, t.makeupForSessionId],
+      foreignColumns: [t.organizationId, t.id],
+    }).onDelete(setNullOnly(t.makeupForSessionId)),
     foreignKey({ name: 'therapy_sessions_created_by_fkey', columns: [t.createdBy], foreignColumns: [profiles.id] }).onDelete('restrict'),
     oneOf('therapy_sessions_delivery_mode_check', t.deliveryMode, deliveryModes),
     oneOf('therapy_sessions_status_check', t.status, sessionStatuses),
@@ -161,9 +167,11 @@ export const therapySessions = pgTable(
     index('therapy_sessions_therapist_id_start_time_idx').on(t.therapistId, t.startTime),
     index('therapy_sessions_organization_id_session_type_id_idx').on(t.organizationId, t.sessionTypeId),
     index('therapy_sessions_organization_id_school_id_idx').on(t.organizationId, t.schoolId),
-    index('therapy_sessions_series_id_idx').on(t.seriesId).where(sql`${t.seriesId} is not null`),
+    index('therapy_sessions_organization_id_series_id_idx').on(t.organizationId, t.seriesId).where(sql`${t.seriesId} is not null`),
     index('therapy_sessions_cancelled_by_idx').on(t.cancelledBy).where(sql`${t.cancelledBy} is not null`),
-    index('therapy_sessions_makeup_for_session_id_idx').on(t.makeupForSessionId).where(sql`${t.makeupForSessionId} is not null`),
+    index('therapy_sessions_organization_id_makeup_for_session_id_idx')
+      .on(t.organizationId, t.makeupForSessionId)
+      .where(sql`${t.makeupForSessionId} is not null`),
     index('therapy_sessions_created_by_idx').on(t.createdBy),
   ],
 ).enableRLS();
@@ -200,19 +208,20 @@ export const sessionParticipants = pgTable(
       columns: [t.organizationId, t.studentId],
       foreignColumns: [students.organizationId, students.id],
     }).onDelete('restrict'),
-    // Single-column FK: `set null` on a composite FK would also null organization_id.
     foreignKey({
-      name: 'session_participants_service_mandate_id_fkey',
-      columns: [t.serviceMandateId],
-      foreignColumns: [serviceMandates.id],
-    }).onDelete('set null'),
+      name: 'session_participants_organization_id_service_mandate_id_fkey',
+      columns: [t.organizationId, t.serviceMandateId],
+      foreignColumns: [serviceMandates.organizationId, serviceMandates.id],
+    }).onDelete(setNullOnly(t.serviceMandateId)),
     oneOf('session_participants_attendance_check', t.attendance, attendanceCodes),
     check('session_participants_minutes_attended_check', sql`${t.minutesAttended} between 0 and 240`),
     index('session_participants_organization_id_session_id_idx').on(t.organizationId, t.sessionId),
     index('session_participants_organization_id_student_id_idx').on(t.organizationId, t.studentId),
     // A student's sessions (reference: (student_id) include (session_id)).
     index('session_participants_student_id_session_id_idx').on(t.studentId, t.sessionId),
-    index('session_participants_service_mandate_id_idx').on(t.serviceMandateId).where(sql`${t.serviceMandateId} is not null`),
+    index('session_participants_organization_id_service_mandate_id_idx')
+      .on(t.organizationId, t.serviceMandateId)
+      .where(sql`${t.serviceMandateId} is not null`),
   ],
 ).enableRLS();
 

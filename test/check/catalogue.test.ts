@@ -115,6 +115,31 @@ describe('catalogue checks', () => {
     expect((await check('foreign-keys-indexed')).status).toBe('passed');
   });
 
+  it('tenant-foreign-keys: a single-column foreign key into a tenant table (not one that provably stays inside)', async () => {
+    await db.sql.unsafe(`
+      create table public.check_tenant_parent (id uuid primary key, organization_id uuid not null, student_id uuid not null,
+                                               unique (organization_id, id), unique (id, student_id),
+                                               constraint check_tenant_parent_student_fk foreign key (organization_id, student_id) references public.students (organization_id, id));
+      create table public.check_tenant_child (id uuid primary key, organization_id uuid not null, parent_id uuid, student_id uuid not null,
+        constraint check_tenant_child_parent_fk foreign key (parent_id) references public.check_tenant_parent (id),
+        constraint check_tenant_child_parent_org_fk foreign key (organization_id, parent_id) references public.check_tenant_parent (organization_id, id),
+        constraint check_tenant_child_student_fk foreign key (organization_id, student_id) references public.students (organization_id, id),
+        constraint check_tenant_child_pinned_fk foreign key (parent_id, student_id) references public.check_tenant_parent (id, student_id));
+      create table public.check_tenant_loose (id uuid primary key, parent_id uuid, student_id uuid,
+        constraint check_tenant_loose_pair_fk foreign key (parent_id, student_id) references public.check_tenant_parent (id, student_id));`);
+    const result = await check('tenant-foreign-keys');
+    // the composite key and the key pinned through student_id on both sides stay inside; the others do not
+    expect(objects(result, 'public.check_tenant')).toEqual([
+      'public.check_tenant_child.check_tenant_child_parent_fk',
+      'public.check_tenant_loose.check_tenant_loose_pair_fk',
+    ]);
+    const single = result.findings.find((f) => f.object === 'public.check_tenant_child.check_tenant_child_parent_fk')!;
+    expect(single.message).toContain('can point into another organisation: public.check_tenant_parent is a tenant table and the key does not include organization_id');
+    expect(single.fix).toContain('make it composite: (organization_id, parent_id) → public.check_tenant_parent (organization_id, id)');
+    await db.sql.unsafe('drop table public.check_tenant_loose, public.check_tenant_child, public.check_tenant_parent');
+    expect((await check('tenant-foreign-keys')).status).toBe('passed');
+  });
+
   it('primary-keys: a table without a primary key', async () => {
     await db.sql.unsafe('create table public.check_no_pk (x int); alter table public.check_no_pk enable row level security');
     const result = await check('primary-keys');

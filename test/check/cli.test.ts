@@ -46,6 +46,7 @@ describe('therapy-db check (CLI)', () => {
       'client-privileges': 'passed',
       'auth-calls-wrapped': 'passed',
       'foreign-keys-indexed': 'passed',
+      'tenant-foreign-keys': 'passed',
       'primary-keys': 'passed',
       'security-definer': 'passed',
       'duplicate-indexes': 'passed',

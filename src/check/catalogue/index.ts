@@ -11,12 +11,14 @@ import { grantsHavePoliciesCheck } from './grants-have-policies';
 import { primaryKeysCheck } from './primary-keys';
 import { rlsEnabledCheck } from './rls-enabled';
 import { securityDefinerCheck } from './security-definer';
+import { tenantForeignKeysCheck } from './tenant-foreign-keys';
 import { viewsSecurityInvokerCheck } from './views-security-invoker';
 
 export { DEFAULT_API_ROLES, DEFAULT_EXPOSED_SCHEMAS, DEFAULT_PLATFORM_SCHEMAS, type CatalogueContext } from './context';
 export { unwrappedAuthCalls } from './auth-calls-wrapped';
 export { predicateOnlyExcludesNulls } from './foreign-keys-indexed';
 export { NON_RLS_TABLE_PRIVILEGES, SEQUENCE_PRIVILEGES } from './client-privileges';
+export { staysInTenant, TENANT_COLUMN, type TenantForeignKey } from './tenant-foreign-keys';
 
 /** The catalogue checks, in report order. */
 export const catalogueChecks: readonly Check<CatalogueContext>[] = [
@@ -25,6 +27,7 @@ export const catalogueChecks: readonly Check<CatalogueContext>[] = [
   clientPrivilegesCheck,
   authCallsWrappedCheck,
   foreignKeysIndexedCheck,
+  tenantForeignKeysCheck,
   primaryKeysCheck,
   securityDefinerCheck,
   duplicateIndexesCheck,

@@ -11,6 +11,7 @@ import { goalRules } from './goals';
 import { identityRules } from './identity';
 import { peopleRules } from './people';
 import { schedulingRules } from './scheduling';
+import { tenancyRules } from './tenancy';
 
 export { checkTherapistAvailability, findConflicts } from './scheduling';
 
@@ -33,6 +34,7 @@ export const schemaRules: readonly DdlObject[] = [
   ...documentationRules,
   ...goalRules,
   ...billingRules,
+  ...tenancyRules,
   ...auditRules,
   ...auditTriggers(auditedTables),
 ];
