@@ -1,13 +1,18 @@
 import { readFileSync } from 'node:fs';
 import type postgres from 'postgres';
 import {
+  defaultLeaseSeconds,
+  defaultTimeoutMs,
   drainWebhooks,
   firstSecret,
+  minimumLeaseSeconds,
+  outboxDelivery,
   postgresDeliveryStore,
   secretsFromEnv,
   secretsFromMap,
   type FetchLike,
   type SecretSource,
+  watchWebhooks,
 } from '../integrations/delivery';
 import type { Logger } from '../log';
 
@@ -27,6 +32,8 @@ export interface DeliverCommandOptions {
   readonly secretFor: SecretSource;
   readonly batchSize?: number;
   readonly leaseSeconds?: number;
+  /** Per-request timeout (default 10 s). */
+  readonly timeoutMs?: number;
   /** Pause between polls when nothing is due (`watch`). */
   readonly intervalMs?: number;
   readonly log: Logger;
@@ -63,46 +70,30 @@ export function loadSecretSource(options: { readonly file?: string | undefined; 
   return firstSecret(...sources);
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
 export async function runDeliver(options: DeliverCommandOptions): Promise<DeliverCommandSummary> {
-  const db = postgresDeliveryStore(options.sql);
-  const total = { rounds: 0, delivered: 0, failed: 0, dead: 0, leaseLost: 0 };
-  const intervalMs = options.intervalMs ?? 5_000;
-  if (options.mode === 'watch') options.log(`deliver: watching the outbox (every ${intervalMs / 1000} s when idle; Ctrl-C to stop)`);
-  do {
-    const report = await drainWebhooks({
-      db,
-      secretFor: options.secretFor,
-      log: options.log,
-      ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
-      ...(options.leaseSeconds !== undefined ? { leaseSeconds: options.leaseSeconds } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
-    total.rounds += report.rounds;
-    total.delivered += report.delivered;
-    total.failed += report.failed;
-    total.dead += report.dead;
-    total.leaseLost += report.leaseLost;
-    if (options.mode === 'once' || options.signal?.aborted) break;
-    await sleep(intervalMs, options.signal);
-  } while (!options.signal?.aborted);
+  const worker = {
+    db: postgresDeliveryStore(options.sql),
+    secretFor: options.secretFor,
+    log: options.log,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+    ...(options.leaseSeconds !== undefined ? { leaseSeconds: options.leaseSeconds } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
+  let total: DeliverCommandSummary;
+  if (options.mode === 'watch') {
+    const intervalMs = options.intervalMs ?? 5_000;
+    options.log(`deliver: watching the outbox (every ${intervalMs / 1000} s when idle; Ctrl-C or SIGTERM to stop after the current round)`);
+    total = await watchWebhooks({ ...worker, signal: options.signal ?? new AbortController().signal, intervalMs });
+  } else {
+    total = await drainWebhooks(worker);
+  }
   options.log(
     `deliver: ${total.delivered} delivered, ${total.failed} failed (will be retried), ${total.dead} dead` +
       (total.leaseLost ? `, ${total.leaseLost} lease lost` : ''),
   );
-  return total;
+  return { rounds: total.rounds, delivered: total.delivered, failed: total.failed, dead: total.dead, leaseLost: total.leaseLost };
 }
 
 export interface DeliverCliValues {
@@ -111,14 +102,26 @@ export interface DeliverCliValues {
   readonly 'batch-size'?: string | undefined;
   readonly interval?: string | undefined;
   readonly lease?: string | undefined;
+  readonly timeout?: string | undefined;
   readonly secrets?: string | undefined;
 }
 
-function positiveNumber(name: string, value: string | undefined, usageError: (message: string) => Error): number | undefined {
+/** A whole number in `min..max`, or undefined when the option is absent. */
+function integerOption(name: string, value: string | undefined, min: number, max: number, usageError: (message: string) => Error): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw usageError(`--${name} must be a positive number (got "${value}")`);
-  return n;
+  if (!/^[0-9]+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw usageError(`--${name} must be a whole number from ${min} to ${max} (got "${value}")`);
+  }
+  return Number(value);
+}
+
+/** A positive number of seconds up to `max`, or undefined when the option is absent. */
+function secondsOption(name: string, value: string | undefined, max: number, usageError: (message: string) => Error): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/.test(value) || !(Number(value) > 0) || Number(value) > max) {
+    throw usageError(`--${name} must be a number of seconds greater than 0 and at most ${max} (got "${value}")`);
+  }
+  return Number(value);
 }
 
 /** The `deliver` command of the CLI: parses its options, connects, runs until done or interrupted. */
@@ -131,21 +134,38 @@ export async function deliverCommand(options: {
 }): Promise<number> {
   const { values, usageError } = options;
   if (Boolean(values.once) === Boolean(values.watch)) throw usageError('deliver needs exactly one of --once and --watch');
-  const batchSize = positiveNumber('batch-size', values['batch-size'], usageError);
-  const intervalSeconds = positiveNumber('interval', values.interval, usageError);
-  const leaseSeconds = positiveNumber('lease', values.lease, usageError);
+  const batchSize = integerOption('batch-size', values['batch-size'], 1, outboxDelivery.maxBatchSize, usageError);
+  const intervalSeconds = secondsOption('interval', values.interval, 86_400, usageError);
+  const timeoutSeconds = secondsOption('timeout', values.timeout, outboxDelivery.maxLeaseSeconds - minimumLeaseSeconds(0), usageError);
+  const timeoutMs = timeoutSeconds === undefined ? undefined : Math.round(timeoutSeconds * 1000);
+  const leaseSeconds = integerOption('lease', values.lease, outboxDelivery.minLeaseSeconds, outboxDelivery.maxLeaseSeconds, usageError);
+  const shortest = minimumLeaseSeconds(timeoutMs);
+  if (leaseSeconds !== undefined && leaseSeconds < shortest) {
+    throw usageError(
+      `--lease ${leaseSeconds} is shorter than the request timeout (${(timeoutMs ?? defaultTimeoutMs) / 1000} s) plus 5 s for the ack: ` +
+        `a slow delivery would be handed to another worker and sent twice. Use --lease ${shortest} or more, or a shorter --timeout`,
+    );
+  }
+  if (leaseSeconds === undefined && defaultLeaseSeconds < shortest) {
+    throw usageError(`--timeout ${timeoutSeconds} needs a longer lease than the default ${defaultLeaseSeconds} s: add --lease ${shortest} or more`);
+  }
   const secretFor = loadSecretSource({ file: values.secrets });
   const { connect } = await import('../db');
   const database = options.url
     ? await connect({ url: options.url, max: 4, log: options.log })
     : await connect({ dataDir: options.dataDir, log: options.log });
   const controller = new AbortController();
-  const stop = () => {
-    options.log('deliver: stopping after the current round…');
-    controller.abort();
+  const stop = (signal: NodeJS.Signals) => {
+    if (!controller.signal.aborted) {
+      options.log(`deliver: ${signal}: stopping after the current round (send it again to exit at once)…`);
+      controller.abort();
+      return;
+    }
+    options.log(`deliver: ${signal} again: exiting now; the events of this round are delivered again after their lease`);
+    process.exit(130);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   try {
     await runDeliver({
       sql: database.sql,
@@ -153,9 +173,10 @@ export async function deliverCommand(options: {
       secretFor,
       log: options.log,
       signal: controller.signal,
-      ...(batchSize !== undefined ? { batchSize: Math.floor(batchSize) } : {}),
-      ...(leaseSeconds !== undefined ? { leaseSeconds: Math.floor(leaseSeconds) } : {}),
+      ...(batchSize !== undefined ? { batchSize } : {}),
+      ...(leaseSeconds !== undefined ? { leaseSeconds } : {}),
       ...(intervalSeconds !== undefined ? { intervalMs: intervalSeconds * 1000 } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     });
     return 0;
   } finally {

@@ -13,8 +13,14 @@ Commands:
                            ./.therapy-db when neither is given); layers in order with
                            --migrations therapy-db --migrations ./migrations (see below)
   deliver --once|--watch   deliver outbox events to their webhook subscriptions (signed POSTs);
-                           [--batch-size N] [--interval SECONDS] [--lease SECONDS] [--secrets FILE]
-                           secrets: --secrets FILE (JSON {"<subscription id>": "<secret>"}) or
+                           --once: everything due now, then exit; --watch: until SIGINT/SIGTERM,
+                           which stop after the current round (a second one exits at once)
+                           [--batch-size N]        events per round, 1 to 1000 (default 20)
+                           [--interval SECONDS]    pause when idle, --watch (default 5)
+                           [--timeout SECONDS]     per request (default 10)
+                           [--lease SECONDS]       claim duration, at least the timeout + 5
+                                                   and at most 3600 (default 120)
+                           [--secrets FILE]        JSON {"<subscription id>": "<secret>"}; else
                            THERAPY_DB_WEBHOOK_SECRET_<SUBSCRIPTION_ID> (upper case, - as _)
   generate [--name NAME]   (development) write the migrations the TypeScript source needs since the
                            last ones into drizzle/ (nothing when they match)
@@ -35,6 +41,8 @@ Options:
                    for layers applied in order: the package's (\`therapy-db\` names the migrations
                    it ships), then the app's. Default: the package's migrations only
   -h, --help       show this help
+
+Exit status: 0 success, 1 failure (a failed check, a database error), 2 usage error.
 `;
 
 export class UsageError extends Error {}
@@ -60,6 +68,7 @@ async function run(argv: readonly string[]): Promise<number> {
       'batch-size': { type: 'string' },
       interval: { type: 'string' },
       lease: { type: 'string' },
+      timeout: { type: 'string' },
       secrets: { type: 'string' },
       check: { type: 'boolean' },
       version: { type: 'string' },
@@ -67,11 +76,12 @@ async function run(argv: readonly string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const [command] = positionals;
+  const [command, ...extra] = positionals;
   if (values.help || !command) {
     process.stdout.write(USAGE);
     return command || values.help ? 0 : 2;
   }
+  if (extra.length > 0) throw new UsageError(`unexpected argument${extra.length > 1 ? 's' : ''} after ${command}: ${extra.join(' ')}`);
   const url = values.url ?? process.env.DATABASE_URL;
   const dataDir = values['data-dir'] ?? './.therapy-db';
   const migrationsFolder = values.migrations ? await migrationLayers(values.migrations) : undefined;
@@ -132,8 +142,14 @@ async function run(argv: readonly string[]): Promise<number> {
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    // A folder that is not a migrations folder, or layers sharing a tag, is a usage error too.
-    if (error instanceof UsageError || (error as Error).name === 'MigrationLayerError' || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    // parseArgs reports an unknown option, a missing or ambiguous value (`--base` at the end,
+    // `--interval -1`) and a value given to a flag with ERR_PARSE_ARGS_* codes: all usage errors. A
+    // folder that is not a migrations folder, or layers sharing a tag, is a usage error too.
+    if (
+      error instanceof UsageError ||
+      (error as Error).name === 'MigrationLayerError' ||
+      String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_')
+    ) {
       process.stderr.write(`therapy-db: ${(error as Error).message}\n\n${USAGE}`);
       process.exit(2);
     }

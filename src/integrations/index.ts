@@ -14,7 +14,7 @@ import { storageObjects } from './storage';
 export * from './events';
 export * from './signature';
 export * from './delivery';
-export { automationRole, outboxDelivery, outboxObjects, claimEvents, ackEvent, enqueueEvent } from './outbox';
+export { automationRole, outboxObjects, claimEvents, ackEvent, enqueueEvent } from './outbox';
 export { conversationTopic, notificationsTopic, realtimeTables, realtimeObjects, realtimePolicies } from './realtime';
 export {
   documentStoragePath,

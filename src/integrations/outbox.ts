@@ -1,5 +1,8 @@
 import { defineFunction, defineTriggerFunction, defineTrigger, quoteIdent, statement, type DdlObject } from '../ddl';
 import { consents, messages, progressReports, serviceCharges, sessionNotes, therapySessions } from '../schema';
+import { outboxDelivery } from './delivery/policy';
+
+export { outboxDelivery };
 
 /**
  * The transactional outbox behind the n8n webhooks.
@@ -9,8 +12,8 @@ import { consents, messages, progressReports, serviceCharges, sessionNotes, ther
  * committed. A delivery worker (`deliverWebhooks`, `therapy-db deliver`, an Edge Function or n8n
  * itself) claims due rows with `public.claim_events` — `for update skip locked`, a lease held in
  * `next_attempt_at` while the row is `in_flight` — and records each attempt with
- * `public.ack_event`: `delivered`, or `failed` with exponential backoff (≤ 12 h), or `dead` after
- * the last attempt. Per subscription and aggregate, only the oldest undelivered event is handed
+ * `public.ack_event`: `delivered` (whenever a 2xx arrives, even after the lease expired), or
+ * `failed` with exponential backoff (≤ 12 h), or `dead` after the last attempt. Per subscription and aggregate, only the oldest undelivered event is handed
  * out, so a receiver sees one aggregate's events in the order they were created.
  *
  * Neither `anon` nor `authenticated` can execute any of these functions (nor read the outbox);
@@ -18,22 +21,6 @@ import { consents, messages, progressReports, serviceCharges, sessionNotes, ther
  * `service_role` can execute the claim and ack functions, and nothing else.
  */
 
-export const outboxDelivery = {
-  /** Attempts before an event is `dead`. */
-  maxAttempts: 10,
-  /** Delay after the first failed attempt; multiplied by `backoffFactor` per further attempt. */
-  baseDelaySeconds: 60,
-  backoffFactor: 3,
-  /** Upper bound of any delay, `Retry-After` included (12 h). */
-  maxDelaySeconds: 43_200,
-  /** Up to this fraction is added at random, so retries after an outage spread out. */
-  jitter: 0.1,
-  /** Bounds of the lease a worker may ask for. */
-  minLeaseSeconds: 1,
-  maxLeaseSeconds: 3_600,
-  /** Bounds of one claim. */
-  maxBatchSize: 1_000,
-} as const;
 
 /** The NOLOGIN role that may execute `claim_events` and `ack_event`; grant it to a login for n8n. */
 export const automationRole = 'therapy_automation';
@@ -487,10 +474,15 @@ declare
   v_next timestamptz;
 begin
   select * into v_event from public.outbox_events e where e.id = p_id for update;
-  if not found or v_event.status <> 'in_flight' or v_event.attempts <> p_attempt then
-    return;  -- lease lost: acked already, or claimed again by another worker after the lease expired
+  if not found or p_attempt is null or p_attempt < 1 or p_attempt > v_event.attempts then
+    return;  -- no such attempt
   end if;
   if p_delivered then
+    -- A 2xx is a delivery whenever it arrives: the receiver has the event. An attempt that overran
+    -- its lease still records it, even if the event was claimed again, failed or went dead meanwhile.
+    if v_event.status = 'delivered' then
+      return;  -- another attempt's delivery was recorded first (a duplicate, deduplicated on the event id)
+    end if;
     update public.outbox_events e
        set status = 'delivered', delivered_at = pg_catalog.now(), next_attempt_at = pg_catalog.now(),
            last_status_code = p_status_code, last_error = null
@@ -498,6 +490,9 @@ begin
     update public.webhook_subscriptions w set failure_count = 0 where w.id = v_event.subscription_id and w.failure_count <> 0;
     return query select 'delivered'::text, null::timestamptz;
     return;
+  end if;
+  if v_event.status <> 'in_flight' or v_event.attempts <> p_attempt then
+    return;  -- lease lost: a failure of an attempt that no longer holds the event changes nothing
   end if;
   update public.webhook_subscriptions w set failure_count = w.failure_count + 1 where w.id = v_event.subscription_id;
   if v_event.attempts >= ${d.maxAttempts} then
@@ -515,7 +510,7 @@ begin
    where e.id = p_id;
   return query select 'failed'::text, v_next;
 end`,
-  comment: `Webhook delivery: records one attempt of a claimed event — delivered; failed and retried after ${d.baseDelaySeconds} s × ${d.backoffFactor}^(attempt-1) (≤ 12 h); dead after ${d.maxAttempts} attempts. Returns no row when the lease was lost.`,
+  comment: `Webhook delivery: records one attempt of a claimed event — delivered; failed and retried after ${d.baseDelaySeconds} s × ${d.backoffFactor}^(attempt-1) (≤ 12 h); dead after ${d.maxAttempts} attempts. A delivery is recorded even after the lease was lost; a failure then returns no row and changes nothing.`,
 });
 
 /** The outbox's database objects, in dependency order. */

@@ -1,14 +1,12 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { seedFixture, type Fixture } from '../../src/demo';
 import { secretEnvName, verifyWebhookSignature } from '../../src/integrations';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { addSubscription, resetOutbox } from './support';
+import { addSubscription, hasOpenssl, resetOutbox, selfSignedCertificate, startReceiver, type Receiver } from './support';
 
 /**
  * `therapy-db deliver` as a process, against a real HTTPS endpoint on 127.0.0.1 (a throwaway
@@ -18,77 +16,83 @@ import { addSubscription, resetOutbox } from './support';
 const repo = resolve(__dirname, '../..');
 /** The CLI from source in one process (`--import tsx`: signals reach it directly, no tsx relay). */
 const cli = ['--import', 'tsx', join(repo, 'src/cli/main.ts')];
-const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 if (!hasOpenssl) console.log('integrations/cli: skipped, openssl is not installed (needed for a test TLS certificate)');
 
-interface Received {
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
+/** A running `therapy-db deliver` child: its stderr so far, and its exit. */
+interface Worker {
+  readonly child: ChildProcess;
+  stderr: string;
+  readonly exited: Promise<number | null>;
 }
 
 describe.skipIf(!hasOpenssl)('therapy-db deliver (CLI)', () => {
   let db: TestDatabase;
   let f: Fixture;
   let dir: string;
-  let server: Server;
-  let port: number;
-  const received: Received[] = [];
+  let certFile: string;
+  let receiver: Receiver;
   let subscription: { id: string; secretId: string };
   const secret = 'cli-test-secret';
 
-  /** Runs the CLI as a child process (asynchronously: the HTTPS endpoint lives in this process). */
-  const run = (args: string[], env: Record<string, string> = {}) =>
-    new Promise<{ status: number | null; stderr: string }>((resolvePromise) => {
-      const child = spawn(process.execPath, [...cli, 'deliver', ...args, '--url', db.url], {
-        cwd: repo,
-        env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'), ...env },
-      });
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('exit', (status) => resolvePromise({ status, stderr }));
+  const start = (args: string[], env: Record<string, string> = {}): Worker => {
+    const child = spawn(process.execPath, [...cli, 'deliver', ...args, '--url', db.url], {
+      cwd: repo,
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: certFile, ...env },
     });
+    const worker = { child, stderr: '', exited: new Promise<number | null>((r) => child.on('exit', (code) => r(code))) };
+    child.stderr!.on('data', (d: Buffer) => (worker.stderr += d.toString()));
+    return worker;
+  };
+
+  /** Runs the CLI to its end (asynchronously: the HTTPS endpoint lives in this process). */
+  const run = async (args: string[], env: Record<string, string> = {}) => {
+    const worker = start(args, env);
+    const status = await worker.exited;
+    return { status, stderr: worker.stderr };
+  };
+
+  const until = async (predicate: () => boolean | Promise<boolean>, what: () => string, timeoutMs = 20_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await predicate())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting: ${what()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  const sendMessage = (body: string) =>
+    db.sql`insert into public.messages (organization_id, conversation_id, sender_id, client_message_id, body)
+      values (${f.a.organizationId}, ${f.a.conversationId}, ${f.a.users.therapist}, gen_random_uuid(), ${body})`;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     f = await seedFixture(db.sql);
     dir = mkdtempSync(join(tmpdir(), 'therapy-db-cli-'));
-    const cert = spawnSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { encoding: 'utf8' });
-    if (cert.status !== 0) throw new Error(`openssl failed: ${cert.stderr}`);
-    server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        res.writeHead(200).end('ok');
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    port = (server.address() as AddressInfo).port;
+    const tls = selfSignedCertificate(dir);
+    certFile = tls.certFile;
+    receiver = await startReceiver({ tls });
   });
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
+    await receiver.close();
     rmSync(dir, { recursive: true, force: true });
     await db.close();
   });
   beforeEach(async () => {
     await resetOutbox(db.sql);
-    received.length = 0;
-    subscription = await addSubscription(db.sql, { organizationId: f.a.organizationId, targetUrl: `https://127.0.0.1:${port}/n8n/webhook`, eventTypes: ['message.created'] });
-    await db.sql`insert into public.messages (organization_id, conversation_id, sender_id, client_message_id, body)
-      values (${f.a.organizationId}, ${f.a.conversationId}, ${f.a.users.therapist}, gen_random_uuid(), 'see you Tuesday')`;
+    receiver.requests.length = 0;
+    receiver.reply = () => ({ status: 200, body: 'ok' });
+    subscription = await addSubscription(db.sql, { organizationId: f.a.organizationId, targetUrl: receiver.targetUrl('/n8n/webhook'), eventTypes: ['message.created'] });
+    await sendMessage('see you Tuesday');
   });
 
   it('--once delivers over HTTPS with the secret from THERAPY_DB_WEBHOOK_SECRET_<id>, one log line per delivery', async () => {
     const result = await run(['--once'], { [secretEnvName(subscription.id)]: secret });
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(new RegExp(`deliver: message\\.created [0-9a-f-]{36} → 127\\.0\\.0\\.1:${port} \\(subscription ${subscription.id}, attempt 1\\): HTTP 200 in \\d+ ms, delivered`));
+    expect(result.stderr).toMatch(
+      new RegExp(`deliver: message\\.created [0-9a-f-]{36} → 127\\.0\\.0\\.1:${receiver.port} \\(subscription ${subscription.id}, attempt 1\\): HTTP 200 in \\d+ ms, delivered`),
+    );
     expect(result.stderr).toMatch(/deliver: 1 delivered, 0 failed \(will be retried\), 0 dead/);
-    expect(received).toHaveLength(1);
-    const [request] = received;
+    expect(receiver.requests).toHaveLength(1);
+    const [request] = receiver.requests;
     const verification = await verifyWebhookSignature({
       secret,
       body: request!.body,
@@ -105,41 +109,152 @@ describe.skipIf(!hasOpenssl)('therapy-db deliver (CLI)', () => {
     const missing = await run(['--once']);
     expect(missing.status, missing.stderr).toBe(0);
     expect(missing.stderr).toMatch(/no secret for subscription .* retry in \d+ s/);
-    expect(received).toHaveLength(0);
+    expect(receiver.requests).toHaveLength(0);
     await db.sql`update public.outbox_events set next_attempt_at = now()`;
     const file = join(dir, 'secrets.json');
     writeFileSync(file, JSON.stringify({ [subscription.id]: secret }));
     const result = await run(['--once', '--secrets', file]);
     expect(result.status, result.stderr).toBe(0);
-    expect(received).toHaveLength(1);
+    expect(receiver.requests).toHaveLength(1);
   });
 
   it('--watch keeps polling and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [...cli, 'deliver', '--watch', '--interval', '0.2', '--url', db.url], {
-      cwd: repo,
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'), [secretEnvName(subscription.id)]: secret },
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    const until = async (predicate: () => boolean) => {
-      for (let i = 0; i < 200 && !predicate(); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(predicate(), stderr).toBe(true);
-    };
-    await until(() => received.length === 1);
+    const worker = start(['--watch', '--interval', '0.2'], { [secretEnvName(subscription.id)]: secret });
+    await until(() => receiver.requests.length === 1, () => worker.stderr);
     // A new event while it watches.
-    await db.sql`insert into public.messages (organization_id, conversation_id, sender_id, client_message_id, body)
-      values (${f.a.organizationId}, ${f.a.conversationId}, ${f.a.users.guardian}, gen_random_uuid(), 'and Thursday')`;
-    await until(() => received.length === 2);
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(stderr).toMatch(/watching the outbox/);
-    expect(stderr).toMatch(/stopping after the current round/);
+    await sendMessage('and Thursday');
+    await until(() => receiver.requests.length === 2, () => worker.stderr);
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    expect(worker.stderr).toMatch(/watching the outbox/);
+    expect(worker.stderr).toMatch(/SIGTERM: stopping after the current round/);
+  });
+
+  it('SIGTERM mid-backlog stops within one round: 40 events due, the round in flight is finished and acked, the rest stays queued', async () => {
+    await resetOutbox(db.sql);
+    const backlog = await addSubscription(db.sql, { organizationId: f.a.organizationId, targetUrl: receiver.targetUrl('/backlog'), eventTypes: ['consent.granted'] });
+    await db.sql`insert into public.consents (organization_id, student_id, consent_type, granted_at, signature_method, recorded_by)
+      select ${f.a.organizationId}, ${f.a.studentIds[0]}, 'media', now() - (g || ' minutes')::interval, 'e_signature', ${f.a.users.org_admin}
+        from generate_series(1, 40) g`;
+    const roundMs = 400;
+    const timeoutSeconds = 2;
+    receiver.reply = () => ({ status: 200, delayMs: roundMs });
+    const worker = start(['--watch', '--batch-size', '5', '--interval', '0.2', '--timeout', String(timeoutSeconds), '--lease', '10'], {
+      [secretEnvName(backlog.id)]: secret,
+    });
+    await until(() => receiver.requests.length >= 1, () => worker.stderr);
+    const signalledAt = Date.now();
+    const receivedBefore = receiver.requests.length;
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited, worker.stderr).toBe(0);
+    const stoppedAfter = Date.now() - signalledAt;
+
+    // One round plus the request timeout (and the process's own shutdown).
+    expect(stoppedAfter).toBeLessThan(roundMs + timeoutSeconds * 1000 + 1_500);
+    // At most the round in flight reached the receiver after the signal.
+    expect(receiver.requests.length - receivedBefore).toBeLessThanOrEqual(5);
+    expect(receiver.requests.length).toBeLessThanOrEqual(10);
+    const rows = await db.sql<{ status: string; n: number }[]>`select status, count(*)::int as n from public.outbox_events group by 1 order by 1`;
+    const count = (status: string) => rows.find((r) => r.status === status)?.n ?? 0;
+    // Every request that went out was acked (nothing left in flight) and the rest waits for the next worker.
+    expect(count('in_flight')).toBe(0);
+    expect(count('delivered')).toBe(receiver.requests.length);
+    expect(count('pending')).toBe(40 - receiver.requests.length);
+    expect(worker.stderr).toMatch(/SIGTERM: stopping after the current round/);
+    expect(worker.stderr).toMatch(new RegExp(`deliver: ${receiver.requests.length} delivered, 0 failed`));
   });
 
   it('refuses to run without --once or --watch', async () => {
     const result = await run([]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/exactly one of --once and --watch/);
+  });
+});
+
+const onServer = inject('testBackend').kind === 'server';
+if (!onServer) {
+  console.log('integrations/cli: "the watcher survives a terminated connection" skipped on embedded PGlite (single connection: no second session to call pg_terminate_backend from); runs on PostgreSQL');
+}
+
+describe.skipIf(!hasOpenssl || !onServer)('therapy-db deliver --watch and a lost database connection (PostgreSQL)', () => {
+  let db: TestDatabase;
+  let f: Fixture;
+  let dir: string;
+  let certFile: string;
+  let receiver: Receiver;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    f = await seedFixture(db.sql);
+    dir = mkdtempSync(join(tmpdir(), 'therapy-db-cli-'));
+    const tls = selfSignedCertificate(dir);
+    certFile = tls.certFile;
+    receiver = await startReceiver({ tls });
+    await resetOutbox(db.sql);
+  });
+  afterAll(async () => {
+    await receiver.close();
+    rmSync(dir, { recursive: true, force: true });
+    await db.close();
+  });
+
+  it('the watcher survives a terminated connection: pg_terminate_backend during a claim is logged, it reconnects, later events are delivered', async () => {
+    const subscription = await addSubscription(db.sql, { organizationId: f.a.organizationId, targetUrl: receiver.targetUrl('/reconnect'), eventTypes: ['message.created'] });
+    const sendMessage = (body: string) =>
+      db.sql`insert into public.messages (organization_id, conversation_id, sender_id, client_message_id, body)
+        values (${f.a.organizationId}, ${f.a.conversationId}, ${f.a.users.therapist}, gen_random_uuid(), ${body})`;
+    const child = spawn(process.execPath, [...cli, 'deliver', '--watch', '--interval', '0.2', '--url', db.url], {
+      cwd: repo,
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: certFile, [secretEnvName(subscription.id)]: 'reconnect-secret' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const until = async (predicate: () => boolean | Promise<boolean>, what: string) => {
+      for (let i = 0; i < 400; i++) {
+        if (await predicate()) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`timed out waiting for ${what}:\n${stderr}`);
+    };
+    try {
+      await sendMessage('before the outage');
+      await until(() => receiver.requests.length === 1, 'the first delivery');
+
+      // Hold a lock the claim needs, so the watcher's next claim waits inside the database; then
+      // terminate that backend, as a failover or an administrator would.
+      const holder = await db.sql.reserve();
+      let terminated: number | undefined;
+      try {
+        await holder`begin`;
+        await holder`lock table public.outbox_events in share mode`;
+        await until(async () => {
+          const [waiting] = await db.sql<{ pid: number }[]>`
+            select pid from pg_stat_activity
+             where datname = current_database() and query like '%claim_events%' and wait_event_type = 'Lock' and pid <> pg_backend_pid()`;
+          terminated = waiting?.pid;
+          return terminated !== undefined;
+        }, 'a claim waiting on the lock');
+        const [killed] = await db.sql`select pg_terminate_backend(${terminated!}) as ok`;
+        expect(killed?.ok).toBe(true);
+      } finally {
+        await holder`rollback`;
+        holder.release();
+      }
+
+      await until(() => /the database is unreachable/.test(stderr), 'the watcher to log the lost connection');
+      await sendMessage('after the outage');
+      await until(() => receiver.requests.length === 2, 'the delivery after the outage');
+      expect(child.exitCode).toBeNull();
+      expect(stderr).toMatch(/the database is unreachable \(.*(?:57P01|CONNECTION_CLOSED|terminating connection).*\); retrying in 1 s/);
+      expect(stderr).toMatch(/the database is back after 1 failed round/);
+      const ids = receiver.requests.map((r) => JSON.parse(r.body).data.message_id as string);
+      expect(new Set(ids).size).toBe(2);
+      const rows = await db.sql`select status, count(*)::int as n from public.outbox_events group by 1`;
+      expect(rows).toEqual([{ status: 'delivered', n: 2 }]);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited, stderr).toBe(0);
   });
 });

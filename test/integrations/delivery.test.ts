@@ -207,6 +207,58 @@ describe('webhook delivery', () => {
     expect((await deliverWebhooks(options({ timeoutMs: 100 }))).results[0]).toMatchObject({ outcome: 'failed', error: 'timeout' });
   });
 
+  it('a 2xx after the lease expired is still delivered: two workers, a 2 s lease, a receiver that answers 200 after 3 s — every event delivered, none dead', async () => {
+    await subscribe('/slow-but-fine', ['consent.granted']);
+    await db.sql`insert into public.consents (organization_id, student_id, consent_type, granted_at, signature_method, recorded_by)
+      select ${f.a.organizationId}, ${f.a.studentIds[0]}, 'media', now() - (g || ' minutes')::interval, 'e_signature', ${f.a.users.org_admin}
+        from generate_series(1, 20) g`;
+    receiver.reply = () => ({ status: 200, delayMs: 3_000 });
+    const outstanding = async () =>
+      (await db.sql<{ n: number }[]>`select count(*)::int as n from public.outbox_events where status in ('pending', 'failed', 'in_flight')`)[0]!.n;
+    // Two workers polling side by side, each with a lease shorter than the receiver's answer.
+    const work = async () => {
+      const outcomes: string[] = [];
+      while ((await outstanding()) > 0) {
+        const report = await deliverWebhooks(options({ batchSize: 20, leaseSeconds: 2, timeoutMs: 10_000 }));
+        outcomes.push(...report.results.map((r) => r.outcome));
+        if (report.claimed === 0) await new Promise((r) => setTimeout(r, 100));
+      }
+      return outcomes;
+    };
+    const outcomes = (await Promise.all([work(), work()])).flat();
+
+    const rows = await db.sql<{ status: string; n: number }[]>`select status, count(*)::int as n from public.outbox_events group by 1`;
+    expect(rows).toEqual([{ status: 'delivered', n: 20 }]);
+    expect(outcomes.filter((o) => o === 'delivered')).toHaveLength(20);
+    expect(outcomes).not.toContain('dead');
+    expect(outcomes).not.toContain('failed');
+    // Every request was answered 200; the attempts that overran their lease were duplicates (same id).
+    expect(new Set(receiver.requests.map((r) => header(r, 'X-Webhook-Id'))).size).toBe(20);
+  });
+
+  it('a worker told to stop finishes the round in flight and claims nothing more', async () => {
+    await subscribe('/stop', ['consent.granted']);
+    await db.sql`insert into public.consents (organization_id, student_id, consent_type, granted_at, signature_method, recorded_by)
+      select ${f.a.organizationId}, ${f.a.studentIds[0]}, 'media', now() - (g || ' minutes')::interval, 'e_signature', ${f.a.users.org_admin}
+        from generate_series(1, 12) g`;
+    const stop = new AbortController();
+    receiver.reply = (_request, index) => {
+      if (index === 0) stop.abort();
+      return { status: 200, delayMs: 50 };
+    };
+    const report = await drainWebhooks(options({ batchSize: 4, signal: stop.signal }));
+    expect(report).toMatchObject({ rounds: 1, claimed: 4, delivered: 4 });
+    const [left] = await db.sql`select count(*)::int as n from public.outbox_events where status = 'pending'`;
+    expect(left?.n).toBe(8);
+    expect((await deliverWebhooks(options({ signal: stop.signal }))).claimed).toBe(0);
+  });
+
+  it('refuses a batch size or lease claim_events would refuse, before claiming', async () => {
+    await expect(deliverWebhooks(options({ batchSize: 0.5 }))).rejects.toThrow(/batchSize must be an integer between 1 and 1000 \(got 0.5\)/);
+    await expect(deliverWebhooks(options({ leaseSeconds: 99_999 }))).rejects.toThrow(/leaseSeconds must be an integer between 1 and 3600/);
+    await expect(deliverWebhooks(options({ timeoutMs: -1 }))).rejects.toThrow(/timeoutMs must be a positive number/);
+  });
+
   it('honours Retry-After', async () => {
     await subscribe('/busy', ['message.created']);
     await sendMessage('busy');

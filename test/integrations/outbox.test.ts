@@ -310,15 +310,49 @@ describe('outbox: events enqueued by the business transaction', () => {
       expect(await store().claim(10, 300)).toEqual([]);
     });
 
-    it('an expired lease makes the event claimable again, and the first worker’s late ack is refused', async () => {
+    const expireLease = (id: string) => db.sql`update public.outbox_events set next_attempt_at = now() - interval '1 second' where id = ${id}`;
+
+    it('an expired lease makes the event claimable again, and the first worker’s late failure changes nothing', async () => {
       await queueConfirmed();
       const [first] = await store().claim(10, 300);
-      await db.sql`update public.outbox_events set next_attempt_at = now() - interval '1 second' where id = ${first!.id}`;
+      await expireLease(first!.id);
       const [second] = await store().claim(10, 300);
       expect(second).toMatchObject({ id: first!.id, eventId: first!.eventId, attempt: 2 });
-      expect(await store().ack({ id: first!.id, attempt: first!.attempt, delivered: true, statusCode: 200 })).toBeNull();
+      expect(await store().ack({ id: first!.id, attempt: first!.attempt, delivered: false, statusCode: 500 })).toBeNull();
+      const [row] = await db.sql`select status, attempts, last_status_code from public.outbox_events where id = ${first!.id}`;
+      expect(row).toEqual({ status: 'in_flight', attempts: 2, last_status_code: null });
       expect(await store().ack({ id: second!.id, attempt: second!.attempt, delivered: true, statusCode: 200 })).toMatchObject({ status: 'delivered' });
       expect(await store().ack({ id: second!.id, attempt: second!.attempt, delivered: true, statusCode: 200 })).toBeNull(); // acked once
+    });
+
+    it('a 2xx after the lease expired is still delivered: the late ack wins over the attempt that took over, whose ack then changes nothing', async () => {
+      await queueConfirmed();
+      const [first] = await store().claim(10, 300);
+      await expireLease(first!.id);
+      const [second] = await store().claim(10, 300);
+      expect(await store().ack({ id: first!.id, attempt: first!.attempt, delivered: true, statusCode: 200 })).toEqual({ status: 'delivered', nextAttemptAt: null });
+      expect(await store().ack({ id: second!.id, attempt: second!.attempt, delivered: false, error: 'timeout' })).toBeNull();
+      expect(await store().ack({ id: second!.id, attempt: second!.attempt, delivered: true, statusCode: 200 })).toBeNull();
+      const [row] = await db.sql`select status, attempts, last_status_code, delivered_at is not null as stamped from public.outbox_events where id = ${first!.id}`;
+      expect(row).toEqual({ status: 'delivered', attempts: 2, last_status_code: 200, stamped: true });
+    });
+
+    it('a 2xx that arrives after a later attempt failed, or after the event went dead, is still delivered', async () => {
+      await queueConfirmed();
+      const [first] = await store().claim(10, 300);
+      await expireLease(first!.id);
+      const [second] = await store().claim(10, 300);
+      expect(await store().ack({ id: second!.id, attempt: second!.attempt, delivered: false, statusCode: 503 })).toMatchObject({ status: 'failed' });
+      expect(await store().ack({ id: first!.id, attempt: first!.attempt, delivered: true, statusCode: 204 })).toMatchObject({ status: 'delivered' });
+      const [failedThenDelivered] = await db.sql`select status, last_status_code, last_error from public.outbox_events where id = ${first!.id}`;
+      expect(failedThenDelivered).toEqual({ status: 'delivered', last_status_code: 204, last_error: null });
+
+      await queueConfirmed();
+      const [doomed] = await store().claim(10, 300);
+      await db.sql`update public.outbox_events set status = 'dead' where id = ${doomed!.id}`;
+      expect(await store().ack({ id: doomed!.id, attempt: doomed!.attempt, delivered: true, statusCode: 200 })).toMatchObject({ status: 'delivered' });
+      // An attempt that never happened is no ack at all.
+      expect(await store().ack({ id: doomed!.id, attempt: doomed!.attempt + 1, delivered: true, statusCode: 200 })).toBeNull();
     });
 
     it('a failure backs off exponentially (×3 from 60 s, capped at 12 h), then the event is dead after the last attempt', async () => {

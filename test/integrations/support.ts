@@ -1,4 +1,8 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type postgres from 'postgres';
 import type { FetchLike } from '../../src/integrations';
@@ -30,14 +34,29 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-/** A real HTTP server on 127.0.0.1 recording every request. */
-export async function startReceiver(): Promise<Receiver> {
+/** A throwaway self-signed certificate for 127.0.0.1 in `dir` (`key.pem`, `cert.pem`); needs openssl. */
+export function selfSignedCertificate(dir: string): { key: string; cert: string; certFile: string } {
+  const result = spawnSync('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+  ], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`openssl failed: ${result.stderr}`);
+  return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), certFile: join(dir, 'cert.pem') };
+}
+
+export const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+
+/**
+ * A real HTTP server on 127.0.0.1 recording every request; HTTPS with `tls` (a child process
+ * trusts the certificate through NODE_EXTRA_CA_CERTS).
+ */
+export async function startReceiver(options: { readonly tls?: { readonly key: string; readonly cert: string } } = {}): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   const receiver = {
     requests,
     reply: (() => ({ status: 200, body: 'ok' })) as Receiver['reply'],
   };
-  const server: Server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -51,7 +70,8 @@ export async function startReceiver(): Promise<Receiver> {
       if (reply.delayMs) setTimeout(send, reply.delayMs);
       else send();
     });
-  });
+  };
+  const server: Server = options.tls ? createHttpsServer(options.tls, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return Object.assign(receiver, {

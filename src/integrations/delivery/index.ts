@@ -1,7 +1,11 @@
 export {
+  defaultBatchSize,
+  defaultLeaseSeconds,
+  defaultTimeoutMs,
   deliverWebhooks,
   drainWebhooks,
   envelopeBody,
+  minimumLeaseSeconds,
   type DeliverWebhooksOptions,
   type DeliveryOutcome,
   type DeliveryReport,
@@ -20,3 +24,5 @@ export {
   type SupabaseRpcClient,
 } from './store';
 export { firstSecret, secretEnvName, secretsFromEnv, secretsFromMap, type SecretSource } from './secrets';
+export { isConnectionError, watchWebhooks, type WatchReport, type WatchWebhooksOptions } from './watch';
+export { outboxDelivery } from './policy';

@@ -1,4 +1,5 @@
 import { idHeader, signatureHeader, signWebhook, timestampHeader, type WebhookSecret } from '../signature';
+import { outboxDelivery } from './policy';
 import type { AckResult, ClaimedEvent, DeliveryStore } from './store';
 
 /**
@@ -9,6 +10,23 @@ import type { AckResult, ClaimedEvent, DeliveryStore } from './store';
  * Delivery is at least once: an event whose worker dies (or overruns its lease) is delivered again
  * by another worker with the same `X-Webhook-Id`, which receivers use to deduplicate.
  */
+
+/** Events claimed per round, unless `batchSize` says otherwise. */
+export const defaultBatchSize = 20;
+/** Seconds a claim holds an event, unless `leaseSeconds` says otherwise. */
+export const defaultLeaseSeconds = 120;
+/** Milliseconds a request may take, unless `timeoutMs` says otherwise. */
+export const defaultTimeoutMs = 10_000;
+
+/**
+ * The shortest lease that outlives a request with this timeout plus the ack after it (5 s), so a
+ * worker that is merely slow never sees its event handed to another worker. `therapy-db deliver`
+ * refuses a shorter `--lease`; the library accepts one (a late 2xx is still recorded as delivered,
+ * but the receiver may get the event twice).
+ */
+export function minimumLeaseSeconds(timeoutMs: number = defaultTimeoutMs): number {
+  return Math.ceil(timeoutMs / 1000) + 5;
+}
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -28,8 +46,16 @@ export interface DeliverWebhooksOptions {
   readonly batchSize?: number;
   /** How long a claim is held before another worker may take the event over (default 120 s). */
   readonly leaseSeconds?: number;
-  /** Per-request timeout (default 10 s); keep it well below the lease. */
+  /**
+   * Per-request timeout (default 10 s). Keep it below the lease: a request still running when its
+   * lease expires lets another worker deliver the event a second time (its 2xx is still recorded).
+   */
   readonly timeoutMs?: number;
+  /**
+   * Stops between rounds: once aborted, no new events are claimed (`drainWebhooks` returns after the
+   * round in progress, whose requests finish and are acked). It does not cut requests short.
+   */
+  readonly signal?: AbortSignal;
   /** One line per delivery (e.g. `stderrLogger`). */
   readonly log?: (line: string) => void;
   /** The clock, in milliseconds (tests). */
@@ -92,9 +118,12 @@ async function readSnippet(response: Response): Promise<string> {
   }
 }
 
-function describeError(error: unknown): string {
+/** One line for a failed request or database call: the message and the code that classifies it. */
+export function describeError(error: unknown): string {
   if (error instanceof Error) {
     if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'timeout';
+    const own = (error as { code?: unknown }).code;
+    if (typeof own === 'string' && !error.message.includes(own)) return `${error.message} (${own})`;
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return cause?.code ? `${error.message} (${cause.code})` : cause?.message ? `${error.message}: ${cause.message}` : error.message;
   }
@@ -144,7 +173,7 @@ async function attempt(event: ClaimedEvent, options: DeliverWebhooksOptions, fet
       body,
       // A redirect is a misconfigured endpoint, not a delivery: never re-send the body elsewhere.
       redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      signal: AbortSignal.timeout(options.timeoutMs ?? defaultTimeoutMs),
     });
     if (response.status >= 200 && response.status < 300) {
       await response.body?.cancel().catch(() => {});
@@ -162,6 +191,21 @@ async function attempt(event: ClaimedEvent, options: DeliverWebhooksOptions, fet
   }
 }
 
+/** The batch size and lease of `options`, checked against what `claim_events` accepts. */
+function deliveryLimits(options: DeliverWebhooksOptions): { batchSize: number; leaseSeconds: number } {
+  const batchSize = options.batchSize ?? defaultBatchSize;
+  const leaseSeconds = options.leaseSeconds ?? defaultLeaseSeconds;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > outboxDelivery.maxBatchSize) {
+    throw new RangeError(`batchSize must be an integer between 1 and ${outboxDelivery.maxBatchSize} (got ${batchSize})`);
+  }
+  if (!Number.isInteger(leaseSeconds) || leaseSeconds < outboxDelivery.minLeaseSeconds || leaseSeconds > outboxDelivery.maxLeaseSeconds) {
+    throw new RangeError(`leaseSeconds must be an integer between ${outboxDelivery.minLeaseSeconds} and ${outboxDelivery.maxLeaseSeconds} (got ${leaseSeconds})`);
+  }
+  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) throw new RangeError(`timeoutMs must be a positive number (got ${timeoutMs})`);
+  return { batchSize, leaseSeconds };
+}
+
 function formatDelay(at: Date | null, nowMs: number): string {
   if (!at) return '';
   const seconds = Math.max(0, Math.round((at.getTime() - nowMs) / 1000));
@@ -176,9 +220,8 @@ function formatDelay(at: Date | null, nowMs: number): string {
 export async function deliverWebhooks(options: DeliverWebhooksOptions): Promise<DeliveryReport> {
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const now = options.now ?? Date.now;
-  const batchSize = options.batchSize ?? 20;
-  const leaseSeconds = options.leaseSeconds ?? 120;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) throw new RangeError('batchSize must be an integer between 1 and 1000');
+  const { batchSize, leaseSeconds } = deliveryLimits(options);
+  if (options.signal?.aborted) return { claimed: 0, delivered: 0, failed: 0, dead: 0, leaseLost: 0, results: [] };
   const claimed = await options.db.claim(batchSize, leaseSeconds);
   const results = await Promise.all(
     claimed.map(async (event): Promise<DeliveryResult> => {
@@ -238,7 +281,9 @@ function formatResult(r: DeliveryResult, host: string, nowMs: number): string {
     case 'dead':
       return `${head}: ${r.error ?? answer}, dead after ${r.attempt} attempts`;
     case 'lease_lost':
-      return `${head}: ${answer}, lease lost (another worker owns the event)`;
+      return r.statusCode !== null && r.statusCode >= 200 && r.statusCode < 300
+        ? `${head}: ${answer} in ${r.durationMs} ms, already recorded as delivered by another attempt (a duplicate the receiver drops by its id)`
+        : `${head}: ${answer}, lease lost (the event was claimed again after the lease expired; that attempt decides)`;
   }
 }
 
@@ -247,15 +292,16 @@ export interface DrainReport extends DeliveryReport {
 }
 
 /**
- * Rounds of `deliverWebhooks` until one claims nothing (or `maxRounds`): everything due now is
- * attempted once, and events queued behind a delivered one in the same aggregate follow in order.
+ * Rounds of `deliverWebhooks` until one claims nothing (or `maxRounds`, or `signal` aborts):
+ * everything due now is attempted once, and events queued behind a delivered one in the same
+ * aggregate follow in order.
  */
 export async function drainWebhooks(options: DeliverWebhooksOptions & { readonly maxRounds?: number }): Promise<DrainReport> {
   const all: DeliveryResult[] = [];
   let claimed = 0;
   let rounds = 0;
   const maxRounds = options.maxRounds ?? 1000;
-  while (rounds < maxRounds) {
+  while (rounds < maxRounds && !options.signal?.aborted) {
     const report = await deliverWebhooks(options);
     rounds++;
     claimed += report.claimed;
