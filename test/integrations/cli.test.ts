@@ -17,6 +17,10 @@ const repo = resolve(__dirname, '../..');
 /** The CLI from source in one process (`--import tsx`: signals reach it directly, no tsx relay). */
 const cli = ['--import', 'tsx', join(repo, 'src/cli/main.ts')];
 if (!hasOpenssl) console.log('integrations/cli: skipped, openssl is not installed (needed for a test TLS certificate)');
+const onServer = inject('testBackend').kind === 'server';
+if (!onServer) {
+  console.log('integrations/cli: "the watcher survives a terminated connection" skipped on embedded PGlite (single connection: no second session to call pg_terminate_backend from); runs on PostgreSQL');
+}
 
 /** A running `therapy-db deliver` child: its stderr so far, and its exit. */
 interface Worker {
@@ -164,6 +168,48 @@ describe.skipIf(!hasOpenssl)('therapy-db deliver (CLI)', () => {
     expect(worker.stderr).toMatch(new RegExp(`deliver: ${receiver.requests.length} delivered, 0 failed`));
   });
 
+  it.skipIf(!onServer)('the watcher survives a terminated connection: pg_terminate_backend during a claim is logged, it reconnects, later events are delivered', async () => {
+    const worker = start(['--watch', '--interval', '0.2'], { [secretEnvName(subscription.id)]: secret });
+    try {
+      await until(() => receiver.requests.length === 1, () => `the first delivery:\n${worker.stderr}`);
+
+      // Hold a lock the claim needs, so the watcher's next claim waits inside the database; then
+      // terminate that backend, as a failover or an administrator would.
+      const holder = await db.sql.reserve();
+      try {
+        await holder`begin`;
+        await holder`lock table public.outbox_events in share mode`;
+        let waiting: number | undefined;
+        await until(async () => {
+          const [row] = await db.sql<{ pid: number }[]>`
+            select pid from pg_stat_activity
+             where datname = current_database() and query like '%claim_events%' and wait_event_type = 'Lock' and pid <> pg_backend_pid()`;
+          waiting = row?.pid;
+          return waiting !== undefined;
+        }, () => `a claim waiting on the lock:\n${worker.stderr}`);
+        const [killed] = await db.sql`select pg_terminate_backend(${waiting!}) as ok`;
+        expect(killed?.ok).toBe(true);
+      } finally {
+        await holder`rollback`;
+        holder.release();
+      }
+
+      await until(() => /the database is unreachable/.test(worker.stderr), () => `the lost connection in the log:\n${worker.stderr}`);
+      await sendMessage('after the outage');
+      await until(() => receiver.requests.length === 2, () => `the delivery after the outage:\n${worker.stderr}`);
+      expect(worker.child.exitCode).toBeNull();
+      expect(worker.stderr).toMatch(/the database is unreachable \(.*(?:57P01|CONNECTION_CLOSED|terminating connection).*\); retrying in 1 s/);
+      expect(worker.stderr).toMatch(/the database is back after 1 failed round/);
+      const ids = receiver.requests.map((r) => JSON.parse(r.body).data.message_id as string);
+      expect(new Set(ids).size).toBe(2);
+      const rows = await db.sql`select status, count(*)::int as n from public.outbox_events group by 1`;
+      expect(rows).toEqual([{ status: 'delivered', n: 2 }]);
+    } finally {
+      worker.child.kill('SIGTERM');
+    }
+    expect(await worker.exited, worker.stderr).toBe(0);
+  });
+
   it('refuses to run without --once or --watch', async () => {
     const result = await run([]);
     expect(result.status).toBe(2);
@@ -171,90 +217,3 @@ describe.skipIf(!hasOpenssl)('therapy-db deliver (CLI)', () => {
   });
 });
 
-const onServer = inject('testBackend').kind === 'server';
-if (!onServer) {
-  console.log('integrations/cli: "the watcher survives a terminated connection" skipped on embedded PGlite (single connection: no second session to call pg_terminate_backend from); runs on PostgreSQL');
-}
-
-describe.skipIf(!hasOpenssl || !onServer)('therapy-db deliver --watch and a lost database connection (PostgreSQL)', () => {
-  let db: TestDatabase;
-  let f: Fixture;
-  let dir: string;
-  let certFile: string;
-  let receiver: Receiver;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    f = await seedFixture(db.sql);
-    dir = mkdtempSync(join(tmpdir(), 'therapy-db-cli-'));
-    const tls = selfSignedCertificate(dir);
-    certFile = tls.certFile;
-    receiver = await startReceiver({ tls });
-    await resetOutbox(db.sql);
-  });
-  afterAll(async () => {
-    await receiver.close();
-    rmSync(dir, { recursive: true, force: true });
-    await db.close();
-  });
-
-  it('the watcher survives a terminated connection: pg_terminate_backend during a claim is logged, it reconnects, later events are delivered', async () => {
-    const subscription = await addSubscription(db.sql, { organizationId: f.a.organizationId, targetUrl: receiver.targetUrl('/reconnect'), eventTypes: ['message.created'] });
-    const sendMessage = (body: string) =>
-      db.sql`insert into public.messages (organization_id, conversation_id, sender_id, client_message_id, body)
-        values (${f.a.organizationId}, ${f.a.conversationId}, ${f.a.users.therapist}, gen_random_uuid(), ${body})`;
-    const child = spawn(process.execPath, [...cli, 'deliver', '--watch', '--interval', '0.2', '--url', db.url], {
-      cwd: repo,
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: certFile, [secretEnvName(subscription.id)]: 'reconnect-secret' },
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    const until = async (predicate: () => boolean | Promise<boolean>, what: string) => {
-      for (let i = 0; i < 400; i++) {
-        if (await predicate()) return;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(`timed out waiting for ${what}:\n${stderr}`);
-    };
-    try {
-      await sendMessage('before the outage');
-      await until(() => receiver.requests.length === 1, 'the first delivery');
-
-      // Hold a lock the claim needs, so the watcher's next claim waits inside the database; then
-      // terminate that backend, as a failover or an administrator would.
-      const holder = await db.sql.reserve();
-      let terminated: number | undefined;
-      try {
-        await holder`begin`;
-        await holder`lock table public.outbox_events in share mode`;
-        await until(async () => {
-          const [waiting] = await db.sql<{ pid: number }[]>`
-            select pid from pg_stat_activity
-             where datname = current_database() and query like '%claim_events%' and wait_event_type = 'Lock' and pid <> pg_backend_pid()`;
-          terminated = waiting?.pid;
-          return terminated !== undefined;
-        }, 'a claim waiting on the lock');
-        const [killed] = await db.sql`select pg_terminate_backend(${terminated!}) as ok`;
-        expect(killed?.ok).toBe(true);
-      } finally {
-        await holder`rollback`;
-        holder.release();
-      }
-
-      await until(() => /the database is unreachable/.test(stderr), 'the watcher to log the lost connection');
-      await sendMessage('after the outage');
-      await until(() => receiver.requests.length === 2, 'the delivery after the outage');
-      expect(child.exitCode).toBeNull();
-      expect(stderr).toMatch(/the database is unreachable \(.*(?:57P01|CONNECTION_CLOSED|terminating connection).*\); retrying in 1 s/);
-      expect(stderr).toMatch(/the database is back after 1 failed round/);
-      const ids = receiver.requests.map((r) => JSON.parse(r.body).data.message_id as string);
-      expect(new Set(ids).size).toBe(2);
-      const rows = await db.sql`select status, count(*)::int as n from public.outbox_events group by 1`;
-      expect(rows).toEqual([{ status: 'delivered', n: 2 }]);
-    } finally {
-      child.kill('SIGTERM');
-    }
-    expect(await exited, stderr).toBe(0);
-  });
-});
