@@ -171,7 +171,9 @@ describe.skipIf(!hasOpenssl)('therapy-db deliver (CLI)', () => {
   it.skipIf(!onServer)('the watcher survives a terminated connection: pg_terminate_backend during a claim is logged, it reconnects, later events are delivered', async () => {
     const worker = start(['--watch', '--interval', '0.2'], { [secretEnvName(subscription.id)]: secret });
     try {
-      await until(() => receiver.requests.length === 1, () => `the first delivery:\n${worker.stderr}`);
+      // Delivered and acked (an ack still running would wait on the lock below instead of a claim).
+      const delivered = async () => (await db.sql`select 1 from public.outbox_events where status = 'delivered'`).length;
+      await until(async () => (await delivered()) === 1, () => `the first delivery:\n${worker.stderr}`);
 
       // Hold a lock the claim needs, so the watcher's next claim waits inside the database; then
       // terminate that backend, as a failover or an administrator would.
@@ -196,7 +198,11 @@ describe.skipIf(!hasOpenssl)('therapy-db deliver (CLI)', () => {
 
       await until(() => /the database is unreachable/.test(worker.stderr), () => `the lost connection in the log:\n${worker.stderr}`);
       await sendMessage('after the outage');
-      await until(() => receiver.requests.length === 2, () => `the delivery after the outage:\n${worker.stderr}`);
+      await until(
+        async () => /the database is back/.test(worker.stderr) && (await delivered()) === 2,
+        () => `the delivery after the outage:\n${worker.stderr}`,
+      );
+      expect(receiver.requests).toHaveLength(2);
       expect(worker.child.exitCode).toBeNull();
       expect(worker.stderr).toMatch(/the database is unreachable \(.*(?:57P01|CONNECTION_CLOSED|terminating connection).*\); retrying in 1 s/);
       expect(worker.stderr).toMatch(/the database is back after 1 failed round/);
