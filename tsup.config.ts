@@ -10,6 +10,7 @@ const subpaths = {
   rls: 'src/rls/index.ts',
   testing: 'src/testing/index.ts',
   integrations: 'src/integrations/index.ts',
+  generate: 'src/generate/app.ts',
 };
 
 export default defineConfig({

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { silentLogger, type Logger } from '../log';
 import { migrationFolderFormat, migrationFolders, MigrationLayerError, readReleaseManifest, ReleaseManifestError, type MigrationsFolders, type ReleaseManifest } from '../migrate';
 import { defaultMigrationsFolder } from '../paths';
@@ -125,7 +125,7 @@ export async function runChecks(options: CheckOptions = {}): Promise<CheckReport
     const layerReleased = folder === migrationsFolder ? released : releasedOf(folder);
     return { migrationsFolder: folder, ...(folder === migrationsFolder && base ? { base } : {}), ...(layerReleased ? { released: layerReleased } : {}) };
   });
-  await step(integrityCheck, () => runCheck(eachLayer(integrityCheck, (c) => c.migrationsFolder), integrityContexts));
+  await step(integrityCheck, () => runCheck(eachLayer(integrityCheck, (c) => relative(process.cwd(), c.migrationsFolder) || '.'), integrityContexts));
 
   // Parsed once for the locator and the safety lint; a file that cannot be read fails both.
   let layers: ParsedMigration[][] | undefined;
