@@ -13,6 +13,12 @@ export const SAFETY_RULES = [
   'drop-policy',
   'lock-timeout',
   'no-transaction',
+  'truncate',
+  'volatile-default',
+  'do-block',
+  'dml-without-where',
+  'cluster',
+  'disable-rls',
 ] as const;
 
 export type SafetyRule = (typeof SAFETY_RULES)[number];

@@ -1,7 +1,8 @@
 import type { SafetyRule } from './allow-marker';
 import { blocksWrites, lockName, MIGRATION_LOCK_TIMEOUT, tableLocks, type TableLock } from './locks';
 import type { ParsedStatement } from './migrations';
-import type { MigrationStatementKind } from './sql/classify';
+import type { AlterTableAction, MigrationStatementKind } from './sql/classify';
+import { isPunct } from './sql/lexer';
 import { formatName, type QualifiedName } from './sql/names';
 
 /** A statement that would lock or destroy production data. */
@@ -63,6 +64,36 @@ export function writeBlockingLocks(what: MigrationStatementKind, state: Pick<Fil
   );
 }
 
+/**
+ * Functions PostgreSQL marks VOLATILE that a column default commonly calls: such a default is
+ * evaluated per row, so `add column … default f()` rewrites the whole table under ACCESS EXCLUSIVE
+ * (a constant or STABLE default such as `now()` is stored once in the catalogue instead).
+ */
+const VOLATILE_FUNCTIONS = new Set([
+  'random',
+  'gen_random_uuid',
+  'gen_random_bytes',
+  'uuid_generate_v1',
+  'uuid_generate_v1mc',
+  'uuid_generate_v4',
+  'clock_timestamp',
+  'timeofday',
+  'nextval',
+  'txid_current',
+]);
+
+/** Why adding this column rewrites its table, or undefined when it does not. */
+function rewritingColumn(action: Extract<AlterTableAction, { kind: 'add-column' }>): string | undefined {
+  const call = action.defaultTokens.find((t, k) => t.kind === 'word' && VOLATILE_FUNCTIONS.has(t.value) && isPunct(action.defaultTokens[k + 1], '('));
+  if (call) return `its default calls the volatile ${call.value}(), evaluated for every existing row`;
+  const words = action.tokens.filter((t) => t.kind === 'word').map((t) => t.value);
+  if (words.some((w) => w === 'serial' || w === 'bigserial' || w === 'smallserial')) return 'a serial column takes nextval() for every existing row';
+  const generated = words.indexOf('generated');
+  if (generated !== -1 && words.includes('stored')) return 'a stored generated column is computed for every existing row';
+  if (generated !== -1 && words.includes('identity')) return 'an identity column takes a value for every existing row';
+  return undefined;
+}
+
 const allow = (rule: SafetyRule): string => `or, if it is safe here, allow it on the line before: \`-- therapy-db: allow ${rule} (reason: …)\``;
 
 /** The violations of one statement of a new migration, given what the file created before it. */
@@ -106,6 +137,54 @@ export function statementViolations(statement: ParsedStatement, state: FileState
     case 'create-policy':
       state.createdPolicies.add(`${formatName(what.table)}.${what.policy}`);
       break;
+    case 'truncate':
+      for (const table of what.tables.filter(existing)) {
+        out.push({
+          rule: 'truncate',
+          object: formatName(table),
+          line: statement.line,
+          message: `truncates ${formatName(table)}: every row is gone${what.cascade ? ', and with CASCADE every row of every table that references it' : ''}, under ACCESS EXCLUSIVE`,
+          fix: `delete the rows a migration must remove with a \`where\` that names them (or archive the table first), ${allow('truncate')}`,
+        });
+      }
+      break;
+    case 'delete':
+    case 'update':
+      if (!what.where && existing(what.table)) {
+        out.push({
+          rule: 'dml-without-where',
+          object: formatName(what.table),
+          line: statement.line,
+          message: `${what.kind === 'delete' ? 'deletes' : 'updates'} every row of ${formatName(what.table)} (no WHERE), in the migration's transaction: every row stays locked until it commits`,
+          fix: `name the rows with a \`where\`, and backfill a large table in batches outside the migration; ${allow('dml-without-where')}`,
+        });
+      }
+      break;
+    case 'do-block':
+      out.push({
+        rule: 'do-block',
+        object: 'do block',
+        line: statement.line,
+        message: 'runs a DO block, code this lint cannot read: what it locks, rewrites or deletes is unknown',
+        fix: `write what it does as plain statements (or as a declared function), or review it and ${allow('do-block').replace(/^or, if it is safe here, /, '')}`,
+      });
+      break;
+    case 'cluster':
+    case 'vacuum': {
+      if (what.kind === 'vacuum' && !what.full) break;
+      const tables = what.kind === 'cluster' ? (what.table ? [what.table] : undefined) : what.tables;
+      const name = what.kind === 'cluster' ? 'cluster' : 'vacuum full';
+      for (const table of (tables ?? [undefined]).filter((t) => t === undefined || existing(t))) {
+        out.push({
+          rule: 'cluster',
+          object: table ? formatName(table) : 'every clustered table',
+          line: statement.line,
+          message: `${name} rewrites ${table ? formatName(table) : 'every table clustered before'} under ACCESS EXCLUSIVE: no read or write until it finishes`,
+          fix: `reorganise a table outside migrations, with a tool that does not lock it (pg_repack), ${allow('cluster')}`,
+        });
+      }
+      break;
+    }
     case 'drop-table':
       for (const table of what.tables.filter(existing)) {
         out.push({
@@ -169,7 +248,17 @@ export function statementViolations(statement: ParsedStatement, state: FileState
               fix: `add a column of the new type, backfill it in batches, move readers to it, then drop the old one; ${allow('alter-column-type')}`,
             });
             break;
-          case 'add-column':
+          case 'add-column': {
+            const rewrite = rewritingColumn(action);
+            if (rewrite) {
+              out.push({
+                rule: 'volatile-default',
+                object: `${table}.${action.column}`,
+                line: action.line,
+                message: `adds column ${table}.${action.column} and rewrites the whole table under ACCESS EXCLUSIVE: ${rewrite}`,
+                fix: `add the column without that default (or with a constant one), set the default in a later statement (it then applies to new rows only) and backfill existing rows in batches; ${allow('volatile-default')}`,
+              });
+            }
             if (action.notNull && !action.hasDefault) {
               out.push({
                 rule: 'add-not-null',
@@ -180,6 +269,7 @@ export function statementViolations(statement: ParsedStatement, state: FileState
               });
             }
             break;
+          }
           case 'set-not-null':
             out.push({
               rule: 'add-not-null',
@@ -188,6 +278,17 @@ export function statementViolations(statement: ParsedStatement, state: FileState
               message: `sets NOT NULL on ${table}.${action.column} of an existing table: scans the whole table under an ACCESS EXCLUSIVE lock and fails on any NULL`,
               fix: `backfill, add \`check (${action.column} is not null) not valid\`, validate it in a later migration, then set NOT NULL (Postgres skips the scan); ${allow('add-not-null')}`,
             });
+            break;
+          case 'row-level-security':
+            if (action.setting === 'disable' || action.setting === 'no force') {
+              out.push({
+                rule: 'disable-rls',
+                object: table,
+                line: action.line,
+                message: `${action.setting === 'disable' ? 'disables row level security on' : 'stops forcing row level security on'} ${table}: ${action.setting === 'disable' ? 'every role with a grant on it reads and writes every row' : 'its owner bypasses the policies'}`,
+                fix: `keep row level security on and change the policies instead, ${allow('disable-rls')}`,
+              });
+            }
             break;
           case 'rename-column':
             out.push({

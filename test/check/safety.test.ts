@@ -228,6 +228,60 @@ describe('safety lint of the migrations added since --base', () => {
     expect(result.findings.some((f) => f.rule === 'allow-marker')).toBe(false);
   });
 
+  it('flags what destroys rows, rewrites a table or escapes review: truncate, volatile defaults, DO blocks, DML without WHERE, CLUSTER, disabled RLS', async () => {
+    const result = await lint(
+      sqlFile(
+        'TRUNCATE TABLE "students" CASCADE',
+        'ALTER TABLE "students" ADD COLUMN "token" uuid DEFAULT gen_random_uuid()',
+        'ALTER TABLE "students" ADD COLUMN "seen_at" timestamptz DEFAULT clock_timestamp() NOT NULL',
+        'ALTER TABLE "students" ADD COLUMN "n" bigserial',
+        'ALTER TABLE "students" ADD COLUMN "upper_name" text GENERATED ALWAYS AS (upper(name)) STORED',
+        "DO $$ begin perform 1; end $$",
+        'DELETE FROM "students"',
+        "UPDATE students SET name = 'x'",
+        'CLUSTER "students" USING "students_pkey"',
+        'VACUUM FULL "schools"',
+        'ALTER TABLE "students" DISABLE ROW LEVEL SECURITY',
+      ),
+    );
+    expect(result.findings.map((f) => [f.rule, f.object, f.line])).toEqual([
+      ['truncate', 'public.students', 1],
+      ['volatile-default', 'public.students.token', 2],
+      ['volatile-default', 'public.students.seen_at', 3],
+      ['volatile-default', 'public.students.n', 4],
+      ['volatile-default', 'public.students.upper_name', 5],
+      ['do-block', 'do block', 6],
+      ['dml-without-where', 'public.students', 7],
+      ['dml-without-where', 'public.students', 8],
+      ['cluster', 'public.students', 9],
+      // VACUUM cannot run in the file's transaction either.
+      ['no-transaction', 'vacuum', 10],
+      ['cluster', 'public.schools', 10],
+      ['disable-rls', 'public.students', 11],
+    ]);
+    expect(result.findings[0]!.message).toContain('with CASCADE every row of every table that references it');
+    expect(result.findings[1]!.message).toContain('volatile gen_random_uuid()');
+  });
+
+  it('passes their safe forms: constant and stable defaults, DML with WHERE, and anything on a table the file creates', async () => {
+    const result = await lint(
+      sqlFile(
+        "ALTER TABLE \"students\" ADD COLUMN \"status\" text DEFAULT 'active' NOT NULL",
+        'ALTER TABLE "students" ADD COLUMN "seen_at" timestamptz DEFAULT now() NOT NULL',
+        'ALTER TABLE "students" ADD COLUMN "token" uuid',
+        'ALTER TABLE "students" ALTER COLUMN "token" SET DEFAULT gen_random_uuid()',
+        "UPDATE students SET name = btrim(name) WHERE name <> btrim(name)",
+        'DELETE FROM "students" WHERE "id" IN (SELECT "id" FROM "schools")',
+        'CREATE TABLE "scratch" ("id" uuid DEFAULT gen_random_uuid())',
+        'TRUNCATE "scratch"',
+        'DELETE FROM "scratch"',
+        'ALTER TABLE "scratch" ADD COLUMN "at" timestamptz DEFAULT clock_timestamp()',
+        'ALTER TABLE "students" ENABLE ROW LEVEL SECURITY',
+      ),
+    );
+    expect(result.findings).toEqual([]);
+  });
+
   it('lints nothing already at the base, and is skipped without a base', async () => {
     const result = await lint();
     expect(result.status).toBe('passed');
