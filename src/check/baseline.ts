@@ -53,3 +53,8 @@ export function layeredBaseline(lower: readonly (readonly ParsedMigration[])[], 
     restore: top ? top.restore : (name) => `restore ${name} as deployed`,
   };
 }
+
+/** A migration the baseline does not have: the safety lint and the trace judge it. */
+export function isNewMigration(base: Baseline, tag: string): boolean {
+  return !base.hashes.has(`${tag}.sql`) && !base.tags.includes(tag);
+}

@@ -18,7 +18,8 @@ export type CheckId =
   | 'duplicate-indexes'
   | 'views-security-invoker'
   | 'extensions-not-in-public'
-  | 'safety';
+  | 'safety'
+  | 'trace';
 
 export type CheckStatus = 'passed' | 'failed' | 'skipped';
 
@@ -48,7 +49,7 @@ export interface Finding {
 
 /** What a check's `run` returns: findings (none = passed) and what was checked, or why it did not run. */
 export type CheckOutcome =
-  | { readonly findings: readonly Finding[]; readonly checked: string }
+  | { readonly findings: readonly Finding[]; readonly checked: string; readonly details?: readonly string[] }
   | { readonly skipped: string };
 
 export interface Check<Context> {
@@ -66,6 +67,8 @@ export interface CheckResult {
   readonly summary: string;
   readonly findings: readonly Finding[];
   readonly durationMs: number;
+  /** What the check saw, line by line, when it has more to say than its summary (the trace's statements). */
+  readonly details?: readonly string[];
 }
 
 export function skippedResult(check: { readonly id: CheckId; readonly title: string }, reason: string): CheckResult {
@@ -92,6 +95,7 @@ export async function runCheck<Context>(check: Check<Context>, context: Context)
       summary: n === 0 ? outcome.checked : `${n} problem${n === 1 ? '' : 's'} (${outcome.checked})`,
       findings: outcome.findings,
       durationMs,
+      ...(outcome.details?.length ? { details: outcome.details } : {}),
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -42,6 +42,7 @@ export function renderText(report: CheckReport, options: RenderOptions = {}): st
   for (const result of report.results) {
     const summary = result.status === 'skipped' ? `skipped: ${result.summary}` : result.summary;
     lines.push(`${LABEL[result.status]} ${result.id}: ${result.title} — ${summary}${seconds(result.durationMs)}`);
+    for (const detail of result.details ?? []) lines.push(`  | ${detail}`);
     if (result.status !== 'failed') continue;
     for (const finding of result.findings.slice(0, max)) {
       const at = where(finding, cwd);

@@ -14,6 +14,7 @@ import { replayCheck } from './replay';
 import { safetyCheck } from './safety';
 import { openScratchDatabase, type ScratchDatabase } from './scratch-database';
 import { sqlDriftCheck } from './sql-drift';
+import { traceCheck, type TraceOptions } from './trace';
 
 export interface CheckOptions {
   /**
@@ -45,6 +46,12 @@ export interface CheckOptions {
   readonly apiRoles?: readonly string[];
   /** Platform schemas the structural checks skip (default: Supabase's). */
   readonly platformSchemas?: readonly string[];
+  /**
+   * The lock and rewrite trace (`--trace`): each new migration applied statement by statement to a
+   * scratch database at the baseline, seeded by the project's seed (`scale`, default 0.01). Off by
+   * default: it seeds a database.
+   */
+  readonly trace?: boolean | TraceOptions;
   /** Checks not to run (reported as skipped). */
   readonly skip?: readonly CheckId[];
   /** Progress lines (default: none; the CLI writes them to stderr). */
@@ -166,6 +173,23 @@ export async function runChecks(options: CheckOptions = {}): Promise<CheckReport
     migrations || !lintBase
       ? runCheck(safetyCheck, { migrations: migrations ?? [], ...(lintBase ? { base: lintBase } : {}) })
       : failedResult(safetyCheck, 'the migrations could not be read', parseError ?? 'unreadable'),
+  );
+
+  // 6. The trace of the same migrations, on request.
+  const trace = options.trace === true ? {} : options.trace || undefined;
+  await step(traceCheck, async () =>
+    !trace
+      ? skippedResult(traceCheck, 'not requested (--trace)')
+      : migrations
+        ? runCheck(traceCheck, {
+            ...trace,
+            migrations,
+            folders,
+            ...(lintBase ? { base: lintBase } : {}),
+            open: () => openScratchDatabase({ ...(options.url ? { url: options.url } : {}), log }),
+            log,
+          })
+        : failedResult(traceCheck, 'the migrations could not be read', parseError ?? 'unreadable'),
   );
 
   const count = (status: CheckResult['status']): number => results.filter((r) => r.status === status).length;

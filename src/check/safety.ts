@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { readAllowMarkers } from './allow-marker';
-import type { Baseline } from './baseline';
+import { isNewMigration, type Baseline } from './baseline';
 import type { ParsedMigration } from './migrations';
 import type { Check, Finding } from './model';
 import { NO_TRANSACTION_MARKER } from '../migrate';
@@ -36,7 +36,7 @@ export const safetyCheck: Check<SafetyContext> = {
   title: 'new migrations neither lock nor destroy production data',
   async run({ migrations, base }) {
     if (!base) return { skipped: 'nothing released (no releases.json) and no --base: pass --base <git ref> (e.g. origin/main) to lint the migrations added since it' };
-    const isNew = (m: ParsedMigration): boolean => !base.hashes.has(`${m.tag}.sql`) && !base.tags.includes(m.tag);
+    const isNew = (m: ParsedMigration): boolean => isNewMigration(base, m.tag);
     const fresh = migrations.filter(isNew);
     const findings: Finding[] = [];
     const policies = migrations.flatMap((m, file) =>

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { connect, redact } from '../db';
+import { connect, redact, type Database } from '../db';
 import type { Logger } from '../log';
 
 /** An empty database for the replay, removed again by `close()`. */
@@ -8,6 +8,8 @@ export interface ScratchDatabase {
   readonly sql: postgres.Sql;
   /** For messages: `embedded PGlite` or `therapy_db_check_1a2b3c4d on postgres://…`. */
   readonly label: string;
+  /** The connection as `connect()` made it (what the seed needs: backend, URL, the PGlite instance). */
+  readonly database: Pick<Database, 'sql' | 'backend' | 'embedded' | 'url'>;
   close(): Promise<void>;
 }
 
@@ -27,7 +29,7 @@ function withDatabase(url: string, database: string): string {
 export async function openScratchDatabase(options: { readonly url?: string; readonly log: Logger }): Promise<ScratchDatabase> {
   if (!options.url) {
     const database = await connect({ embedded: true });
-    return { sql: database.sql, label: 'embedded PGlite (in memory)', close: () => database.close() };
+    return { sql: database.sql, label: 'embedded PGlite (in memory)', database, close: () => database.close() };
   }
   const url = options.url;
   const name = `${SCRATCH_PREFIX}${randomBytes(4).toString('hex')}`;
@@ -44,6 +46,7 @@ export async function openScratchDatabase(options: { readonly url?: string; read
   return {
     sql: database.sql,
     label: `${name} on ${redact(url)}`,
+    database,
     async close() {
       await database.close();
       const cleanup = postgres(url, { max: 1, onnotice: () => {} });

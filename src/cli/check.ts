@@ -7,10 +7,12 @@ export interface CheckCommandOptions {
   /** The layers, in order (default: the package's migrations). */
   readonly migrationsFolder?: readonly string[];
   readonly json: boolean;
+  /** `--trace [--scale N] [--lock-threshold MS]`. */
+  readonly trace?: { readonly scale?: number; readonly lockThresholdMs?: number };
 }
 
 /**
- * `therapy-db check [--url URL] [--base REF] [--json] [--migrations DIR]...`: the report on stdout (text, or JSON with
+ * `therapy-db check [--url URL] [--base REF] [--json] [--migrations DIR]... [--trace [--scale N] [--lock-threshold MS]]`: the report on stdout (text, or JSON with
  * `--json`), progress on stderr, GitHub Actions annotations when `GITHUB_ACTIONS` is set. Returns
  * the exit code: 0 all passed, 1 a check failed, 2 a usage error.
  */
@@ -20,6 +22,7 @@ export async function runCheckCommand(options: CheckCommandOptions): Promise<num
       ...(options.url ? { url: options.url } : {}),
       ...(options.base ? { base: options.base } : {}),
       ...(options.migrationsFolder ? { migrationsFolder: options.migrationsFolder } : {}),
+      ...(options.trace ? { trace: options.trace } : {}),
       log: stderrLogger,
     });
     const annotations = process.env.GITHUB_ACTIONS ? renderGithubAnnotations(report) : '';

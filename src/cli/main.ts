@@ -29,6 +29,10 @@ Commands:
   check [--url URL] [--base REF] [--json] [--migrations DIR]...
                            the CI migration checks: drift, integrity, replay, sql-drift, catalogue,
                            safety
+    [--trace [--scale N] [--lock-threshold MS]]
+                           also trace each new migration on a seeded scratch database: locks per
+                           statement (mode, held how long), rewrites, scans under lock (seed scale
+                           N, default 0.01; ACCESS EXCLUSIVE longer than MS, default 1000, fails)
                            (exit 1 when one fails; see docs/ci.md)
   docs [--check]           (development) regenerate docs/access-matrix.md (from the policies) and
                            docs/schema.md (entity-relationship diagrams, from the tables)
@@ -73,6 +77,9 @@ async function run(argv: readonly string[]): Promise<number> {
       check: { type: 'boolean' },
       version: { type: 'string' },
       migrations: { type: 'string', multiple: true },
+      trace: { type: 'boolean' },
+      scale: { type: 'string' },
+      'lock-threshold': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -127,7 +134,17 @@ async function run(argv: readonly string[]): Promise<number> {
     }
     case 'check': {
       const { runCheckCommand } = await import('./check');
+      const number = (name: string, value: string | undefined): number | undefined => {
+        if (value === undefined) return undefined;
+        const n = Number(value);
+        if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got "${value}"`);
+        return n;
+      };
+      if ((values.scale !== undefined || values['lock-threshold'] !== undefined) && !values.trace) throw new UsageError('--scale and --lock-threshold go with --trace');
+      const scale = number('scale', values.scale);
+      const lockThresholdMs = number('lock-threshold', values['lock-threshold']);
       return runCheckCommand({
+        ...(values.trace ? { trace: { ...(scale ? { scale } : {}), ...(lockThresholdMs ? { lockThresholdMs } : {}) } } : {}),
         ...(url ? { url } : {}),
         ...(values.base ? { base: values.base } : {}),
         ...(migrationsFolder ? { migrationsFolder } : {}),

@@ -25,6 +25,12 @@ export interface MigrateOptions {
   readonly shim?: 'auto' | 'never';
   /** Progress lines (`applied 0003_x.sql in 41 ms`); the library is silent without one (the CLI passes stderr). */
   readonly log?: Logger;
+  /**
+   * Stop after this migration (its tag, e.g. `0002_init_objects`): the database is brought to that
+   * point and no further, e.g. to the last migration of a release (`releases.json`). An unknown
+   * tag is an error before anything runs.
+   */
+  readonly to?: string;
 }
 
 export interface MigrateResult {
@@ -106,7 +112,10 @@ async function applyWithoutTransaction(sql: postgres.Sql, migration: MigrationFi
 
 async function migrateWith(sql: postgres.Sql, options: MigrateOptions, log: Logger): Promise<MigrateResult> {
   // Read (and the layers' tags checked) before the database is touched.
-  const migrations = readMigrationLayers(options.migrationsFolder).flatMap((layer) => layer.migrations);
+  const all = readMigrationLayers(options.migrationsFolder).flatMap((layer) => layer.migrations);
+  const stop = options.to === undefined ? all.length : all.findIndex((m) => m.tag === options.to) + 1;
+  if (stop === 0) throw new Error(`migrate: no migration ${options.to} (to); the last one is ${all.at(-1)?.tag ?? 'none'}`);
+  const migrations = all.slice(0, stop);
   let shimCreated: readonly string[] = [];
   if (!(await hasSupabasePlatform(sql))) {
     if (options.shim === 'never') {

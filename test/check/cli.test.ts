@@ -13,7 +13,7 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
     cwd: root,
     encoding: 'utf8',
     env,
-    timeout: 180_000,
+    timeout: 300_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -28,8 +28,8 @@ describe('therapy-db check (CLI)', () => {
   });
 
   // On PostgreSQL when the suite runs there (a scratch database on that server), else on PGlite.
-  it('passes every check on this repository (JSON report, progress on stderr)', { timeout: 180_000 }, () => {
-    const run = process.env.DATABASE_URL ? cli('--json', '--url', process.env.DATABASE_URL) : cli('--json');
+  it('passes every check on this repository, the trace too (JSON report, progress on stderr)', { timeout: 300_000 }, () => {
+    const run = process.env.DATABASE_URL ? cli('--json', '--trace', '--url', process.env.DATABASE_URL) : cli('--json', '--trace');
     expect(run.stdout, run.stderr).toMatch(/^\{/);
     const report = JSON.parse(run.stdout) as { ok: boolean; checks: { id: string; status: string; findings: { message: string }[] }[] };
     const problems = report.checks.filter((c) => c.status === 'failed').map((c) => `${c.id}: ${c.findings.map((f) => f.message).join('; ')}`);
@@ -53,7 +53,12 @@ describe('therapy-db check (CLI)', () => {
       'views-security-invoker': 'passed',
       'extensions-not-in-public': 'passed',
       safety: 'passed',
+      trace: 'passed',
     });
     expect(run.stderr).toContain('replay: applied');
+    // The trace saw the migrations after the release, applied to a seeded database.
+    const trace = report.checks.find((c) => c.id === 'trace') as unknown as { summary: string; details: string[] };
+    expect(trace.summary).toMatch(/migration\(s\) added since release 0\.1\.0 on .*, seeded at scale 0\.01/);
+    expect(trace.details.length).toBeGreaterThan(0);
   });
 });

@@ -19,8 +19,9 @@ describe('runChecks options', () => {
       ['sql-drift', 'skipped', 'not requested (drift'],
       ...catalogueChecks.map((c) => [c.id, 'skipped', 'skipped by option']),
       ['safety', 'skipped', 'nothing released (no releases.json) and no --base'],
+      ['trace', 'skipped', 'not requested (--trace)'],
     ]);
-    expect(report).toMatchObject({ ok: true, passed: 1, failed: 0, skipped: 4 + catalogueChecks.length });
+    expect(report).toMatchObject({ ok: true, passed: 1, failed: 0, skipped: 5 + catalogueChecks.length });
   });
 
   it('refuses a folder that is not a drizzle-kit migrations folder', async () => {
