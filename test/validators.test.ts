@@ -215,6 +215,63 @@ describe('values come out as Drizzle writes them', () => {
   });
 });
 
+describe('keys that are no column: writes refuse them (strict), reads drop them', () => {
+  it('a misspelt field is an error, not data silently lost', () => {
+    const result = therapySessionInsertSchema.safeParse({ ...session, locaton: 'Room 4' });
+    expect(result.error?.issues).toMatchObject([{ code: 'unrecognized_keys', keys: ['locaton'], path: [], message: 'locaton is not a column of public.therapy_sessions' }]);
+  });
+
+  it('a column name where the property name belongs says which key to write', () => {
+    expect(therapySessionInsertSchema.safeParse({ ...session, cancellation_note: 'snow', locaton: 'x' }).error?.issues[0]?.message).toBe(
+      'cancellation_note, locaton are not columns of public.therapy_sessions (write cancellationNote for cancellation_note)',
+    );
+    expect(therapySessionUpdateSchema.safeParse({ start_time: '2026-03-04T09:00:00Z' }).error?.issues[0]?.message).toBe(
+      'start_time is not a column of public.therapy_sessions (write startTime for start_time)',
+    );
+  });
+
+  it('composed schemas stay strict (select schemas drop extra keys: see "select schemas read what the database returns")', () => {
+    const reschedule = therapySessionValidators.withRules(therapySessionValidators.insertFields.pick({ startTime: true, endTime: true }));
+    expect(reschedule.safeParse({ startTime: session.startTime, endTime: session.endTime, note: 'x' }).error?.issues[0]?.message).toBe(
+      'note is not a column of public.therapy_sessions',
+    );
+  });
+});
+
+describe('values are judged, not their JSON spelling', () => {
+  it('JSON 30.0 for a smallint is the number 30: the parsed value passes and its serialisation stores; the raw text 30.0 is what the database refuses', async () => {
+    const body = '{"organizationId":"0b5e4c1e-7d0a-4f43-9d5e-2f1c8a6b3e01","code":"SLP-30","name":"Speech 30","discipline":"slp","kind":"therapy","defaultDurationMinutes":30.0}';
+    const parsed = sessionTypeInsertSchema.parse(JSON.parse(body));
+    expect(parsed.defaultDurationMinutes).toBe(30);
+    const db = await createTestDatabase();
+    try {
+      const cast = (json: string) =>
+        db.sql`select (json_populate_record(null::public.session_types, ${json}::text::json)).default_duration_minutes as minutes`.then(
+          (rows) => rows[0]?.minutes as unknown,
+          (e: { code?: string }) => e.code,
+        );
+      // What a handler that parsed the body sends on (Drizzle, or JSON.stringify for supabase-js).
+      expect(await cast(JSON.stringify(toColumns(parsed)))).toBe(30);
+      // Forwarding the raw body to PostgREST instead: its text is what the database reads.
+      expect(await cast(body.replace('"defaultDurationMinutes"', '"default_duration_minutes"'))).toBe('22P02');
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('insert-only restrictions on a nullable column: absent and null are the same, a value is refused', () => {
+  it('session notes: void_reason and cosigned_by may be null or absent on insert, never set', () => {
+    const note = { organizationId: id(1), sessionId: id(6), studentId: id(7), authorId: id(2) };
+    expect(sessionNoteInsertSchema.safeParse({ ...note, voidReason: null, cosignedBy: null }).success).toBe(true);
+    expect(sessionNoteInsertSchema.safeParse(note).success).toBe(true);
+    expect(issues(sessionNoteInsertSchema.safeParse({ ...note, voidReason: 'typo', cosignedBy: id(3) }))).toEqual({
+      voidReason: 'void_reason can only be set when voiding a signed note',
+      cosignedBy: 'cosigned_by is set when a supervisor co-signs a pending note, not on insert',
+    });
+  });
+});
+
 describe('update schemas', () => {
   it('take any subset of the columns and check a row rule when the patch carries all it reads', () => {
     expect(therapySessionUpdateSchema.safeParse({ endTime: '2026-03-04T08:00:00Z' }).success).toBe(true); // the database compares with the stored start
@@ -321,6 +378,10 @@ describe('select schemas read what the database returns', () => {
     expect(rows).toBeGreaterThan(100);
     expect(tablesWithRows).toBeGreaterThanOrEqual(28);
     expect(therapySessionSelectSchema.parse((await orm.select().from(schema.therapySessions))[0]).id).toBeTypeOf('string');
+    // A PostgREST select with an embedded resource carries more keys: read, and dropped.
+    const [sessionRow] = await orm.select().from(schema.therapySessions);
+    const embedded = therapySessionSelectSchema.parse({ ...sessionRow, session_participants: [{ student_id: fixture.a.studentIds[0] }] });
+    expect(embedded).not.toHaveProperty('session_participants');
     expect(fixture.a.organizationId).toBeTypeOf('string');
   });
 });

@@ -84,32 +84,41 @@ export function parseTimestamp(value: string, precision: TimestampPrecision = 'm
   return daysFromCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
 }
 
-/** A `Date` the validators pass on: a real instant whose ISO form has a four-digit year. */
-function isStorableDate(value: Date): boolean {
-  const time = value.getTime();
-  if (Number.isNaN(time)) return false;
-  const year = value.getUTCFullYear();
-  return year >= 1 && year <= 9999;
+/**
+ * The instants a validated timestamp may be: years 0001 to 9999 *in UTC*. The output is a `Date`,
+ * which Drizzle writes as `toISOString()`, in UTC: `0001-01-01T00:30:00+01:00` would be written as
+ * `0000-12-31T23:30:00.000Z` (year 0 does not exist: 22008) and `9999-12-31T23:30:00-01:00` as
+ * `+010000-01-01T00:30:00.000Z` (22009). So the UTC instant is judged, not the local date.
+ */
+const FIRST_INSTANT = daysFromCivil(1, 1, 1) * MS_PER_DAY;
+const LAST_INSTANT = daysFromCivil(10_000, 1, 1) * MS_PER_DAY - 1;
+
+/** Milliseconds since the epoch of a timestamp input, or undefined when it is not one. */
+function instantOf(value: string | Date, precision: TimestampPrecision): number | undefined {
+  const time = typeof value === 'string' ? parseTimestamp(value, precision) : value.getTime();
+  return time === undefined || Number.isNaN(time) ? undefined : time;
 }
 
 const timestampHint = 'an ISO 8601 date and time with a UTC offset (e.g. 2026-01-05T09:30:00Z)';
 
 /**
  * A `timestamptz` column: an ISO 8601 string with an offset, or a `Date`. The output is a `Date`,
- * what Drizzle writes and reads for these columns.
+ * what Drizzle writes and reads for these columns, always one the database can store.
  */
 export function timestamptz(precision: TimestampPrecision = 'milliseconds') {
   return z
     .union([z.string(), z.date()], { error: expected(timestampHint) })
     .check(
+      z.refine<string | Date>((value) => instantOf(value, precision) !== undefined, { error: must(`be ${timestampHint}`) }),
       z.refine<string | Date>(
-        (value) => (typeof value === 'string' ? parseTimestamp(value, precision) !== undefined : isStorableDate(value)),
-        { error: must(`be ${timestampHint}`) },
+        (value) => {
+          const time = instantOf(value, precision);
+          return time === undefined || (time >= FIRST_INSTANT && time <= LAST_INSTANT);
+        },
+        { error: must('be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z once converted to UTC') },
       ),
     )
-    .transform((value) =>
-      typeof value === 'string' ? new Date(parseTimestamp(value, precision) ?? Number.NaN) : new Date(value.getTime()),
-    );
+    .transform((value) => new Date(instantOf(value, precision) ?? Number.NaN));
 }
 
 /** A `date` column (Drizzle's string mode): `YYYY-MM-DD`. */

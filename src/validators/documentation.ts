@@ -8,8 +8,10 @@ import { defineTable } from './table';
 /**
  * Notes are inserted as drafts (the session_notes_created_as_draft rule of the
  * session_notes_signed_immutable trigger) and signed by an update, when the trigger stamps
- * `signed_at`, `signed_by` and `content_hash`. On insert `void_reason` can only be null (a draft is
- * not void), and `cosigned_by` is the trigger's to clear: a supervisor co-signs a signed note later.
+ * `signed_at`, `signed_by` and `content_hash`. On insert `void_reason` and `cosigned_by` can only be
+ * null or absent, which store the same thing (a draft is not void; a supervisor co-signs later, and
+ * the trigger clears a co-signer given on insert): any other value is refused, so a misunderstanding
+ * shows.
  */
 export const sessionNoteValidators = defineTable(sessionNotes, {
   server: ['id', 'createdAt', 'updatedAt', 'signedAt', 'signedBy', 'contentHash', 'cosignedAt'],
@@ -19,7 +21,7 @@ export const sessionNoteValidators = defineTable(sessionNotes, {
   insert: {
     status: z.literal('draft', { error: 'status must be draft: notes are created as drafts and signed by an update' }).optional(),
     voidReason: z.null({ error: 'void_reason can only be set when voiding a signed note' }).optional(),
-    cosignedBy: z.never({ error: 'cosigned_by is set when a supervisor co-signs a pending note, not on insert' }).optional(),
+    cosignedBy: z.null({ error: 'cosigned_by is set when a supervisor co-signs a pending note, not on insert' }).optional(),
   },
   rules: [
     rule({

@@ -68,7 +68,7 @@ export { text, length, trimmedLength, matches, textRule, fixedChar, storable, bt
 export { timestamptz, isoDate, timeOfDay, parseDate, parseTimestamp, formatDate, type TimestampPrecision } from './datetime';
 export { integer, between, atLeast, decimal, decimalBetween, decimalAtLeast, storedDecimal, type IntegerType } from './numeric';
 export { daterange, tstzrange, nonEmptyRange, parseDaterange, parseTstzrange, type ParsedRange } from './range';
-export { json, jsonObject, jsonProblem, type JsonValue, type JsonObject } from './json';
+export { json, jsonObject, jsonProblem, MAX_JSON_DEPTH, type JsonValue, type JsonObject } from './json';
 export { array, minItems, maxItems } from './array';
 export { codeList } from './codes';
 export { boolean } from './boolean';

@@ -3,6 +3,7 @@ import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import { createInsertSchema, createSelectSchema, createUpdateSchema } from 'drizzle-zod';
 import { z } from 'zod';
 import { columnSchema, type ColumnSchema } from './columns';
+import { columnName } from './label';
 import type { RowRule } from './rules';
 
 /**
@@ -11,10 +12,12 @@ import type { RowRule } from './rules';
  * are added per column, and the multi-column rules (./rules) run on the whole row.
  *
  * - **insert**: what a client may send to create a row. Columns the server sets are refused with a
- *   message saying so; columns with a default or NULL allowed may be omitted.
+ *   message saying so; columns with a default or NULL allowed may be omitted; a key that is no
+ *   column (`locaton`, snake_case `cancellation_note`) is refused, never dropped.
  * - **update**: a patch. Every column is optional; a rule runs when the patch carries every column
- *   it reads (the database checks the merged row).
+ *   it reads (the database checks the merged row). Unknown keys are refused, as on insert.
  * - **select**: a row as the database returns it (Drizzle's types; timestamps up to microseconds).
+ *   Other keys are dropped: a select with embedded resources or computed columns carries more.
  */
 
 type Columns<T extends PgTable> = T['_']['columns'];
@@ -67,16 +70,16 @@ export interface TableValidators<T extends PgTable, S extends string, R extends 
   readonly table: T;
   /** `public.therapy_sessions`. */
   readonly name: string;
-  readonly insert: z.ZodObject<InsertShape<T, S, R>, z.core.$strip>;
-  readonly update: z.ZodObject<UpdateShape<T, S | F>, z.core.$strip>;
+  readonly insert: z.ZodObject<InsertShape<T, S, R>, z.core.$strict>;
+  readonly update: z.ZodObject<UpdateShape<T, S | F>, z.core.$strict>;
   readonly select: z.ZodObject<SelectShape<T>, z.core.$strip>;
   /**
    * The insert and update objects without the row rules. Zod refuses `.pick()`, `.omit()` and
    * `.partial()` on an object that has refinements, so compose from these and add the rules back
    * with `withRules`.
    */
-  readonly insertFields: z.ZodObject<InsertShape<T, S, R>, z.core.$strip>;
-  readonly updateFields: z.ZodObject<UpdateShape<T, S | F>, z.core.$strip>;
+  readonly insertFields: z.ZodObject<InsertShape<T, S, R>, z.core.$strict>;
+  readonly updateFields: z.ZodObject<UpdateShape<T, S | F>, z.core.$strict>;
   /**
    * Adds the table's row rules to a schema composed from its fields. Each rule runs when the parsed
    * value carries every field it reads (as in an update): a form that leaves a field to the server
@@ -102,6 +105,26 @@ interface ColumnMeta {
 
 const meta = (column: Column) => column as unknown as ColumnMeta;
 const isGenerated = (c: ColumnMeta) => c.generated?.type === 'always' || c.generatedIdentity?.type === 'always';
+
+/**
+ * Writes refuse keys that are no column, so a misspelt field (`locaton`) or a column name where the
+ * property name belongs (`cancellation_note` for `cancellationNote`) is an error, not data silently
+ * lost. The message names the keys and, for a column name, the key to use.
+ */
+function strict<O extends z.ZodObject>(object: O, table: string): z.ZodObject<O['shape'], z.core.$strict> {
+  const byColumn = new Map(Object.keys(object.shape).map((key) => [columnName(key), key]));
+  return z.strictObject(object.shape as O['shape'], {
+    error: (issue) => {
+      if (issue.code !== 'unrecognized_keys') return undefined;
+      const hints = issue.keys.flatMap((key) => {
+        const property = byColumn.get(key);
+        return property && property !== key ? [`${property} for ${key}`] : [];
+      });
+      const list = issue.keys.join(', ');
+      return `${issue.keys.length === 1 ? `${list} is not a column` : `${list} are not columns`} of ${table}${hints.length ? ` (write ${hints.join(', ')})` : ''}`;
+    },
+  });
+}
 
 function refused(message: string): RefusedField {
   return z.never({ error: message }).optional();
@@ -200,8 +223,8 @@ export function defineTable<
   // schema is supplied, wrapped for the mode, and drizzle-zod uses a supplied schema as given. The
   // static types are ours (InsertShape, …): drizzle-zod's generic ones omit `optional` for supplied
   // insert schemas, and resolving its overloads for 32 tables is needlessly slow.
-  const insertFields = (createInsertSchema as unknown as BuildObject)(table, insertShape);
-  const updateFields = (createUpdateSchema as unknown as BuildObject)(table, updateShape);
+  const insertFields = strict((createInsertSchema as unknown as BuildObject)(table, insertShape), name);
+  const updateFields = strict((createUpdateSchema as unknown as BuildObject)(table, updateShape), name);
   const select = (createSelectSchema as unknown as BuildObject)(table, selectShape);
   type V = TableValidators<T, S, R, F>;
 
