@@ -168,8 +168,14 @@ function applyRules(rules: readonly RowRule[], mode: Mode, columns: Readonly<Rec
           ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message, input: row[issue.path], params: { constraint: r.constraint } });
         }
       },
-      // Only when every field the rule reads parsed cleanly: one message per mistake.
-      { when: (payload) => !payload.issues.some((issue) => typeof issue.path?.[0] === 'string' && r.reads.includes(issue.path[0])) },
+      // Only on an object whose fields the rule reads all parsed cleanly: one message per mistake
+      // (and none at all, nor a throw, when the input is not an object).
+      {
+        when: (payload) =>
+          typeof payload.value === 'object' &&
+          payload.value !== null &&
+          !payload.issues.some((issue) => typeof issue.path?.[0] === 'string' && r.reads.includes(issue.path[0])),
+      },
     ),
   );
 }
