@@ -35,7 +35,7 @@ const RANDOM_RUNS = Number(process.env.VALIDATORS_RUNS ?? 320);
  */
 const DATABASE_ONLY_RULES = [
   'uniqueness (unique constraints and indexes, primary keys): inputs never repeat a value a fixture row holds',
-  'foreign-key existence and tenant consistency (composite FKs): ids are existing parents of the same organisation',
+  'foreign-key existence and tenant consistency (composite FKs): ids are existing parents of the same organisation (a message attaches a document of its own conversation)',
   'exclusion constraints (overlapping sessions, caseloads, plans, supervision periods, progress periods): times and periods no fixture row occupies',
   'status transitions, signed-note immutability, consent append-only: UPDATE-only triggers, not reached by inserts',
   'session_participants capacity and treatment consent at the session start (trigger): group sessions with room, students with consent',
@@ -43,6 +43,8 @@ const DATABASE_ONLY_RULES = [
   'session_notes amendments amend a signed note of the same session and student (trigger)',
   'clock-dependent defaults: caseload_assignments.starts_on (current_date) and conversation_participants.joined_at (now()) are given whenever the rule compares them',
   'RLS and grants: service_role bypasses RLS; the policies have their own tests',
+  "user references name active members of the row's organisation, in the role the reference serves (trigger): the users tried are members of the organisations they are tried in",
+  "shared catalogue references (billing codes) name a global code or one of the row's organisation (trigger): rows of either organisation get a global code",
 ] as const;
 
 /**
@@ -296,6 +298,14 @@ interface World {
   readonly freeAuthUsers: readonly string[];
   /** profiles with no therapist, member, student, guardian or chat rows. */
   readonly freeProfiles: readonly string[];
+  /** Active `student` members of organisation A with no student record (students.user_id). */
+  readonly studentLogins: readonly string[];
+  /** Active `guardian` members of organisations A and B with no guardian record (guardians.user_id). */
+  readonly guardianLogins: readonly string[];
+  /** A global billing code (organization_id null). */
+  readonly globalBillingCode: string;
+  /** A chat attachment of organisation A's conversation (what a message may attach). */
+  readonly chatDocument: string;
   readonly plan: string;
   readonly mandate: string;
   readonly sessionType: string;
@@ -325,9 +335,25 @@ async function seedWorld(sql: postgres.Sql): Promise<World> {
   const groupSessions = [extraId('session:group-1'), extraId('session:group-2')] as const;
   const freshGoal = extraId('goal:fresh');
   const freshBillingCode = extraId('billing-code:fresh');
+  const globalBillingCode = extraId('billing-code:global');
+  const chatDocument = extraId('document:chat');
+  const studentLogins = [0, 1].map((i) => extraId(`student-login:${i}`));
+  const guardianLogins = [0, 1].map((i) => extraId(`guardian-login:${i}`));
   await sql.begin(async (tx) => {
-    for (const id of [...freeAuthUsers, ...freeProfiles]) await tx`insert into auth.users (id, email) values (${id}, ${`${id}@example.org`})`;
-    for (const id of freeProfiles) await tx`insert into public.profiles (id, display_name) values (${id}, 'Free Profile')`;
+    for (const id of [...freeAuthUsers, ...freeProfiles, ...studentLogins, ...guardianLogins]) await tx`insert into auth.users (id, email) values (${id}, ${`${id}@example.org`})`;
+    for (const id of [...freeProfiles, ...studentLogins, ...guardianLogins]) await tx`insert into public.profiles (id, display_name) values (${id}, 'Free Profile')`;
+    for (const id of studentLogins) await tx`insert into public.organization_members (organization_id, user_id, role) values (${a.organizationId}, ${id}, 'student')`;
+    for (const org of [a.organizationId, f.b.organizationId]) {
+      for (const id of guardianLogins) await tx`insert into public.organization_members (organization_id, user_id, role) values (${org}, ${id}, 'guardian')`;
+      // A's therapists work for B too, so supervisions in either organisation name its therapists.
+      if (org !== a.organizationId) {
+        for (const id of [u.therapist, u.supervisor, u.supervisee]) await tx`insert into public.organization_members (organization_id, user_id, role) values (${org}, ${id}, 'therapist')`;
+      }
+    }
+    await tx`insert into public.billing_codes (id, code, description, unit_rule) values (${globalBillingCode}, 'VALG001', 'Validator global code', 'per_session')`;
+    await tx`insert into public.documents (id, organization_id, conversation_id, bucket_id, storage_path, category, file_name, mime_type, size_bytes, visibility, uploaded_by)
+             values (${chatDocument}, ${a.organizationId}, ${a.conversationId}, 'chat-attachments', ${`${a.organizationId}/conversations/${a.conversationId}/${chatDocument}.png`},
+                     'chat_attachment', 'photo.png', 'image/png', 2048, 'participants', ${u.guardian})`;
     await tx`insert into public.session_types (id, organization_id, code, name, discipline, kind, default_duration_minutes, is_group, max_participants)
              values (${groupType}, ${a.organizationId}, 'VAL-GROUP', 'Validator group', 'slp', 'therapy', 45, true, 8)`;
     await tx`insert into public.therapy_sessions (id, organization_id, therapist_id, session_type_id, start_time, end_time, created_by) values
@@ -348,9 +374,14 @@ async function seedWorld(sql: postgres.Sql): Promise<World> {
     orgB: f.b.organizationId,
     users: u,
     therapists: [u.therapist, u.supervisor, u.supervisee],
-    profiles: [u.org_admin, u.therapist, u.billing, freeProfiles[0]!],
+    // members of A in several roles (created_by, recorded_by … name members of the row's organisation)
+    profiles: [u.org_admin, u.therapist, u.billing, u.school_staff],
     freeAuthUsers,
     freeProfiles,
+    studentLogins,
+    guardianLogins,
+    globalBillingCode,
+    chatDocument,
     plan: fixtureId('plan:s1'),
     mandate: mandate!.id,
     sessionType: fixtureId('session-type:slp-individual'),
@@ -467,7 +498,7 @@ function cases(w: World): Record<string, TableCase> {
       fields: {
         organizationId: org,
         schoolId: school,
-        userId: ref(w.freeProfiles),
+        userId: ref(w.studentLogins),
         localStudentId: text(),
         firstName: personName(),
         lastName: personName(),
@@ -484,7 +515,7 @@ function cases(w: World): Record<string, TableCase> {
       base: { organizationId: w.org, firstName: 'Gale', lastName: 'Idator' },
       fields: {
         organizationId: orgs,
-        userId: ref(w.freeProfiles),
+        userId: ref(w.guardianLogins),
         firstName: personName(),
         lastName: personName(),
         email: text(),
@@ -606,7 +637,7 @@ function cases(w: World): Record<string, TableCase> {
         defaultDurationMinutes: int([5, 240]),
         isGroup: booleans(),
         maxParticipants: int([1, 8]),
-        defaultBillingCodeId: ref([w.billingCode]),
+        defaultBillingCodeId: ref([w.globalBillingCode]),
         isBillable: booleans(),
         active: booleans(),
       },
@@ -800,7 +831,7 @@ function cases(w: World): Record<string, TableCase> {
       fields: {
         organizationId: org,
         conversationId: ref([a.conversationId]),
-        userId: ref([u.supervisor, u.org_admin, u.school_staff, ...w.freeProfiles]),
+        userId: ref([u.supervisor, u.org_admin, u.school_staff, ...w.studentLogins, ...w.guardianLogins]),
         participantRole: codes(['owner', 'member', 'read_only']),
         joinedAt: timestamp(),
         leftAt: timestamp(['2096-01-05T09:00:00Z', '2096-01-05T08:59:59.999Z', '2096-01-05T09:00:00.001Z', '2096-01-05T10:00:00+01:00']),
@@ -817,10 +848,10 @@ function cases(w: World): Record<string, TableCase> {
         senderId: ref([u.therapist, u.guardian]),
         clientMessageId: anyUuid(),
         body: textLength(1, 10_000),
-        attachmentDocumentId: ref([w.document]),
+        attachmentDocumentId: ref([w.chatDocument]),
         replyToId: ref(w.messages),
       },
-      scenarios: [{ body: null, attachmentDocumentId: null }, { body: null }, { body: null, attachmentDocumentId: w.document }, { body: '', attachmentDocumentId: w.document }],
+      scenarios: [{ body: null, attachmentDocumentId: null }, { body: null }, { body: null, attachmentDocumentId: w.chatDocument }, { body: '', attachmentDocumentId: w.chatDocument }],
       construct: (row) => ({ ...row, clientMessageId: avoid(row.clientMessageId, [stableId('org-a:msg:1'), stableId('org-a:msg:2')], '0b5e4c1e-7d0a-4f43-9d5e-2f1c8a6b3e91') as Json }),
     },
     'public.documents': {
@@ -928,7 +959,8 @@ function cases(w: World): Record<string, TableCase> {
         ),
         secretId: anyUuid(),
         active: booleans(),
-        createdBy: profile,
+        // members of both organisations the rows are tried in
+        createdBy: ref(w.guardianLogins),
       },
     },
     'public.outbox_events': {

@@ -1,3 +1,4 @@
+import { stableId } from '../../src/demo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actAs, createWorld, expectRefusal, isoDate, at, rolledBack, type Sql, type World } from './helpers';
 
@@ -185,7 +186,8 @@ describe('session notes', () => {
       ['its billable minutes', { billable_minutes: 45 }],
       ['its signature time', { signed_at: '2001-01-01T00:00:00Z' }],
       ['its content hash', { content_hash: 'f'.repeat(64) }],
-      ['its author', { author_id: '00000000-0000-4000-8000-000000000000' }],
+      // another therapist of the organisation, so the immutability is what refuses (not membership)
+      ['its author', { author_id: stableId('org-a:user:supervisor') }],
     ] as const)('a signed note cannot change %s', async (_what, change) => {
       await expectRefusal(w.db.sql, immutable, (tx) => tx`update public.session_notes set ${tx(change)} where id = ${signed()}`);
     });
@@ -292,6 +294,10 @@ describe('session notes', () => {
     it("a supervision recorded in another organisation does not let its supervisor co-sign this organisation's notes", async () => {
       await expectRefusal(w.db.sql, supervises, async (tx) => {
         await pending(tx);
+        // both work for organisation B too, where the one supervises the other
+        for (const user of [w.fx.a.users.therapist, w.fx.a.users.supervisee]) {
+          await tx`insert into public.organization_members (organization_id, user_id, role) values (${w.fx.b.organizationId}, ${user}, 'therapist')`;
+        }
         await tx`insert into public.supervision_assignments (organization_id, supervisor_id, supervisee_id, supervision_type, active_during)
                  values (${w.fx.b.organizationId}, ${w.fx.a.users.therapist}, ${w.fx.a.users.supervisee}, 'slpa', ${`[${isoDate(at(-10, 12))},)`})`;
         await cosign(tx, w.fx.a.users.therapist);

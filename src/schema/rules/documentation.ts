@@ -57,6 +57,9 @@ begin
         raise exception 'only the author signs note %; % is not the author (session_notes_signed_by_author)', old.id, v_uid
           using errcode = 'check_violation', table = 'session_notes', column = 'status', constraint = 'session_notes_signed_by_author';
       end if;
+      -- The signer is an active therapist of the note's organisation when signing (not merely a
+      -- member in some other role, not suspended, not deactivated).
+      perform app.require_member(new.organization_id, new.author_id, array['therapist'], 'session_notes', 'signed_by', 'session_notes_signed_by_member');
       -- A signed note documents a session that took place, or the student's no-show: never a
       -- planned or cancelled one (signed notes are what charges bill).
       select t.status into v_session_status

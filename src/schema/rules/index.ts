@@ -9,6 +9,7 @@ import { touchUpdatedAt, touchTriggers } from './common';
 import { documentationRules } from './documentation';
 import { goalRules } from './goals';
 import { identityRules } from './identity';
+import { memberRules } from './members';
 import { peopleRules } from './people';
 import { schedulingRules } from './scheduling';
 import { tenancyRules } from './tenancy';
@@ -26,6 +27,8 @@ export const auditedTables = [
 /** Database rules (exclusion constraints, trigger functions and triggers, query functions), in dependency order. */
 export const schemaRules: readonly DdlObject[] = [
   touchUpdatedAt,
+  // Before the rules whose functions call app.require_member.
+  ...memberRules,
   ...touchTriggers(allTables.filter((table) => getTableConfig(table).columns.some((c) => c.name === 'updated_at'))),
   ...identityRules,
   ...peopleRules,

@@ -16,7 +16,8 @@ import { sessionTypes } from '../scheduling';
  * Trigger function: `TG_ARGV[0]` names the referencing column, `TG_ARGV[1]` the catalogue table
  * (`schema.table`), `TG_ARGV[2]` the rule's name. Security definer: the rule holds whatever the
  * writer may read, and a row of another organisation is refused exactly as a missing one is (the
- * trigger runs before the foreign key), so the answer tells nothing about other tenants.
+ * trigger runs before the foreign key), so the answer tells nothing about other tenants; an API
+ * client outside the organisation is left to row level security (`app.writer_outside`).
  */
 export const checkCatalogueReference = defineTriggerFunction({
   name: 'check_catalogue_reference',
@@ -28,7 +29,7 @@ declare
   v_id uuid := (pg_catalog.to_jsonb(new) ->> v_column)::uuid;
   v_ok boolean;
 begin
-  if v_id is null then
+  if v_id is null or new.organization_id is null or app.writer_outside(new.organization_id) then
     return new;
   end if;
   if tg_op = 'UPDATE' and (pg_catalog.to_jsonb(old) ->> v_column)::uuid is not distinct from v_id

@@ -64,12 +64,16 @@ export interface WriteSpec {
 }
 
 const clinicalPersonas: readonly Persona[] = ['therapist', 'supervisor'];
-const isClinician = (c: WriteContext) => clinicalPersonas.includes(c.persona) && c.uid !== null;
+/** A clinician of `o` (the rows name their therapist: in another organisation's rows, that organisation's). */
+const isClinician = (c: WriteContext) => clinicalPersonas.includes(c.persona) && c.uid !== null && c.home;
 
 /** The user whose own rows (profile, notifications) are written: the persona, else the organisation's guardian. */
 const owner = (c: WriteContext): string => (c.foreign || c.uid === null ? c.o.users.guardian : c.uid);
-/** The user the row is attributed to (`created_by`, `recorded_by` …): the persona, or the org admin for anon. */
-const actor = (c: WriteContext): string => c.uid ?? c.o.users.org_admin;
+/**
+ * The user the row is attributed to (`created_by`, `recorded_by` …): the persona, or the org admin
+ * for anon and for writers outside `o` (a row names members of its own organisation).
+ */
+const actor = (c: WriteContext): string => (c.uid !== null && c.home ? c.uid : c.o.users.org_admin);
 /** The treating therapist: the persona when it is a therapist, else the fixture's therapist. */
 const clinician = (c: WriteContext): string => (isClinician(c) ? (c.uid as string) : c.o.users.therapist);
 /** A student on the clinician's own current caseload: s3 for the supervisor (extras), s1 otherwise. */
