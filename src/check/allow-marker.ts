@@ -1,4 +1,4 @@
-import type { Token } from './sql/lexer';
+import type { Token } from '../sql';
 
 /** The rules of the safety lint; each can be allowed for one statement with a marker. */
 export const SAFETY_RULES = [

@@ -1,6 +1,6 @@
 import { readMigrations, type MigrationFile } from '../migrate';
 import { classifyStatement, type MigrationStatementKind } from './sql/classify';
-import { parseStatements, type SqlStatement } from './sql/statements';
+import { parseStatements, type SqlStatement } from '../sql';
 
 export interface ParsedStatement extends SqlStatement {
   readonly what: MigrationStatementKind;

@@ -2,7 +2,7 @@ import type { SafetyRule } from './allow-marker';
 import { blocksWrites, lockName, MIGRATION_LOCK_TIMEOUT, tableLocks, type TableLock } from './locks';
 import type { ParsedStatement } from './migrations';
 import type { AlterTableAction, MigrationStatementKind } from './sql/classify';
-import { isPunct } from './sql/lexer';
+import { isPunct } from '../sql';
 import { formatName, type QualifiedName } from './sql/names';
 
 /** A statement that would lock or destroy production data. */

@@ -18,3 +18,20 @@ export class MigrationError extends Error {
     );
   }
 }
+
+/**
+ * A migrations folder or file the runner will not apply: an unreadable journal, a file that is
+ * empty, not UTF-8 text, or ends the migration's transaction early. Raised before anything runs.
+ */
+export class MigrationFileError extends Error {
+  override readonly name = 'MigrationFileError';
+  constructor(
+    /** The file at fault (a migration, or `meta/_journal.json`). */
+    readonly file: string,
+    message: string,
+    /** 1-based line, when one line is at fault. */
+    readonly line?: number,
+  ) {
+    super(`${file}${line === undefined ? '' : `:${line}`}: ${message}`);
+  }
+}

@@ -1,10 +1,11 @@
 export { migrate, type MigrateOptions, type MigrateResult } from './runner';
-export { MigrationError } from './errors';
+export { MigrationError, MigrationFileError } from './errors';
 export {
   migrationFolderFormat,
   readJournalTags,
   readMigrations,
   readMigrationTags,
+  unlistedMigrationFiles,
   sha256Hex,
   splitStatements,
   NO_TRANSACTION_MARKER,

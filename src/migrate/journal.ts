@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { MigrationFileError } from './errors';
 
 /** The statement separator drizzle-kit writes between statements. */
 export const STATEMENT_BREAKPOINT = '--> statement-breakpoint';
@@ -26,9 +27,8 @@ export const sha256Hex = (text: string): string => createHash('sha256').update(t
 /** The marker line that makes a migration run statement by statement, outside a transaction. */
 export const NO_TRANSACTION_MARKER = /^--\s*therapy-db:\s*no-transaction\b/m;
 
-interface Journal {
-  readonly entries: readonly { readonly idx: number; readonly tag: string; readonly when: number }[];
-}
+/** A tag is a file name without `.sql`: no path separators, nothing that leaves the folder. */
+const TAG = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 export function splitStatements(sql: string): string[] {
   return sql
@@ -37,12 +37,44 @@ export function splitStatements(sql: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-/** The migration tags of drizzle-kit's journal (`meta/_journal.json`) in order; undefined when there is none. */
+/**
+ * The migration tags of drizzle-kit's journal (`meta/_journal.json`) in order; undefined when there
+ * is none. A journal that is not JSON, or not drizzle-kit's shape, is a `MigrationFileError` naming
+ * the file and what is wrong with it.
+ */
 export function readJournalTags(folder: string): string[] | undefined {
   const journalPath = join(folder, 'meta', '_journal.json');
   if (!existsSync(journalPath)) return undefined;
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as Partial<Journal>;
-  return [...(journal.entries ?? [])].sort((a, b) => a.idx - b.idx).map((e) => e.tag);
+  let journal: unknown;
+  try {
+    journal = JSON.parse(readFileSync(journalPath, 'utf8'));
+  } catch (error) {
+    throw new MigrationFileError(journalPath, `not valid JSON (${(error as Error).message}); restore it from version control or regenerate it`);
+  }
+  const entries = (journal as { entries?: unknown } | null)?.entries;
+  if (typeof journal !== 'object' || journal === null || !Array.isArray(entries)) {
+    throw new MigrationFileError(journalPath, `expected drizzle-kit's journal, an object whose "entries" is an array of { "idx", "tag", … }`);
+  }
+  const seen = new Set<string>();
+  entries.forEach((entry: unknown, index) => {
+    const { idx, tag } = (entry ?? {}) as { idx?: unknown; tag?: unknown };
+    if (typeof idx !== 'number' || !Number.isInteger(idx) || typeof tag !== 'string' || !TAG.test(tag)) {
+      throw new MigrationFileError(journalPath, `entries[${index}] needs a whole-number "idx" and a "tag" naming a file of this folder (got ${JSON.stringify(entry)})`);
+    }
+    if (seen.has(tag)) throw new MigrationFileError(journalPath, `${tag} is listed twice`);
+    seen.add(tag);
+  });
+  return [...(entries as { idx: number; tag: string }[])].sort((a, b) => a.idx - b.idx).map((e) => e.tag);
+}
+
+/** The `.sql` files of a drizzle-kit folder that its journal does not list (never applied by anyone). */
+export function unlistedMigrationFiles(folder: string): string[] {
+  const tags = readJournalTags(folder);
+  if (!tags) return [];
+  const listed = new Set(tags);
+  return readdirSync(folder)
+    .filter((file) => file.endsWith('.sql') && !listed.has(file.slice(0, -'.sql'.length)))
+    .sort();
 }
 
 /**

@@ -4,8 +4,9 @@ import { connect } from '../db';
 import { silentLogger, type Logger } from '../log';
 import { applySupabaseShim, hasSupabasePlatform } from '../platform';
 import { MigrationError } from './errors';
-import type { MigrationFile } from './journal';
+import { unlistedMigrationFiles, type MigrationFile } from './journal';
 import { readMigrationLayers, type MigrationsFolders } from './layers';
+import { preflight } from './preflight';
 
 export interface MigrateOptions {
   /** A connection URL (else `client`, else `DATABASE_URL`, else a throwaway embedded database). */
@@ -37,6 +38,11 @@ export interface MigrateResult {
   readonly applied: readonly string[];
   readonly alreadyApplied: readonly string[];
   readonly shimCreated: readonly string[];
+  /**
+   * Migrations the database records as applied that no folder given lists: it was migrated by a
+   * newer version of the package (or app), or a journal entry was lost. Logged as a warning.
+   */
+  readonly unknownApplied: readonly string[];
 }
 
 const LEDGER = 'therapy_db.schema_migrations';
@@ -59,9 +65,54 @@ export async function migrate(options: MigrateOptions = {}): Promise<MigrateResu
 }
 
 const LOCK_KEY = `pg_catalog.hashtext('therapy-db:migrate')`;
-const LOCK = `select pg_catalog.pg_advisory_xact_lock(${LOCK_KEY})`;
 
-async function runStatements(sql: postgres.Sql | postgres.TransactionSql | postgres.ReservedSql, migration: MigrationFile): Promise<void> {
+type Connection = postgres.Sql | postgres.TransactionSql | postgres.ReservedSql;
+
+/** How long a migrator waits for the lock before it says who holds it. */
+const LOCK_REPORT_AFTER_MS = 1_000;
+
+/**
+ * Takes the advisory lock that serialises migrators: for the transaction (`xact`, released at its
+ * end) or the session (released by `unlockMigrations`). A migrator that waits more than a second
+ * logs who holds the lock (pid, application, user, client, since when, what it runs), then waits
+ * its turn; it logs again when it gets the lock.
+ */
+async function lockMigrations(sql: Connection, scope: 'xact' | 'session', log: Logger): Promise<void> {
+  const infix = scope === 'xact' ? '_xact' : '';
+  const tryLock = async () => (await sql.unsafe<{ locked: boolean }[]>(`select pg_catalog.pg_try_advisory${infix}_lock(${LOCK_KEY}) as locked`))[0]!.locked;
+  const started = performance.now();
+  while (performance.now() - started < LOCK_REPORT_AFTER_MS) {
+    if (await tryLock()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  log(`migrate: waiting for the migration lock, held by ${await lockHolder(sql)}`);
+  await sql.unsafe(`select pg_catalog.pg_advisory${infix}_lock(${LOCK_KEY})`);
+  log(`migrate: got the migration lock after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Who holds the migration lock, as far as this role may see (pg_stat_activity hides other users' details). */
+async function lockHolder(sql: Connection): Promise<string> {
+  const rows = await sql.unsafe<
+    { pid: number; application_name: string | null; usename: string | null; client_addr: string | null; state: string | null; seconds: number | null; query: string | null }[]
+  >(`select a.pid, nullif(a.application_name, '') as application_name, a.usename::text, a.client_addr::text, a.state,
+       extract(epoch from pg_catalog.now() - coalesce(a.xact_start, a.backend_start))::int as seconds, pg_catalog.left(a.query, 120) as query
+  from pg_catalog.pg_locks l join pg_catalog.pg_stat_activity a on a.pid = l.pid
+ where l.locktype = 'advisory' and l.granted and l.objsubid = 1
+   and l.classid::bigint = ((${LOCK_KEY})::bigint >> 32) & 4294967295
+   and l.objid::bigint = (${LOCK_KEY})::bigint & 4294967295`);
+  const holder = rows[0];
+  if (!holder) return 'another session (it is not visible to this role)';
+  const details = [
+    holder.application_name ? `application ${holder.application_name}` : undefined,
+    holder.usename ? `user ${holder.usename}` : undefined,
+    holder.client_addr ? `from ${holder.client_addr}` : undefined,
+    holder.seconds !== null ? `for ${holder.seconds} s` : undefined,
+    holder.state ? `${holder.state}${holder.query ? `: ${holder.query.replace(/\s+/g, ' ')}` : ''}` : undefined,
+  ].filter(Boolean);
+  return `pid ${holder.pid}${details.length ? ` (${details.join(', ')})` : ''}: another migrate is running`;
+}
+
+async function runStatements(sql: Connection, migration: MigrationFile): Promise<void> {
   for (const [index, statement] of migration.statements.entries()) {
     try {
       await sql.unsafe(statement);
@@ -71,16 +122,16 @@ async function runStatements(sql: postgres.Sql | postgres.TransactionSql | postg
   }
 }
 
-const record = (sql: postgres.Sql | postgres.TransactionSql | postgres.ReservedSql, migration: MigrationFile, started: number) =>
+const record = (sql: Connection, migration: MigrationFile, started: number) =>
   sql.unsafe(`insert into ${LEDGER} (tag, hash, duration_ms) values ($1, $2, $3)`, [migration.tag, migration.hash, Math.round(performance.now() - started)]);
 
 /**
  * The file in one transaction, under a lock that serialises concurrent migrators; the ledger is
  * read again under the lock in case another migrator applied this file meanwhile.
  */
-async function applyInTransaction(sql: postgres.Sql, migration: MigrationFile, started: number): Promise<boolean> {
+async function applyInTransaction(sql: postgres.Sql, migration: MigrationFile, started: number, log: Logger): Promise<boolean> {
   return sql.begin(async (tx) => {
-    await tx.unsafe(LOCK);
+    await lockMigrations(tx, 'xact', log);
     if ((await tx.unsafe(`select 1 from ${LEDGER} where tag = $1`, [migration.tag])).length > 0) return false;
     await runStatements(tx, migration);
     await record(tx, migration, started);
@@ -93,10 +144,10 @@ async function applyInTransaction(sql: postgres.Sql, migration: MigrationFile, s
  * failure cannot be rolled back: the error names the statement, and the statements before it stay
  * applied (write such files idempotently: `create index concurrently if not exists`).
  */
-async function applyWithoutTransaction(sql: postgres.Sql, migration: MigrationFile, started: number): Promise<boolean> {
+async function applyWithoutTransaction(sql: postgres.Sql, migration: MigrationFile, started: number, log: Logger): Promise<boolean> {
   const connection = await sql.reserve();
   try {
-    await connection.unsafe(`select pg_catalog.pg_advisory_lock(${LOCK_KEY})`);
+    await lockMigrations(connection, 'session', log);
     try {
       if ((await connection.unsafe(`select 1 from ${LEDGER} where tag = $1`, [migration.tag])).length > 0) return false;
       await runStatements(connection, migration);
@@ -112,7 +163,8 @@ async function applyWithoutTransaction(sql: postgres.Sql, migration: MigrationFi
 
 async function migrateWith(sql: postgres.Sql, options: MigrateOptions, log: Logger): Promise<MigrateResult> {
   // Read (and the layers' tags checked) before the database is touched.
-  const all = readMigrationLayers(options.migrationsFolder).flatMap((layer) => layer.migrations);
+  const layers = readMigrationLayers(options.migrationsFolder);
+  const all = layers.flatMap((layer) => layer.migrations);
   const stop = options.to === undefined ? all.length : all.findIndex((m) => m.tag === options.to) + 1;
   if (stop === 0) throw new Error(`migrate: no migration ${options.to} (to); the last one is ${all.at(-1)?.tag ?? 'none'}`);
   const migrations = all.slice(0, stop);
@@ -125,7 +177,7 @@ async function migrateWith(sql: postgres.Sql, options: MigrateOptions, log: Logg
     shimCreated = (await applySupabaseShim(sql, log)).created;
   }
   await sql.begin(async (tx) => {
-    await tx.unsafe(LOCK);
+    await lockMigrations(tx, 'xact', log);
     await tx.unsafe(`create schema if not exists therapy_db;
 create table if not exists ${LEDGER} (
   tag text primary key,
@@ -135,8 +187,23 @@ create table if not exists ${LEDGER} (
 );
 revoke all on schema therapy_db from public;`);
   });
-  const rows = await sql.unsafe<{ tag: string; hash: string }[]>(`select tag, hash from ${LEDGER}`);
+  const rows = await sql.unsafe<{ tag: string; hash: string }[]>(`select tag, hash from ${LEDGER} order by applied_at, tag`);
   const recorded = new Map(rows.map((r) => [r.tag, r.hash]));
+  // Every file about to run is checked before the first one does.
+  for (const migration of migrations) if (!recorded.has(migration.tag)) preflight(migration);
+  const known = new Set(all.map((m) => m.tag));
+  const unknownApplied = rows.map((r) => r.tag).filter((tag) => !known.has(tag));
+  if (unknownApplied.length > 0) {
+    log(
+      `warning: the database has ${unknownApplied.length} applied migration${unknownApplied.length === 1 ? '' : 's'} that ${layers.length === 1 ? 'the migrations folder does' : 'no migrations folder given does'} not list ` +
+        `(${unknownApplied.join(', ')}): it was migrated by a newer version, or the journal lost ${unknownApplied.length === 1 ? 'an entry' : 'entries'}; run \`therapy-db check\``,
+    );
+  }
+  for (const layer of layers) {
+    for (const file of unlistedMigrationFiles(layer.folder)) {
+      log(`warning: ${file} is in ${layer.folder} but not in meta/_journal.json, so it is never applied; generate migrations with \`npm run db:generate\` (or drizzle-kit), which lists them`);
+    }
+  }
   const applied: string[] = [];
   const alreadyApplied: string[] = [];
   for (const migration of migrations) {
@@ -149,7 +216,7 @@ revoke all on schema therapy_db from public;`);
       continue;
     }
     const started = performance.now();
-    const ran = migration.noTransaction ? await applyWithoutTransaction(sql, migration, started) : await applyInTransaction(sql, migration, started);
+    const ran = migration.noTransaction ? await applyWithoutTransaction(sql, migration, started, log) : await applyInTransaction(sql, migration, started, log);
     if (!ran) {
       alreadyApplied.push(migration.tag);
       continue;
@@ -157,10 +224,11 @@ revoke all on schema therapy_db from public;`);
     log(`applied ${basename(migration.file)} in ${Math.round(performance.now() - started)} ms`);
     applied.push(migration.tag);
   }
+  const unknown = unknownApplied.length > 0 ? `; the database also has ${unknownApplied.length} migration${unknownApplied.length === 1 ? '' : 's'} not listed here` : '';
   log(
     applied.length === 0
-      ? `migrations: up to date (${alreadyApplied.length} applied before)`
-      : `migrations: ${applied.length} applied, ${alreadyApplied.length} already up to date`,
+      ? `migrations: up to date (${alreadyApplied.length} applied before${unknown})`
+      : `migrations: ${applied.length} applied, ${alreadyApplied.length} already up to date${unknown}`,
   );
-  return { applied, alreadyApplied, shimCreated };
+  return { applied, alreadyApplied, shimCreated, unknownApplied };
 }

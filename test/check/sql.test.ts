@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyStatement } from '../../src/check/sql/classify';
-import { tokenize } from '../../src/check/sql/lexer';
-import { parseStatements } from '../../src/check/sql/statements';
+import { parseStatements, tokenize } from '../../src/sql';
 
 const classify = (sql: string) => classifyStatement(parseStatements(sql)[0]!.tokens);
 
@@ -40,6 +39,21 @@ describe('SQL lexer and statement splitter', () => {
     expect(statements[1]!.tokens.find((t) => t.kind === 'string')!.value).toBe(' begin perform 1; return 2; end ');
     expect(statements[2]!.tokens.find((t) => t.kind === 'quoted')!.value).toBe('we;ird');
     expect(statements[3]!.comments[0]!.value).toContain('nested');
+  });
+
+  it('does not split inside a begin atomic body (case … end included), and splits again after it', () => {
+    const sql = [
+      'create function f() returns int language sql begin atomic select 1; select case when true then 2 else 3 end; end;',
+      'create procedure p() language sql begin atomic insert into t values (1); end;',
+      'begin;',
+      'commit;',
+    ].join('\n');
+    expect(parseStatements(sql).map((s) => [s.line, s.tokens[0]!.value, s.tokens.at(-1)!.value])).toEqual([
+      [1, 'create', 'end'],
+      [2, 'create', 'end'],
+      [3, 'begin', 'begin'],
+      [4, 'commit', 'commit'],
+    ]);
   });
 
   it('reads string contents and folds unquoted identifiers', () => {

@@ -1,6 +1,6 @@
 import { at } from '../locate';
 import type { Check, Finding } from '../model';
-import { isPunct, isWord, tokenize, type Token } from '../sql/lexer';
+import { isPunct, isWord, tokenize, type Token } from '../../sql';
 import type { CatalogueContext } from './context';
 
 /** The Supabase auth helpers a policy should call once per statement, not once per row. */

@@ -1,6 +1,6 @@
 import { at } from '../locate';
 import type { Check, Finding } from '../model';
-import { isPunct, isWord, tokenize } from '../sql/lexer';
+import { isPunct, isWord, tokenize } from '../../sql';
 import { notExtensionMember, projectSchema, type CatalogueContext } from './context';
 
 interface ForeignKey {

@@ -1,4 +1,4 @@
-import { isPunct, isWord, type Token } from './lexer';
+import { isPunct, isWord, type Token } from '../../sql';
 import { isIdentifier, readQualifiedName, type QualifiedName } from './names';
 
 export type PolicyCommand = 'all' | 'select' | 'insert' | 'update' | 'delete';

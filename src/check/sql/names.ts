@@ -1,5 +1,5 @@
-import type { Token } from './lexer';
-import { isPunct } from './lexer';
+import type { Token } from '../../sql';
+import { isPunct } from '../../sql';
 
 /** A schema-qualified name as Postgres resolves it: unquoted parts folded to lower case. */
 export interface QualifiedName {

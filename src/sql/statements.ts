@@ -1,4 +1,4 @@
-import { isPunct, tokenize, type Token } from './lexer';
+import { isPunct, isWord, tokenize, type Token } from './lexer';
 
 /** One SQL statement of a migration file, located by line. */
 export interface SqlStatement {
@@ -22,7 +22,8 @@ const BREAKPOINT = /^> statement-breakpoint/;
 /**
  * Splits a migration into statements at top-level `;` and at drizzle-kit's
  * `--> statement-breakpoint`, with each statement's line and comments. Semicolons inside strings,
- * dollar-quoted function bodies, quoted identifiers and comments do not split.
+ * dollar-quoted function bodies, quoted identifiers, comments and `begin atomic … end` bodies do
+ * not split.
  */
 export function parseStatements(sql: string): SqlStatement[] {
   const statements: SqlStatement[] = [];
@@ -38,15 +39,26 @@ export function parseStatements(sql: string): SqlStatement[] {
     }
     // Comments after the last statement of a segment stay pending for the next statement.
   };
+  // Inside the body of `create function … begin atomic … end` (SQL-standard bodies), `;` ends the
+  // body's statements, not the CREATE: count begin atomic / case … end, as psql does.
+  let atomicDepth = 0;
   for (const token of tokenize(sql)) {
     if (token.kind === 'comment') {
-      if (BREAKPOINT.test(token.value)) flush();
-      else comments.push(token);
+      if (BREAKPOINT.test(token.value)) {
+        flush();
+        atomicDepth = 0;
+      } else comments.push(token);
       continue;
     }
-    if (isPunct(token, ';')) {
+    if (isPunct(token, ';') && atomicDepth === 0) {
       flush();
       continue;
+    }
+    if (atomicDepth > 0) {
+      if (isWord(token, 'case')) atomicDepth++;
+      else if (isWord(token, 'end')) atomicDepth--;
+    } else if (isWord(token, 'atomic') && isWord(tokens.at(-1), 'begin') && isWord(tokens[0], 'create')) {
+      atomicDepth = 1;
     }
     tokens.push(token);
   }
