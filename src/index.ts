@@ -12,6 +12,6 @@
 export * from './schema';
 export { connect, redact, EmbeddedDatabaseUnavailableError, type ConnectOptions, type Database, type Backend, type EmbeddedPGlite, type EmbeddedServer } from './db';
 export { migrate, MigrationError, type MigrateOptions, type MigrateResult } from './migrate';
-export { describeDbError, formatDbError, isDbError, registerConstraintMessages, type DbErrorKind, type DescribedDbError } from './errors';
+export { describeDbError, findDbError, formatDbError, isDbError, registerConstraintMessages, type DbErrorKind, type DescribedDbError } from './errors';
 export type { Logger } from './log';
 export { runChecks, renderText, renderJson, renderGithubAnnotations, CheckUsageError, type CheckOptions, type CheckReport, type CheckResult, type CheckId, type CheckStatus, type Finding, type DriftSource } from './check';

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeDbError, formatDbError, isDbError } from '../src/errors';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { describeDbError, findDbError, formatDbError, isDbError } from '../src/errors';
+import { organizations } from '../src/schema';
 import { at, createWorld, insertSession, slot, type World } from './invariants/helpers';
 import type postgres from 'postgres';
 
@@ -177,5 +179,21 @@ describe('describeDbError, on real errors from the database', () => {
   it('anything that is not a database error is described as other', () => {
     expect(isDbError(new Error('socket hang up'))).toBe(false);
     expect(describeDbError(new Error('socket hang up'))).toMatchObject({ code: 'unknown', kind: 'other', message: 'socket hang up' });
+  });
+
+  it('a Drizzle query error (the database error as its cause) is described by the database error behind it', async () => {
+    let wrapped: unknown;
+    await drizzle(w.db.sql)
+      .transaction(async (tx) => {
+        await tx.insert(organizations).values({ name: 'Copy Cat District', slug: 'maple-valley', orgType: 'school_district' });
+      })
+      .catch((e: unknown) => {
+        wrapped = e;
+      });
+    expect(isDbError(wrapped), 'Drizzle wraps the driver error').toBe(false);
+    expect(findDbError(wrapped)).toMatchObject({ code: '23505' });
+    expect(describeDbError(wrapped)).toMatchObject({ code: '23505', kind: 'unique', table: 'organizations', constraint: 'organizations_slug_key' });
+    expect(formatDbError(wrapped)).toMatch(/^23505 unique organizations organizations_slug_key: duplicate key/);
+    expect(findDbError(new Error('outer', { cause: new Error('inner') }))).toBeUndefined();
   });
 });

@@ -108,11 +108,27 @@ export function isDbError(error: unknown): error is Error & { code: string } {
   return typeof error === 'object' && error !== null && typeof (error as PgErrorLike).code === 'string' && /^[0-9A-Z]{5}$/.test((error as { code: string }).code);
 }
 
+/**
+ * The database error behind `error`: itself, or the first error with a SQLSTATE among its causes.
+ * Drizzle wraps driver errors (`DrizzleQueryError: Failed query: …`, the database error as `cause`),
+ * and so may an app's own error types.
+ */
+export function findDbError(error: unknown): (Error & { code: string }) | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+    if (isDbError(current)) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Describes the database error behind `error` (see `findDbError`), or `error` itself when there is none. */
 export function describeDbError(error: unknown): DescribedDbError {
-  const e = (typeof error === 'object' && error !== null ? error : {}) as PgErrorLike;
+  const found = findDbError(error) ?? error;
+  const e = (typeof found === 'object' && found !== null ? found : {}) as PgErrorLike;
   const code = str(e.code) ?? 'unknown';
   const kind = KINDS[code] ?? 'other';
-  const pgMessage = str(e.message) ?? String(error);
+  const pgMessage = str(e.message) ?? String(found);
   let table = str(e.table_name) ?? str(e.table);
   const column = str(e.column_name) ?? str(e.column);
   const constraint = str(e.constraint_name) ?? str(e.constraint);
