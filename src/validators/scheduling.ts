@@ -60,6 +60,8 @@ export type SessionSeriesSelect = z.output<typeof sessionSeriesSelectSchema>;
 // ------------------------------------------------------------------ therapy_sessions
 const FOUR_HOURS = 4 * 60 * 60 * 1000;
 const cancellationFields = ['cancellationReason', 'cancelledAt', 'cancelledBy'] as const;
+/** The statuses a session reaches only once it has started. */
+const startedStatuses: readonly string[] = ['in_progress', 'completed', 'no_show'];
 
 /** `(status = 'cancelled') = (reason, cancelled_at and cancelled_by all set)`. */
 const cancellationFieldsSetIffCancelled: RowRule<'status' | (typeof cancellationFields)[number], RuleRow<typeof therapySessions>> = {
@@ -88,6 +90,14 @@ export const therapySessionValidators = defineTable(therapySessions, {
       holds: (row) => row.endTime.getTime() - row.startTime.getTime() <= FOUR_HOURS,
     }),
     cancellationFieldsSetIffCancelled,
+    // The status machine's clock rule, which the database applies on insert as on update.
+    rule({
+      constraint: 'therapy_sessions_not_yet_started',
+      reads: ['status', 'startTime'],
+      path: 'status',
+      message: 'a session that has not started cannot be in_progress, completed or no_show',
+      holds: (row) => !(startedStatuses.includes(row.status) && row.startTime.getTime() > Date.now()),
+    }),
     rule({
       constraint: 'therapy_sessions_cancellation_note_check',
       reads: ['cancellationReason', 'cancellationNote'],

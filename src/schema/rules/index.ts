@@ -12,6 +12,7 @@ import { identityRules } from './identity';
 import { memberRules } from './members';
 import { peopleRules } from './people';
 import { schedulingRules } from './scheduling';
+import { serverTimeRules } from './server-time';
 import { tenancyRules } from './tenancy';
 
 export { checkTherapistAvailability, findConflicts } from './scheduling';
@@ -38,6 +39,7 @@ export const schemaRules: readonly DdlObject[] = [
   ...goalRules,
   ...billingRules,
   ...tenancyRules,
+  ...serverTimeRules,
   ...auditRules,
   ...auditTriggers(auditedTables),
 ];

@@ -10,13 +10,23 @@ const absent = absentCodes.map(quoteLiteral).join(', ');
 /**
  * The session status machine. Allowed: scheduled → confirmed | cancelled; confirmed →
  * in_progress | completed | cancelled | no_show; in_progress → completed. A session that has not
- * started cannot be started, completed or marked a no-show, and a closed session cannot be
- * rescheduled. Each refusal names its rule in the error's `constraint` field.
+ * started cannot be started, completed or marked a no-show — whether it is updated to that status
+ * or inserted with it (an insert enters the machine at any status it can reach, so only the clock
+ * rule applies) — and a closed session cannot be rescheduled. Each refusal names its rule in the
+ * error's `constraint` field.
  */
 export const enforceSessionTransition = defineTriggerFunction({
   name: 'enforce_session_transition',
   body: `
 begin
+  if tg_op = 'INSERT' then
+    if new.status in ('in_progress', 'completed', 'no_show') and new.start_time > pg_catalog.now() then
+      raise exception 'a session that has not started cannot be inserted as % (therapy_sessions_not_yet_started)', new.status
+        using errcode = 'check_violation', table = 'therapy_sessions', column = 'status',
+              constraint = 'therapy_sessions_not_yet_started';
+    end if;
+    return new;
+  end if;
   if new.status is distinct from old.status and not (
        (old.status = 'scheduled'   and new.status in ('confirmed', 'cancelled'))
     or (old.status = 'confirmed'   and new.status in ('in_progress', 'completed', 'cancelled', 'no_show'))
@@ -241,7 +251,7 @@ export const schedulingRules: readonly DdlObject[] = [
   }),
   enforceSessionTransition,
   checkParticipantsConsented,
-  defineTrigger({ name: 'therapy_sessions_status_transition', table: ts, timing: 'before', events: ['update'], function: enforceSessionTransition }),
+  defineTrigger({ name: 'therapy_sessions_status_transition', table: ts, timing: 'before', events: ['insert', 'update'], function: enforceSessionTransition }),
   defineTrigger({
     name: 'therapy_sessions_participants_consented',
     table: ts,
