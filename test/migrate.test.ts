@@ -7,11 +7,14 @@ import { createTestDatabase, type TestDatabase } from './support/database';
 
 const quiet = () => {};
 
+/** Generation times for the throwaway journals: each migration a second after the last, as if generated one by one. */
+let clock = 1_700_000_000_000;
+
 /** A throwaway migrations folder in drizzle-kit's layout. */
 function migrationsFolder(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'therapy-db-migrations-'));
   mkdirSync(join(dir, 'meta'));
-  const entries = Object.keys(files).map((tag, idx) => ({ idx, version: '7', when: 1_700_000_000_000 + idx, tag, breakpoints: true }));
+  const entries = Object.keys(files).map((tag, idx) => ({ idx, version: '7', when: (clock += 1000), tag, breakpoints: true }));
   writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify({ version: '7', dialect: 'postgresql', entries }));
   for (const [tag, sql] of Object.entries(files)) writeFileSync(join(dir, `${tag}.sql`), sql);
   return dir;

@@ -11,7 +11,15 @@ Commands:
   migrate [--url URL] [--migrations DIR]...
                            apply the migrations (DATABASE_URL, or the embedded database in
                            ./.therapy-db when neither is given); layers in order with
-                           --migrations therapy-db --migrations ./migrations (see below)
+                           --migrations therapy-db --migrations ./migrations (see below); keeps
+                           the Supabase CLI's ledger in step unless --no-supabase-ledger
+                           (docs/supabase.md)
+  shim [--url URL]         apply only the Supabase platform shim (roles, auth, storage, realtime) to
+                           a plain PostgreSQL, e.g. before \`supabase db push --db-url\` onto it
+  export supabase [--dir DIR] [--dry-run]
+                           write the migrations into a Supabase project as
+                           DIR/migrations/<timestamp>_<tag>.sql (default DIR: supabase); a file
+                           that differs is reported (exit 1), never overwritten
   deliver --once|--watch   deliver outbox events to their webhook subscriptions (signed POSTs);
                            --once: everything due now, then exit; --watch: until SIGINT/SIGTERM,
                            which stop after the current round (a second one exits at once)
@@ -80,6 +88,9 @@ async function run(argv: readonly string[]): Promise<number> {
       trace: { type: 'boolean' },
       scale: { type: 'string' },
       'lock-threshold': { type: 'string' },
+      dir: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      'no-supabase-ledger': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -96,18 +107,35 @@ async function run(argv: readonly string[]): Promise<number> {
     case 'migrate': {
       const { migrate } = await import('../migrate');
       const folders = migrationsFolder ? { migrationsFolder } : {};
+      const supabaseLedger = !values['no-supabase-ledger'];
       if (url) {
-        await migrate({ url, log: stderrLogger, ...folders });
+        await migrate({ url, supabaseLedger, log: stderrLogger, ...folders });
       } else {
         const { connect } = await import('../db');
         const database = await connect({ dataDir, log: stderrLogger });
         try {
-          await migrate({ client: database.sql, log: stderrLogger, ...folders });
+          await migrate({ client: database.sql, supabaseLedger, log: stderrLogger, ...folders });
         } finally {
           await database.close();
         }
       }
       return 0;
+    }
+    case 'shim': {
+      if (!url) throw new UsageError('shim needs --url or DATABASE_URL (a plain PostgreSQL to stand in for Supabase)');
+      const [{ connect }, { applySupabaseShim }] = await Promise.all([import('../db'), import('../platform')]);
+      const database = await connect({ url, max: 1, log: stderrLogger });
+      try {
+        const { created } = await applySupabaseShim(database.sql, stderrLogger);
+        if (created.length === 0) stderrLogger('supabase shim: nothing to create (the platform is there)');
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case 'export': {
+      const { exportCommand } = await import('./export');
+      return exportCommand({ what: positionals[1], ...(values.dir ? { dir: values.dir } : {}), dryRun: values['dry-run'] ?? false, log: stderrLogger, usageError: (m) => new UsageError(m) });
     }
     case 'demo': {
       const { runDemo } = await import('./demo');

@@ -43,6 +43,18 @@ export function splitStatements(sql: string): string[] {
  * the file and what is wrong with it.
  */
 export function readJournalTags(folder: string): string[] | undefined {
+  return readJournalEntries(folder)?.map((e) => e.tag);
+}
+
+/** One entry of drizzle-kit's journal: the migration's tag and when it was generated (ms since the epoch). */
+export interface JournalEntry {
+  readonly idx: number;
+  readonly tag: string;
+  readonly when: number;
+}
+
+/** The entries of drizzle-kit's journal in order (validated as `readJournalTags` says); undefined when there is none. */
+export function readJournalEntries(folder: string): JournalEntry[] | undefined {
   const journalPath = join(folder, 'meta', '_journal.json');
   if (!existsSync(journalPath)) return undefined;
   let journal: unknown;
@@ -64,7 +76,7 @@ export function readJournalTags(folder: string): string[] | undefined {
     if (seen.has(tag)) throw new MigrationFileError(journalPath, `${tag} is listed twice`);
     seen.add(tag);
   });
-  return [...(entries as { idx: number; tag: string }[])].sort((a, b) => a.idx - b.idx).map((e) => e.tag);
+  return [...(entries as JournalEntry[])].sort((a, b) => a.idx - b.idx);
 }
 
 /** The `.sql` files of a drizzle-kit folder that its journal does not list (never applied by anyone). */

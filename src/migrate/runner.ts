@@ -6,6 +6,7 @@ import { applySupabaseShim, hasSupabasePlatform } from '../platform';
 import { MigrationError } from './errors';
 import { unlistedMigrationFiles, type MigrationFile } from './journal';
 import { readMigrationLayers, type MigrationsFolders } from './layers';
+import { ensureSupabaseLedger, readSupabaseLedger, recordInSupabaseLedger, SUPABASE_LEDGER, supabaseNamesOfLayers, type SupabaseMigrationName } from './supabase-ledger';
 import { preflight } from './preflight';
 
 export interface MigrateOptions {
@@ -24,6 +25,14 @@ export interface MigrateOptions {
    * schema; `never`: fail instead (for production, where the platform must be the real one).
    */
   readonly shim?: 'auto' | 'never';
+  /**
+   * Keep the Supabase CLI's ledger (`supabase_migrations.schema_migrations`) in step (default true):
+   * a migration it lists is treated as applied and recorded here, and every migration recorded here is
+   * recorded there too (created as `supabase db push` creates it), under the version
+   * `therapy-db export supabase` names its file with. So `supabase db push` and `migrate` can take
+   * turns on one database without applying anything twice (docs/supabase.md).
+   */
+  readonly supabaseLedger?: boolean;
   /** Progress lines (`applied 0003_x.sql in 41 ms`); the library is silent without one (the CLI passes stderr). */
   readonly log?: Logger;
   /**
@@ -37,6 +46,8 @@ export interface MigrateOptions {
 export interface MigrateResult {
   readonly applied: readonly string[];
   readonly alreadyApplied: readonly string[];
+  /** Of `alreadyApplied`: the migrations the Supabase CLI had applied, now recorded in this ledger too. */
+  readonly adoptedFromSupabase: readonly string[];
   readonly shimCreated: readonly string[];
   /**
    * Migrations the database records as applied that no folder given lists: it was migrated by a
@@ -122,19 +133,25 @@ async function runStatements(sql: Connection, migration: MigrationFile): Promise
   }
 }
 
-const record = (sql: Connection, migration: MigrationFile, started: number) =>
-  sql.unsafe(`insert into ${LEDGER} (tag, hash, duration_ms) values ($1, $2, $3)`, [migration.tag, migration.hash, Math.round(performance.now() - started)]);
+/** The Supabase CLI's name of each migration, when its ledger is kept in step. */
+type SupabaseNames = ReadonlyMap<string, SupabaseMigrationName> | undefined;
+
+async function record(sql: Connection, migration: MigrationFile, started: number, supabase: SupabaseNames): Promise<void> {
+  await sql.unsafe(`insert into ${LEDGER} (tag, hash, duration_ms) values ($1, $2, $3)`, [migration.tag, migration.hash, Math.round(performance.now() - started)]);
+  const name = supabase?.get(migration.tag);
+  if (name) await recordInSupabaseLedger(sql, name, migration.statements);
+}
 
 /**
  * The file in one transaction, under a lock that serialises concurrent migrators; the ledger is
  * read again under the lock in case another migrator applied this file meanwhile.
  */
-async function applyInTransaction(sql: postgres.Sql, migration: MigrationFile, started: number, log: Logger): Promise<boolean> {
+async function applyInTransaction(sql: postgres.Sql, migration: MigrationFile, started: number, log: Logger, supabase: SupabaseNames): Promise<boolean> {
   return sql.begin(async (tx) => {
     await lockMigrations(tx, 'xact', log);
     if ((await tx.unsafe(`select 1 from ${LEDGER} where tag = $1`, [migration.tag])).length > 0) return false;
     await runStatements(tx, migration);
-    await record(tx, migration, started);
+    await record(tx, migration, started, supabase);
     return true;
   });
 }
@@ -144,14 +161,14 @@ async function applyInTransaction(sql: postgres.Sql, migration: MigrationFile, s
  * failure cannot be rolled back: the error names the statement, and the statements before it stay
  * applied (write such files idempotently: `create index concurrently if not exists`).
  */
-async function applyWithoutTransaction(sql: postgres.Sql, migration: MigrationFile, started: number, log: Logger): Promise<boolean> {
+async function applyWithoutTransaction(sql: postgres.Sql, migration: MigrationFile, started: number, log: Logger, supabase: SupabaseNames): Promise<boolean> {
   const connection = await sql.reserve();
   try {
     await lockMigrations(connection, 'session', log);
     try {
       if ((await connection.unsafe(`select 1 from ${LEDGER} where tag = $1`, [migration.tag])).length > 0) return false;
       await runStatements(connection, migration);
-      await record(connection, migration, started);
+      await record(connection, migration, started, supabase);
       return true;
     } finally {
       await connection.unsafe(`select pg_catalog.pg_advisory_unlock(${LOCK_KEY})`);
@@ -164,7 +181,11 @@ async function applyWithoutTransaction(sql: postgres.Sql, migration: MigrationFi
 async function migrateWith(sql: postgres.Sql, options: MigrateOptions, log: Logger): Promise<MigrateResult> {
   // Read (and the layers' tags checked) before the database is touched.
   const layers = readMigrationLayers(options.migrationsFolder);
-  const all = layers.flatMap((layer) => layer.migrations);
+  // A Supabase-format layer may hold the package's migrations as exported (same version, same text):
+  // each is one migration, applied once.
+  const { names, copies } = supabaseNamesOfLayers(layers);
+  for (const [copy, original] of copies) log(`${copy}.sql is the exported copy of ${original}.sql: applied once`);
+  const all = layers.flatMap((layer) => layer.migrations).filter((m) => !copies.has(m.tag));
   const stop = options.to === undefined ? all.length : all.findIndex((m) => m.tag === options.to) + 1;
   if (stop === 0) throw new Error(`migrate: no migration ${options.to} (to); the last one is ${all.at(-1)?.tag ?? 'none'}`);
   const migrations = all.slice(0, stop);
@@ -187,6 +208,8 @@ create table if not exists ${LEDGER} (
 );
 revoke all on schema therapy_db from public;`);
   });
+  const supabase = options.supabaseLedger === false ? undefined : names;
+  const adoptedFromSupabase = supabase ? await syncSupabaseLedger(sql, migrations, supabase, log) : [];
   const rows = await sql.unsafe<{ tag: string; hash: string }[]>(`select tag, hash from ${LEDGER} order by applied_at, tag`);
   const recorded = new Map(rows.map((r) => [r.tag, r.hash]));
   // Every file about to run is checked before the first one does.
@@ -216,7 +239,9 @@ revoke all on schema therapy_db from public;`);
       continue;
     }
     const started = performance.now();
-    const ran = migration.noTransaction ? await applyWithoutTransaction(sql, migration, started, log) : await applyInTransaction(sql, migration, started, log);
+    const ran = migration.noTransaction
+      ? await applyWithoutTransaction(sql, migration, started, log, supabase)
+      : await applyInTransaction(sql, migration, started, log, supabase);
     if (!ran) {
       alreadyApplied.push(migration.tag);
       continue;
@@ -224,11 +249,48 @@ revoke all on schema therapy_db from public;`);
     log(`applied ${basename(migration.file)} in ${Math.round(performance.now() - started)} ms`);
     applied.push(migration.tag);
   }
-  const unknown = unknownApplied.length > 0 ? `; the database also has ${unknownApplied.length} migration${unknownApplied.length === 1 ? '' : 's'} not listed here` : '';
+  const unknown =
+    (adoptedFromSupabase.length > 0 ? `; ${adoptedFromSupabase.length} of them applied by supabase db push` : '') +
+    (unknownApplied.length > 0 ? `; the database also has ${unknownApplied.length} migration${unknownApplied.length === 1 ? '' : 's'} not listed here` : '');
   log(
     applied.length === 0
       ? `migrations: up to date (${alreadyApplied.length} applied before${unknown})`
       : `migrations: ${applied.length} applied, ${alreadyApplied.length} already up to date${unknown}`,
   );
-  return { applied, alreadyApplied, shimCreated, unknownApplied };
+  return { applied, alreadyApplied, adoptedFromSupabase, shimCreated, unknownApplied };
+}
+
+/**
+ * Brings the two ledgers in step, under the migration lock: a migration the Supabase CLI applied
+ * (its version and name in `supabase_migrations.schema_migrations`) is recorded here as applied, and
+ * one recorded only here (applied by `migrate` before the CLI's ledger was kept) is recorded there.
+ * Returns the tags taken over from the CLI.
+ */
+async function syncSupabaseLedger(sql: postgres.Sql, migrations: readonly MigrationFile[], names: ReadonlyMap<string, SupabaseMigrationName>, log: Logger): Promise<string[]> {
+  return sql.begin(async (tx) => {
+    await lockMigrations(tx, 'xact', log);
+    await ensureSupabaseLedger(tx);
+    const theirs = await readSupabaseLedger(tx);
+    const ours = new Set((await tx.unsafe<{ tag: string }[]>(`select tag from ${LEDGER}`)).map((r) => r.tag));
+    const adopted: string[] = [];
+    for (const migration of migrations) {
+      const name = names.get(migration.tag)!;
+      // An old CLI recorded versions without names: the version alone identifies the file then.
+      const theirName = theirs.get(name.version);
+      if (theirName !== undefined && theirName !== '' && theirName !== name.name) {
+        throw new Error(
+          `${SUPABASE_LEDGER} lists version ${name.version} as "${theirName}", but that version is ${name.name} (${basename(migration.file)}): ` +
+            'two migrations have the same timestamp; rename one (supabase migration repair) before migrating',
+        );
+      }
+      if (ours.has(migration.tag) && theirName === undefined) {
+        await recordInSupabaseLedger(tx, name, migration.statements);
+      } else if (!ours.has(migration.tag) && theirName !== undefined) {
+        await tx.unsafe(`insert into ${LEDGER} (tag, hash, duration_ms) values ($1, $2, 0)`, [migration.tag, migration.hash]);
+        log(`recorded ${basename(migration.file)}: the Supabase CLI applied it (version ${name.version})`);
+        adopted.push(migration.tag);
+      }
+    }
+    return adopted;
+  });
 }
