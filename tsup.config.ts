@@ -11,6 +11,7 @@ const subpaths = {
   testing: 'src/testing/index.ts',
   integrations: 'src/integrations/index.ts',
   generate: 'src/generate/app.ts',
+  supabase: 'src/supabase/index.ts',
 };
 
 export default defineConfig({

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import postgres from 'postgres';
-import { connect, type Database } from '../src/db';
+import { connect, type Connection } from '../src/db';
 import { silentLogger } from '../src/log';
 import { migrate } from '../src/migrate';
 
@@ -11,7 +11,7 @@ export interface Environment {
   readonly memoryGiB: number;
   readonly node: string;
   readonly platform: string;
-  readonly backend: Database['backend'];
+  readonly backend: Connection['backend'];
   readonly postgres: string;
   readonly settings: Readonly<Record<string, string>>;
   /** 1-minute load average when the run started (the machine is shared). */
@@ -20,7 +20,7 @@ export interface Environment {
   readonly migrations: readonly string[];
 }
 
-export async function describeEnvironment(database: Pick<Database, 'sql' | 'backend'>): Promise<Environment> {
+export async function describeEnvironment(database: Pick<Connection, 'sql' | 'backend'>): Promise<Environment> {
   const { sql } = database;
   const [{ version } = { version: '?' }] = await sql<{ version: string }[]>`select version()`;
   const settings: Record<string, string> = {};

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import type { Database } from '../src/db';
+import type { Connection } from '../src/db';
 import type { Logger } from '../src/log';
 import { silentLogger } from '../src/log';
 import { asServiceRole, asUser } from '../src/testing';
@@ -27,7 +27,7 @@ import { timeQuery } from './timing';
 
 export interface BenchOptions {
   /** `url` lets the benchmark open a second connection to explain procedural helpers (servers only). */
-  readonly database: Pick<Database, 'sql' | 'backend'> & { readonly url?: string };
+  readonly database: Pick<Connection, 'sql' | 'backend'> & { readonly url?: string };
   /** The data set's anchor (Monday of "this week"). */
   readonly anchor: Date;
   /** Timed iterations per hot path and variant (after `warmup`). */

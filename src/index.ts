@@ -10,7 +10,7 @@
  * README.md's subpath table lists the same; test/exports.test.ts holds both to it.
  */
 export * from './schema';
-export { connect, redact, EmbeddedDatabaseUnavailableError, type ConnectOptions, type Database, type Backend, type EmbeddedPGlite, type EmbeddedServer } from './db';
+export { connect, redact, EmbeddedDatabaseUnavailableError, type ConnectOptions, type Connection, type Backend, type EmbeddedPGlite, type EmbeddedServer } from './db';
 export { migrate, MigrationError, type MigrateOptions, type MigrateResult } from './migrate';
 export { describeDbError, findDbError, formatDbError, isDbError, registerConstraintMessages, type DbErrorKind, type DescribedDbError } from './errors';
 export type { Logger } from './log';

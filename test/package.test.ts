@@ -122,6 +122,10 @@ describe.skipIf(onServer)('the packed package, installed in a consumer project',
       export const typed = (tx: RlsTransaction) => tx.query.therapySessions.findFirst({ columns: { startTime: true } });
       // @ts-expect-error unverified claims are not VerifiedClaims
       export const unverified: VerifiedClaims = { sub: 'x', role: 'authenticated' };
+      import type { Database, Tables } from 'therapy-db/supabase';
+      export const sessionStatus: Database['public']['Tables']['therapy_sessions']['Row']['status'] = 'completed';
+      // @ts-expect-error the supabase-js row type knows the code list
+      export const badStatus: Tables<'therapy_sessions'>['status'] = 'done';
     `);
     run(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', consumer], consumer);
   });

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from '../log';
 import { databaseObjects } from '../objects';
 import { packageRoot } from '../paths';
+import { writeSupabaseTypes } from '../typegen';
 import { generate } from './generate';
 
 /** `therapy-db generate` / `npm run db:generate` in this repository. */
@@ -17,4 +18,6 @@ export async function generateFromSource(options: { name: string; log: Logger })
     drizzleConfig: join(root, 'drizzle.config.ts'),
     log: options.log,
   });
+  // The supabase-js types follow the same source; written only when they changed.
+  writeSupabaseTypes(root, options.log);
 }

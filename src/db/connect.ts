@@ -5,7 +5,7 @@ import { startEmbedded, type EmbeddedServer } from './embedded';
 
 export type Backend = 'postgres' | 'pglite';
 
-export interface Database {
+export interface Connection {
   /** postgres.js client: the one driver for every backend. */
   readonly sql: postgres.Sql;
   readonly url: string;
@@ -34,7 +34,7 @@ const clientOptions = { onnotice: () => {}, connection: { application_name: 'the
 /**
  * The one way to get a database: `url` (or `DATABASE_URL`) when given, otherwise embedded PGlite.
  */
-export async function connect(options: ConnectOptions = {}): Promise<Database> {
+export async function connect(options: ConnectOptions = {}): Promise<Connection> {
   const log = options.log ?? silentLogger;
   const url = options.embedded ? undefined : (options.url ?? process.env.DATABASE_URL);
   if (url) {

@@ -1,2 +1,2 @@
-export { connect, redact, type ConnectOptions, type Database, type Backend } from './connect';
+export { connect, redact, type ConnectOptions, type Connection, type Backend } from './connect';
 export { startEmbedded, EmbeddedDatabaseUnavailableError, EMBEDDED_PACKAGES, type EmbeddedOptions, type EmbeddedPGlite, type EmbeddedServer } from './embedded';

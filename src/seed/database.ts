@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import postgres from 'postgres';
-import { connect, redact, type Database } from '../db';
+import { connect, redact, type Connection } from '../db';
 import type { Logger } from '../log';
 import { migrate } from '../migrate';
 
@@ -19,7 +19,7 @@ export interface OpenOptions {
 }
 
 export interface OpenedDatabase {
-  readonly database: Database;
+  readonly database: Connection;
   /** How long `migrate` took (0 when nothing was pending). */
   readonly migrateMs: number;
   readonly migrationsApplied: number;

@@ -1,7 +1,7 @@
 import type { PgTable } from 'drizzle-orm/pg-core';
 import net from 'node:net';
 import postgres from 'postgres';
-import type { Database } from '../db';
+import type { Connection } from '../db';
 import type { Logger } from '../log';
 import { silentLogger } from '../log';
 import { copyRows, pgliteSink, serverSink, tableName, type CopySink } from './copy';
@@ -10,7 +10,7 @@ import { planTotals, SLOTS_PER_WEEK, WEEKS_AHEAD, WEEKS_PAST, type SeedPlan } fr
 import { formatCount, progressBar } from './progress';
 
 export interface SeedOptions {
-  readonly database: Pick<Database, 'sql' | 'backend' | 'embedded' | 'url'>;
+  readonly database: Pick<Connection, 'sql' | 'backend' | 'embedded' | 'url'>;
   readonly plan: SeedPlan;
   /** Organisations loaded concurrently (server only; PGlite is one session). Default 2 on a server. */
   readonly jobs?: number;
@@ -35,7 +35,7 @@ export interface SeedResult {
   readonly seed: string;
   readonly scale: number;
   readonly anchor: string;
-  readonly backend: Database['backend'];
+  readonly backend: Connection['backend'];
   /** Rows the generator wrote, per table. */
   readonly rows: Readonly<Record<string, number>>;
   readonly totalRows: number;

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { connect, type Database } from '../../src/db';
+import { connect, type Connection } from '../../src/db';
 import { withDatabase } from './backend';
 
-export interface TestDatabase extends Database {
+export interface TestDatabase extends Connection {
   /** `pglite` or `postgres`, for the few tests that only make sense on one of them. */
-  readonly backend: Database['backend'];
+  readonly backend: Connection['backend'];
 }
 
 /**

@@ -1,0 +1,2 @@
+export { pgTypeToTs, renderSupabaseTypes, type SupabaseTypesInput } from './supabase-types';
+export { SUPABASE_TYPES_PATH, supabaseTypesText, writeSupabaseTypes } from './project';
