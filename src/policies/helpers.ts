@@ -190,7 +190,7 @@ export const relatedStudentIds = procedure(
 declare
   v_uid uuid;
   v_roles text[];
-  v_ids uuid[] := '{}';
+  v_ids uuid[] := '{}'::uuid[];
 begin
   select u.id, array(select distinct m.role from public.organization_members m
                       where m.user_id = u.id and m.status = 'active' and m.role in ('therapist', 'guardian', 'student'))
