@@ -246,11 +246,11 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "consents_document_id_fkey"
-            columns: ["document_id"]
+            foreignKeyName: "consents_organization_id_document_id_fkey"
+            columns: ["organization_id","document_id"]
             isOneToOne: false
             referencedRelation: "documents"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id","id"]
           },
           {
             foreignKeyName: "consents_organization_id_guardian_id_fkey"
@@ -465,11 +465,11 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "documents_conversation_id_fkey"
-            columns: ["conversation_id"]
+            foreignKeyName: "documents_organization_id_conversation_id_fkey"
+            columns: ["organization_id","conversation_id"]
             isOneToOne: false
             referencedRelation: "conversations"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id","id"]
           },
           {
             foreignKeyName: "documents_organization_id_fkey"
@@ -654,6 +654,13 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
+            foreignKeyName: "goals_organization_id_parent_goal_id_fkey"
+            columns: ["organization_id","parent_goal_id"]
+            isOneToOne: false
+            referencedRelation: "goals"
+            referencedColumns: ["organization_id","id"]
+          },
+          {
             foreignKeyName: "goals_organization_id_service_plan_id_fkey"
             columns: ["organization_id","service_plan_id"]
             isOneToOne: false
@@ -666,13 +673,6 @@ export type Database = {
             isOneToOne: false
             referencedRelation: "students"
             referencedColumns: ["organization_id","id"]
-          },
-          {
-            foreignKeyName: "goals_parent_goal_id_fkey"
-            columns: ["parent_goal_id"]
-            isOneToOne: false
-            referencedRelation: "goals"
-            referencedColumns: ["id"]
           },
         ]
       }
@@ -789,11 +789,11 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "messages_attachment_document_id_fkey"
-            columns: ["attachment_document_id"]
+            foreignKeyName: "messages_attachment_in_conversation_fkey"
+            columns: ["organization_id","conversation_id","attachment_document_id"]
             isOneToOne: false
             referencedRelation: "documents"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id","conversation_id","id"]
           },
           {
             foreignKeyName: "messages_conversation_id_sender_id_fkey"
@@ -810,11 +810,11 @@ export type Database = {
             referencedColumns: ["organization_id","id"]
           },
           {
-            foreignKeyName: "messages_reply_to_id_fkey"
-            columns: ["reply_to_id"]
+            foreignKeyName: "messages_organization_id_reply_to_id_fkey"
+            columns: ["organization_id","reply_to_id"]
             isOneToOne: false
             referencedRelation: "messages"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id","id"]
           },
         ]
       }
@@ -1344,11 +1344,11 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "service_charges_note_id_fkey"
-            columns: ["note_id"]
+            foreignKeyName: "service_charges_organization_id_note_id_fkey"
+            columns: ["organization_id","note_id"]
             isOneToOne: false
             referencedRelation: "session_notes"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id","id"]
           },
           {
             foreignKeyName: "service_charges_organization_id_student_id_fkey"
@@ -1503,18 +1503,18 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
+            foreignKeyName: "service_plans_organization_id_source_document_id_fkey"
+            columns: ["organization_id","source_document_id"]
+            isOneToOne: false
+            referencedRelation: "documents"
+            referencedColumns: ["organization_id","id"]
+          },
+          {
             foreignKeyName: "service_plans_organization_id_student_id_fkey"
             columns: ["organization_id","student_id"]
             isOneToOne: false
             referencedRelation: "students"
             referencedColumns: ["organization_id","id"]
-          },
-          {
-            foreignKeyName: "service_plans_source_document_id_fkey"
-            columns: ["source_document_id"]
-            isOneToOne: false
-            referencedRelation: "documents"
-            referencedColumns: ["id"]
           },
         ]
       }
@@ -1613,13 +1613,6 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "session_notes_amends_note_id_fkey"
-            columns: ["amends_note_id"]
-            isOneToOne: false
-            referencedRelation: "session_notes"
-            referencedColumns: ["id"]
-          },
-          {
             foreignKeyName: "session_notes_author_id_fkey"
             columns: ["author_id"]
             isOneToOne: false
@@ -1632,6 +1625,13 @@ export type Database = {
             isOneToOne: false
             referencedRelation: "therapists"
             referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "session_notes_organization_id_amends_note_id_fkey"
+            columns: ["organization_id","amends_note_id"]
+            isOneToOne: false
+            referencedRelation: "session_notes"
+            referencedColumns: ["organization_id","id"]
           },
           {
             foreignKeyName: "session_notes_organization_id_student_id_fkey"
@@ -1699,6 +1699,13 @@ export type Database = {
         }
         Relationships: [
           {
+            foreignKeyName: "session_participants_organization_id_service_mandate_id_fkey"
+            columns: ["organization_id","service_mandate_id"]
+            isOneToOne: false
+            referencedRelation: "service_mandates"
+            referencedColumns: ["organization_id","id"]
+          },
+          {
             foreignKeyName: "session_participants_organization_id_session_id_fkey"
             columns: ["organization_id","session_id"]
             isOneToOne: false
@@ -1711,13 +1718,6 @@ export type Database = {
             isOneToOne: false
             referencedRelation: "students"
             referencedColumns: ["organization_id","id"]
-          },
-          {
-            foreignKeyName: "session_participants_service_mandate_id_fkey"
-            columns: ["service_mandate_id"]
-            isOneToOne: false
-            referencedRelation: "service_mandates"
-            referencedColumns: ["id"]
           },
         ]
       }
@@ -2218,11 +2218,11 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "therapy_sessions_makeup_for_session_id_fkey"
-            columns: ["makeup_for_session_id"]
+            foreignKeyName: "therapy_sessions_organization_id_makeup_for_session_id_fkey"
+            columns: ["organization_id","makeup_for_session_id"]
             isOneToOne: false
             referencedRelation: "therapy_sessions"
-            referencedColumns: ["id"]
+            referencedColumns: ["organization_id","id"]
           },
           {
             foreignKeyName: "therapy_sessions_organization_id_school_id_fkey"
@@ -2232,18 +2232,18 @@ export type Database = {
             referencedColumns: ["organization_id","id"]
           },
           {
+            foreignKeyName: "therapy_sessions_organization_id_series_id_fkey"
+            columns: ["organization_id","series_id"]
+            isOneToOne: false
+            referencedRelation: "session_series"
+            referencedColumns: ["organization_id","id"]
+          },
+          {
             foreignKeyName: "therapy_sessions_organization_id_session_type_id_fkey"
             columns: ["organization_id","session_type_id"]
             isOneToOne: false
             referencedRelation: "session_types"
             referencedColumns: ["organization_id","id"]
-          },
-          {
-            foreignKeyName: "therapy_sessions_series_id_fkey"
-            columns: ["series_id"]
-            isOneToOne: false
-            referencedRelation: "session_series"
-            referencedColumns: ["id"]
           },
           {
             foreignKeyName: "therapy_sessions_therapist_id_fkey"
