@@ -14,9 +14,14 @@ export async function exportCommand(options: {
       const result = exportSupabaseMigrations({ ...(options.dir ? { dir: options.dir } : {}), dryRun: options.dryRun, log: options.log });
       return result.conflicts.length > 0 ? 1 : 0;
     }
+    case 'pgtap': {
+      const { exportPgTap } = await import('../probes');
+      exportPgTap({ ...(options.dir ? { dir: options.dir } : {}), dryRun: options.dryRun, log: options.log });
+      return 0;
+    }
     case undefined:
-      throw options.usageError('export needs a target: export supabase');
+      throw options.usageError('export needs a target: export supabase, or export pgtap');
     default:
-      throw options.usageError(`unknown export target "${options.what}" (expected supabase)`);
+      throw options.usageError(`unknown export target "${options.what}" (expected supabase or pgtap)`);
   }
 }

@@ -20,6 +20,9 @@ Commands:
                            write the migrations into a Supabase project as
                            DIR/migrations/<timestamp>_<tag>.sql (default DIR: supabase); a file
                            that differs is reported (exit 1), never overwritten
+  export pgtap [--dir DIR] [--dry-run]
+                           write the access-matrix tests as pgTAP files for pg_prove and
+                           \`supabase test db\` (default DIR: supabase/tests/database)
   deliver --once|--watch   deliver outbox events to their webhook subscriptions (signed POSTs);
                            --once: everything due now, then exit; --watch: until SIGINT/SIGTERM,
                            which stop after the current round (a second one exits at once)

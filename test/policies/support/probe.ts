@@ -1,13 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { asAnon, asUser } from '../../../src/testing';
-import type { Operation, Persona } from '../../../src/policies';
-import { writeSpecs, type Row, type Seed, type SeedSql, type WriteContext } from './writes';
+import type { Persona } from '../../../src/policies';
+import type { Probe } from '../../../src/probes';
 import type { Tx } from './world';
 
+export { qualified } from '../../../src/rows';
+
 /**
- * Runs reads and writes as a persona, each in a savepoint that is rolled back, so one transaction
- * per persona probes every table and operation. Seeds are written as the database owner (role
- * reset, no JWT claims) inside the same savepoint.
+ * Runs the probes of src/probes as a persona, each in a savepoint that is rolled back, so one
+ * transaction per persona probes every table and operation. A probe's setup is written as the
+ * database owner (role reset, no JWT claims) inside the same savepoint.
  */
+
+/** Rows named by the test suite's probes: random, so a run never depends on another's leftovers. */
+export const newId = (): string => randomUUID();
 
 /** What happened: rows returned / affected, or the error. `seed-error` is a bug in the test data. */
 export type Outcome =
@@ -18,14 +24,6 @@ export type Outcome =
 class Done {
   constructor(readonly outcome: Outcome) {}
 }
-
-/** `"public"."therapy_sessions"`, `"audit"."audit_log"` from the matrix's table name. */
-export function qualified(table: string): string {
-  const [schema, name] = table.includes('.') ? (table.split('.') as [string, string]) : ['public', table];
-  return `"${schema}"."${name}"`;
-}
-
-const quote = (column: string) => `"${column.replace(/"/g, '""')}"`;
 
 function errorOf(error: unknown): { code: string; message: string } {
   const e = error as { code?: unknown; message?: unknown };
@@ -44,45 +42,14 @@ export async function asOwner<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function insertRow(tx: Tx, table: string, row: Row): Promise<number> {
-  const columns = Object.keys(row);
-  const result = await tx.unsafe(
-    `insert into ${qualified(table)} (${columns.map(quote).join(', ')}) values (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
-    Object.values(row) as (string | null)[],
-  );
-  return result.count;
-}
-
-function where(key: Row, offset: number): { sql: string; params: (string | null)[] } {
-  const columns = Object.keys(key);
-  return { sql: columns.map((c, i) => `${quote(c)} = $${offset + i + 1}`).join(' and '), params: Object.values(key) as (string | null)[] };
-}
-
-export async function updateRows(tx: Tx, table: string, key: Row, set: Row): Promise<number> {
-  const columns = Object.keys(set);
-  const w = where(key, columns.length);
-  const result = await tx.unsafe(`update ${qualified(table)} set ${columns.map((c, i) => `${quote(c)} = $${i + 1}`).join(', ')} where ${w.sql}`, [
-    ...(Object.values(set) as (string | null)[]),
-    ...w.params,
-  ]);
-  return result.count;
-}
-
-export async function deleteRows(tx: Tx, table: string, key: Row): Promise<number> {
-  const w = where(key, 0);
-  const result = await tx.unsafe(`delete from ${qualified(table)} where ${w.sql}`, w.params);
-  return result.count;
-}
-
-/** Seeds (as owner), then `run` as the persona; everything rolled back. */
-export async function attempt(tx: Tx, run: (sp: Tx) => Promise<number>, seeds: readonly Seed[] = [], after: readonly SeedSql[] = []): Promise<Outcome> {
+/** Runs `setup` (as owner), then `run` as the persona; everything rolled back. */
+export async function attempt(tx: Tx, run: (sp: Tx) => Promise<number>, setup: readonly string[] = []): Promise<Outcome> {
   try {
     await tx.savepoint(async (sp) => {
-      if (seeds.length > 0 || after.length > 0) {
+      if (setup.length > 0) {
         try {
           await asOwner(sp, async () => {
-            for (const seed of seeds) await insertRow(sp, seed.table, seed.row);
-            for (const statement of after) await sp.unsafe(statement.sql, [...statement.params]);
+            for (const statement of setup) await sp.unsafe(statement);
           });
         } catch (error) {
           throw new Done({ kind: 'seed-error', message: errorOf(error).message });
@@ -103,36 +70,8 @@ export async function attempt(tx: Tx, run: (sp: Tx) => Promise<number>, seeds: r
   throw new Error('unreachable: the savepoint always rolls back');
 }
 
-/** Counts the rows of `table` the persona sees (optionally only those matching `filter`). */
-export function probeSelect(tx: Tx, table: string, filter?: { sql: string; params: readonly unknown[] }): Promise<Outcome> {
-  return attempt(tx, async (sp) => {
-    const [row] = await sp.unsafe<{ n: number }[]>(
-      `select count(*)::int as n from ${qualified(table)}${filter === undefined ? '' : ` where ${filter.sql}`}`,
-      (filter?.params ?? []) as string[],
-    );
-    return row?.n ?? 0;
-  });
-}
-
-/** The representative write of `table` for the context. */
-export function probeWrite(tx: Tx, table: string, operation: Exclude<Operation, 'select'>, context: WriteContext): Promise<Outcome> {
-  const spec = writeSpecs[table];
-  if (spec === undefined) throw new Error(`no representative writes for ${table} in test/policies/support/writes.ts`);
-  switch (operation) {
-    case 'insert': {
-      const w = spec.insert(context);
-      return attempt(tx, (sp) => insertRow(sp, table, w.row), w.seed);
-    }
-    case 'update': {
-      const w = spec.update(context);
-      return attempt(tx, (sp) => updateRows(sp, table, w.key, w.set), w.seed, w.after);
-    }
-    case 'delete': {
-      const w = spec.delete(context);
-      return attempt(tx, (sp) => deleteRows(sp, table, w.key), w.seed);
-    }
-  }
-}
+/** Runs one probe (its setup, then its action as the transaction's persona): rows read or written, or the error. */
+export const runProbe = (tx: Tx, probe: Probe): Promise<Outcome> => attempt(tx, async (sp) => (await sp.unsafe(probe.action)).count, probe.setup);
 
 /** Runs `fn` in one rolled-back transaction as the persona's user, or as anon for `null`. */
 export function asPersona<T>(sql: Parameters<typeof asUser>[0], userId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -156,3 +95,21 @@ export function describeOutcome(o: Outcome): string {
 }
 
 export type { Persona };
+
+/** What is wrong with a probe's outcome, or undefined when it is what the matrix expects. */
+export function problemWith(probe: Probe, o: Outcome): string | undefined {
+  const context = `${probe.id}: expected ${probe.expect}${probe.because.length > 0 ? ` (${probe.because.join('; ')})` : ''}, got ${describeOutcome(o)}`;
+  if (o.kind === 'seed-error') return context;
+  switch (probe.expect) {
+    case 'refused':
+      return isRefusal(o) ? undefined : context;
+    case 'nothing':
+      return isNothing(o) ? undefined : context;
+    case 'one-row':
+      return o.kind === 'ok' && o.rows === 1 ? undefined : context;
+    case 'rows':
+      return o.kind === 'ok' && o.rows > 0 ? undefined : context;
+    case 'allowed-no-rows':
+      return o.kind === 'ok' && o.rows === 0 ? undefined : `${context}; listed in NO_FIXTURE_ROW (src/probes/plan.ts): remove it from the list`;
+  }
+}

@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import type { OrgFixture } from '../../../src/demo';
-import type { Persona } from '../../../src/policies';
-import { at, isoDate, thisYear, type OrgExtras } from './world';
+import type { OrgFixture } from '../demo';
+import type { Persona } from '../policies';
+import { quoteLiteral } from '../ddl';
+import { at, dateFromToday, dateRange, now, thisYear, timeRange, updateSql, type Row } from '../rows';
+import type { OrgExtras } from './world';
 
 /**
  * The representative writes of the RLS tests, one entry per table: plain rows built from the
@@ -15,18 +16,14 @@ import { at, isoDate, thisYear, type OrgExtras } from './world';
  * or org admin would write, so a refusal can only come from the policies.
  */
 
-/** Column (SQL name) → value, sent as untyped parameters: Postgres casts them to the column's type. */
-export type Row = Readonly<Record<string, string | null>>;
+export type { Row };
 
 export interface Seed {
   readonly table: string;
   readonly row: Row;
 }
 /** Raw SQL run as the owner after the seeds (e.g. moving a seeded note to pending_cosign). */
-export interface SeedSql {
-  readonly sql: string;
-  readonly params: readonly (string | null)[];
-}
+export type SeedSql = string;
 
 export interface InsertWrite {
   readonly seed?: readonly Seed[];
@@ -55,6 +52,8 @@ export interface WriteContext {
   readonly home: boolean;
   /** The cross-tenant probe: rows keyed by user (profiles, notifications) are `o`'s users', never the persona's own. */
   readonly foreign?: boolean;
+  /** A fresh id for a row the write creates: random in the test suite, a stable sequence in exported files. */
+  readonly newId: () => string;
 }
 
 export interface WriteSpec {
@@ -83,8 +82,6 @@ const conversationPersonas: readonly Persona[] = ['org_admin', 'therapist', 'sup
 /** A participant of the conversation: the persona when it is one, else the fixture's therapist. */
 const participant = (c: WriteContext): string => (c.uid !== null && c.home && conversationPersonas.includes(c.persona) ? c.uid : c.o.users.therapist);
 
-const uuid = () => randomUUID();
-
 /** A future session of `therapistId` (no participants), with a slot that overlaps nothing else. */
 function sessionSeed(c: WriteContext, therapistId: string, id: string, day: number): Seed {
   return {
@@ -95,8 +92,8 @@ function sessionSeed(c: WriteContext, therapistId: string, id: string, day: numb
       therapist_id: therapistId,
       session_type_id: c.x.sessionTypeId,
       school_id: c.o.schoolIds[0],
-      start_time: at(day, 10).toISOString(),
-      end_time: at(day, 10, 30).toISOString(),
+      start_time: at(day, 10),
+      end_time: at(day, 10, 30),
       created_by: therapistId,
     },
   };
@@ -111,7 +108,7 @@ const noteSeed = (c: WriteContext, id: string, sessionId: string, studentId: str
 });
 /** A draft note of the clinician about their caseload student, with its session and participant. */
 function draftNoteSeeds(c: WriteContext, noteId: string, day: number): Seed[] {
-  const session = uuid();
+  const session = c.newId();
   return [sessionSeed(c, clinician(c), session, day), participantSeed(c, session, caseloadStudent(c)), noteSeed(c, noteId, session, caseloadStudent(c), clinician(c))];
 }
 const planSeed = (c: WriteContext, id: string, studentId: string): Seed => ({
@@ -136,7 +133,7 @@ const consentRow = (c: WriteContext, id: string, studentId: string): Row => ({
   organization_id: c.o.organizationId,
   student_id: studentId,
   consent_type: 'telehealth',
-  granted_at: at(-1, 12).toISOString(),
+  granted_at: at(-1, 12),
   signature_method: 'e_signature',
   recorded_by: actor(c),
 });
@@ -147,11 +144,11 @@ const consentRow = (c: WriteContext, id: string, studentId: string): Row => ({
  */
 function ownRowWrites(table: string, row: (c: WriteContext, id: string) => Row, set: Row, key = 'id'): WriteSpec {
   const seeded = (c: WriteContext) => {
-    const id = uuid();
+    const id = c.newId();
     return { seed: [{ table, row: row(c, id) }], key: { [key]: id } };
   };
   return {
-    insert: (c) => ({ row: row(c, uuid()) }),
+    insert: (c) => ({ row: row(c, c.newId()) }),
     update: (c) => ({ ...seeded(c), set }),
     delete: (c) => seeded(c),
   };
@@ -160,17 +157,17 @@ function ownRowWrites(table: string, row: (c: WriteContext, id: string) => Row, 
 export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
   // ------------------------------------------------------------------ identity
   organizations: {
-    insert: () => ({ row: { id: uuid(), name: 'Probe Organisation', slug: `probe-${uuid().slice(0, 8)}`, org_type: 'clinic' } }),
+    insert: (c) => ({ row: { id: c.newId(), name: 'Probe Organisation', slug: `probe-${c.newId().slice(0, 8)}`, org_type: 'clinic' } }),
     update: (c) => ({ key: { id: c.o.organizationId }, set: { name: 'Renamed Organisation' } }),
     delete: (c) => ({ key: { id: c.o.organizationId } }),
   },
   schools: {
-    insert: (c) => ({ row: { id: uuid(), organization_id: c.o.organizationId, name: 'Probe School' } }),
+    insert: (c) => ({ row: { id: c.newId(), organization_id: c.o.organizationId, name: 'Probe School' } }),
     update: (c) => ({ key: { id: c.o.schoolIds[0] }, set: { name: 'Renamed School' } }),
     delete: (c) => ({ key: { id: c.o.schoolIds[1] } }),
   },
   profiles: {
-    insert: () => ({ row: { id: uuid(), display_name: 'Nobody' } }),
+    insert: (c) => ({ row: { id: c.newId(), display_name: 'Nobody' } }),
     update: (c) => ({ key: { id: owner(c) }, set: { display_name: 'New Name' } }),
     delete: (c) => ({ key: { id: owner(c) } }),
   },
@@ -179,7 +176,7 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
     insert: (c) => ({ row: { organization_id: c.o.organizationId, user_id: c.o.users.guardian, role: 'billing' } }),
     update: (c) => ({ key: { organization_id: c.o.organizationId, user_id: c.o.users.guardian, role: 'guardian' }, set: { status: 'suspended' } }),
     delete: (c) => {
-      const id = uuid();
+      const id = c.newId();
       return { seed: [{ table: 'organization_members', row: { id, organization_id: c.o.organizationId, user_id: c.o.users.guardian, role: 'billing' } }], key: { id } };
     },
   },
@@ -191,12 +188,12 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
     delete: (c) => ({ key: { id: c.o.users.supervisee } }),
   },
   students: {
-    insert: (c) => ({ row: { id: uuid(), organization_id: c.o.organizationId, school_id: c.o.schoolIds[0], first_name: 'Pat', last_name: 'Probe', date_of_birth: '2014-02-03' } }),
+    insert: (c) => ({ row: { id: c.newId(), organization_id: c.o.organizationId, school_id: c.o.schoolIds[0], first_name: 'Pat', last_name: 'Probe', date_of_birth: '2014-02-03' } }),
     update: (c) => ({ key: { id: c.o.studentIds[2] }, set: { preferred_name: 'K.' } }),
     delete: (c) => ({ key: { id: c.o.studentIds[2] } }),
   },
   guardians: {
-    insert: (c) => ({ row: { id: uuid(), organization_id: c.o.organizationId, first_name: 'Gus', last_name: 'Probe' } }),
+    insert: (c) => ({ row: { id: c.newId(), organization_id: c.o.organizationId, first_name: 'Gus', last_name: 'Probe' } }),
     update: (c) => ({ key: { id: c.o.guardianId }, set: { phone: '+15035550100' } }),
     delete: (c) => ({ key: { id: c.o.guardianId } }),
   },
@@ -211,7 +208,7 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
     }),
     update: (c) => ({ key: { supervisor_id: c.o.users.supervisor, supervisee_id: c.o.users.supervisee }, set: { requires_cosign: 'false' } }),
     delete: (c) => {
-      const id = uuid();
+      const id = c.newId();
       return {
         seed: [{ table: 'supervision_assignments', row: { id, organization_id: c.o.organizationId, supervisor_id: c.o.users.therapist, supervisee_id: c.o.users.supervisee, supervision_type: 'slpa', active_during: thisYear() } }],
         key: { id },
@@ -225,7 +222,7 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
     }),
     update: (c) => ({ key: { student_id: c.o.studentIds[0], therapist_id: c.o.users.therapist }, set: { ends_on: '2099-06-30' } }),
     delete: (c) => {
-      const id = uuid();
+      const id = c.newId();
       return {
         seed: [{ table: 'caseload_assignments', row: { id, organization_id: c.o.organizationId, student_id: c.o.studentIds[2], therapist_id: c.o.users.therapist, discipline: 'ot', assignment_role: 'consult' } }],
         key: { id },
@@ -237,17 +234,17 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
       row: { organization_id: c.o.organizationId, student_id: caseloadStudent(c), plan_type: '504', status: 'draft', effective_during: thisYear(), created_by: actor(c) },
     }),
     update: (c) => {
-      const id = uuid();
-      return { seed: [planSeed(c, id, caseloadStudent(c))], key: { id }, set: { meeting_date: isoDate(at(14, 0)) } };
+      const id = c.newId();
+      return { seed: [planSeed(c, id, caseloadStudent(c))], key: { id }, set: { meeting_date: dateFromToday(14) } };
     },
     delete: (c) => {
-      const id = uuid();
+      const id = c.newId();
       return { seed: [planSeed(c, id, caseloadStudent(c))], key: { id } };
     },
   },
   service_mandates: {
     insert: (c) => {
-      const plan = uuid();
+      const plan = c.newId();
       return {
         seed: [planSeed(c, plan, caseloadStudent(c))],
         row: {
@@ -257,8 +254,8 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
       };
     },
     update: (c) => {
-      const plan = uuid();
-      const id = uuid();
+      const plan = c.newId();
+      const id = c.newId();
       return {
         seed: [
           planSeed(c, plan, caseloadStudent(c)),
@@ -269,8 +266,8 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
       };
     },
     delete: (c) => {
-      const plan = uuid();
-      const id = uuid();
+      const plan = c.newId();
+      const id = c.newId();
       return {
         seed: [
           planSeed(c, plan, caseloadStudent(c)),
@@ -281,21 +278,21 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
     },
   },
   consents: {
-    insert: (c) => ({ row: consentRow(c, uuid(), caseloadStudent(c)) }),
+    insert: (c) => ({ row: consentRow(c, c.newId(), caseloadStudent(c)) }),
     // the guardian's child: org admins and the guardian may revoke, and the student once an adult
     // (the fixture's student is 14: made 19 for the student's probe)
     update: (c) => {
-      const id = uuid();
-      const adult = { sql: "update public.students set date_of_birth = current_date - interval '19 years' where id = $1", params: [c.o.studentIds[0]] };
+      const id = c.newId();
+      const adult = `update public.students set date_of_birth = current_date - interval '19 years' where id = ${quoteLiteral(c.o.studentIds[0])}`;
       return {
         seed: [{ table: 'consents', row: { ...consentRow(c, id, c.o.studentIds[0]), recorded_by: c.o.users.org_admin } }],
         ...(c.persona === 'student' ? { after: [adult] } : {}),
         key: { id },
-        set: { revoked_at: new Date().toISOString(), revoked_reason: 'Family moved to in-person sessions.' },
+        set: { revoked_at: now, revoked_reason: 'Family moved to in-person sessions.' },
       };
     },
     delete: (c) => {
-      const id = uuid();
+      const id = c.newId();
       return { seed: [{ table: 'consents', row: { ...consentRow(c, id, c.o.studentIds[0]), recorded_by: c.o.users.org_admin } }], key: { id } };
     },
   },
@@ -306,7 +303,7 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
     }),
     update: (c) => ({ key: { id: c.x.sessionTypeId }, set: { name: 'Speech therapy (individual)' } }),
     delete: (c) => {
-      const id = uuid();
+      const id = c.newId();
       return {
         seed: [{ table: 'session_types', row: { id, organization_id: c.o.organizationId, code: 'PROBE', name: 'Probe type', discipline: 'slp', kind: 'screening', default_duration_minutes: '15' } }],
         key: { id },
@@ -328,35 +325,35 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
       created_by: isClinician(c) ? (c.uid as string) : c.o.users.org_admin,
     });
     return {
-      insert: (c) => ({ row: { ...series(c, uuid()), created_by: actor(c) } }),
+      insert: (c) => ({ row: { ...series(c, c.newId()), created_by: actor(c) } }),
       update: (c) => {
-        const id = uuid();
+        const id = c.newId();
         return { seed: [{ table: 'session_series', row: series(c, id) }], key: { id }, set: { duration_minutes: '45' } };
       },
       delete: (c) => {
-        const id = uuid();
+        const id = c.newId();
         return { seed: [{ table: 'session_series', row: series(c, id) }], key: { id } };
       },
     } satisfies WriteSpec;
   })(),
   therapy_sessions: {
-    insert: (c) => ({ row: { ...sessionSeed(c, clinician(c), uuid(), 20).row, created_by: actor(c) } }),
+    insert: (c) => ({ row: { ...sessionSeed(c, clinician(c), c.newId(), 20).row, created_by: actor(c) } }),
     update: (c) => {
-      const id = uuid();
+      const id = c.newId();
       return { seed: [sessionSeed(c, clinician(c), id, 21)], key: { id }, set: { location: 'Speech room 5' } };
     },
     delete: (c) => {
-      const id = uuid();
+      const id = c.newId();
       return { seed: [sessionSeed(c, clinician(c), id, 21)], key: { id } };
     },
   },
   session_participants: {
     insert: (c) => {
-      const session = uuid();
+      const session = c.newId();
       return { seed: [sessionSeed(c, clinician(c), session, 22)], row: participantSeed(c, session, caseloadStudent(c)).row };
     },
     update: (c) => {
-      const session = uuid();
+      const session = c.newId();
       return {
         seed: [sessionSeed(c, clinician(c), session, 22), participantSeed(c, session, caseloadStudent(c))],
         key: { session_id: session, student_id: caseloadStudent(c) },
@@ -364,7 +361,7 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
       };
     },
     delete: (c) => {
-      const session = uuid();
+      const session = c.newId();
       return { seed: [sessionSeed(c, clinician(c), session, 22), participantSeed(c, session, caseloadStudent(c))], key: { session_id: session, student_id: caseloadStudent(c) } };
     },
   },
@@ -375,17 +372,17 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
       organization_id: c.o.organizationId,
       therapist_id: clinician(c),
       kind: 'therapist_leave',
-      during: `[${at(40, 0).toISOString()},${at(42, 0).toISOString()})`,
+      during: timeRange(at(40, 0), at(42, 0)),
     }),
     { note: 'Conference' },
   ),
   // ------------------------------------------------------------------ documentation
   session_notes: {
     insert: (c): InsertWrite => {
-      const session = uuid();
+      const session = c.newId();
       return {
         seed: [sessionSeed(c, clinician(c), session, 23), participantSeed(c, session, caseloadStudent(c))],
-        row: noteSeed(c, uuid(), session, caseloadStudent(c), clinician(c)).row,
+        row: noteSeed(c, c.newId(), session, caseloadStudent(c), clinician(c)).row,
       };
     },
     update: (c): UpdateWrite => {
@@ -395,37 +392,37 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
       }
       if (c.persona === 'supervisor' && c.uid !== null) {
         // supervisors: co-signing their supervisee's note, of a session that took place
-        const session = uuid();
-        const note = uuid();
+        const session = c.newId();
+        const note = c.newId();
         return {
           seed: [sessionSeed(c, c.o.users.supervisee, session, -11), participantSeed(c, session, c.o.studentIds[1]), noteSeed(c, note, session, c.o.studentIds[1], c.o.users.supervisee)],
           after: [
-            { sql: "update public.therapy_sessions set status = 'confirmed' where id = $1", params: [session] },
-            { sql: "update public.therapy_sessions set status = 'completed' where id = $1", params: [session] },
-            { sql: "update public.session_notes set status = 'pending_cosign' where id = $1", params: [note] },
+            updateSql('therapy_sessions', { id: session }, { status: 'confirmed' }),
+            updateSql('therapy_sessions', { id: session }, { status: 'completed' }),
+            updateSql('session_notes', { id: note }, { status: 'pending_cosign' }),
           ],
           key: { id: note },
           set: { status: 'signed', cosigned_by: c.uid },
         };
       }
       // authors: their own draft
-      const note = uuid();
+      const note = c.newId();
       return { seed: draftNoteSeeds(c, note, 24), key: { id: note }, set: { subjective: 'Edited draft.' } };
     },
     delete: (c) => {
-      const note = uuid();
+      const note = c.newId();
       return { seed: draftNoteSeeds(c, note, 25), key: { id: note } };
     },
   },
   // ------------------------------------------------------------------ goals
   goals: {
-    insert: (c) => ({ row: { ...goalSeed(c, uuid(), caseloadStudent(c)).row, created_by: actor(c) } }),
+    insert: (c) => ({ row: { ...goalSeed(c, c.newId(), caseloadStudent(c)).row, created_by: actor(c) } }),
     update: (c) => {
-      const id = uuid();
+      const id = c.newId();
       return { seed: [goalSeed(c, id, caseloadStudent(c))], key: { id }, set: { goal_text: 'Use easy onsets in 3 of 4 conversations.' } };
     },
     delete: (c) => {
-      const id = uuid();
+      const id = c.newId();
       return { seed: [goalSeed(c, id, caseloadStudent(c))], key: { id } };
     },
   },
@@ -440,15 +437,15 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
     });
     return {
       insert: (c) => {
-        const [session, goal] = [uuid(), uuid()];
-        return { seed: seeds(c, session, goal), row: observation(c, uuid(), session, goal, isClinician(c) ? (c.uid as string) : clinician(c)) };
+        const [session, goal] = [c.newId(), c.newId()];
+        return { seed: seeds(c, session, goal), row: observation(c, c.newId(), session, goal, isClinician(c) ? (c.uid as string) : clinician(c)) };
       },
       update: (c) => {
-        const [session, goal, id] = [uuid(), uuid(), uuid()];
+        const [session, goal, id] = [c.newId(), c.newId(), c.newId()];
         return { seed: [...seeds(c, session, goal), { table: 'goal_observations', row: observation(c, id, session, goal, clinician(c)) }], key: { id }, set: { trials_correct: '4' } };
       },
       delete: (c) => {
-        const [session, goal, id] = [uuid(), uuid(), uuid()];
+        const [session, goal, id] = [c.newId(), c.newId(), c.newId()];
         return { seed: [...seeds(c, session, goal), { table: 'goal_observations', row: observation(c, id, session, goal, clinician(c)) }], key: { id } };
       },
     } satisfies WriteSpec;
@@ -459,7 +456,7 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
       organization_id: c.o.organizationId,
       goal_id: goal,
       student_id: caseloadStudent(c),
-      reporting_period: `[${isoDate(at(-30, 0))},${isoDate(at(-2, 0))})`,
+      reporting_period: dateRange(-30, -2),
       progress_code: 'sufficient',
       summary: 'Progressing.',
       author_id: clinician(c),
@@ -467,15 +464,15 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
     });
     return {
       insert: (c) => {
-        const goal = uuid();
-        return { seed: [goalSeed(c, goal, caseloadStudent(c))], row: report(c, uuid(), goal) };
+        const goal = c.newId();
+        return { seed: [goalSeed(c, goal, caseloadStudent(c))], row: report(c, c.newId(), goal) };
       },
       update: (c) => {
-        const [goal, id] = [uuid(), uuid()];
+        const [goal, id] = [c.newId(), c.newId()];
         return { seed: [goalSeed(c, goal, caseloadStudent(c)), { table: 'progress_reports', row: report(c, id, goal) }], key: { id }, set: { summary: 'Progressing steadily.' } };
       },
       delete: (c) => {
-        const [goal, id] = [uuid(), uuid()];
+        const [goal, id] = [c.newId(), c.newId()];
         return { seed: [goalSeed(c, goal, caseloadStudent(c)), { table: 'progress_reports', row: report(c, id, goal) }], key: { id } };
       },
     } satisfies WriteSpec;
@@ -489,28 +486,28 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
   conversation_participants: {
     // into a conversation the writer started: adding a colleague of the organisation
     insert: (c) => {
-      const conversation = uuid();
+      const conversation = c.newId();
       const added = actor(c) === c.o.users.therapist ? c.o.users.guardian : c.o.users.therapist;
       return {
         seed: [{ table: 'conversations', row: { id: conversation, organization_id: c.o.organizationId, kind: 'group', title: 'Probe chat', created_by: actor(c) } }],
         row: { organization_id: c.o.organizationId, conversation_id: conversation, user_id: added },
       };
     },
-    update: (c) => ({ key: { conversation_id: c.o.conversationId, user_id: participant(c) }, set: { last_read_at: new Date().toISOString() } }),
+    update: (c) => ({ key: { conversation_id: c.o.conversationId, user_id: participant(c) }, set: { last_read_at: now } }),
     delete: (c) => ({ key: { conversation_id: c.o.conversationId, user_id: c.o.users.billing } }),
   },
   messages: (() => {
     const message = (c: WriteContext, id: string): Row => ({
-      id, organization_id: c.o.organizationId, conversation_id: c.o.conversationId, sender_id: participant(c), client_message_id: uuid(), body: 'Probe message.',
+      id, organization_id: c.o.organizationId, conversation_id: c.o.conversationId, sender_id: participant(c), client_message_id: c.newId(), body: 'Probe message.',
     });
     return {
-      insert: (c) => ({ row: { ...message(c, uuid()), sender_id: c.uid ?? c.o.users.therapist } }),
+      insert: (c) => ({ row: { ...message(c, c.newId()), sender_id: c.uid ?? c.o.users.therapist } }),
       update: (c) => {
-        const id = uuid();
-        return { seed: [{ table: 'messages', row: message(c, id) }], key: { id }, set: { body: 'Edited message.', edited_at: new Date().toISOString() } };
+        const id = c.newId();
+        return { seed: [{ table: 'messages', row: message(c, id) }], key: { id }, set: { body: 'Edited message.', edited_at: now } };
       },
       delete: (c) => {
-        const id = uuid();
+        const id = c.newId();
         return { seed: [{ table: 'messages', row: message(c, id) }], key: { id } };
       },
     } satisfies WriteSpec;
@@ -518,7 +515,7 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
   // ------------------------------------------------------------------ files
   documents: {
     insert: (c): InsertWrite => {
-      const id = uuid();
+      const id = c.newId();
       const org = c.o.organizationId;
       if (c.persona === 'org_admin' || c.persona === 'therapist' || c.persona === 'supervisor' || c.uid === null) {
         const student = caseloadStudent(c);
@@ -547,12 +544,12 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
   },
   service_charges: {
     insert: (c) => {
-      const code = uuid();
+      const code = c.newId();
       return {
         seed: [{ table: 'billing_codes', row: { id: code, organization_id: c.o.organizationId, code: '92508', description: 'Group treatment', unit_rule: 'timed_15min' } }],
         row: {
           organization_id: c.o.organizationId, session_id: c.o.sessionIds.pastS1, student_id: c.o.studentIds[0], note_id: c.o.noteIds.signedS1, billing_code_id: code,
-          unit_rule: 'timed_15min', rendering_provider_id: c.o.users.therapist, service_date: isoDate(at(-7, 16)), billable_minutes: '30', payer: 'medicaid', status: 'pending',
+          unit_rule: 'timed_15min', rendering_provider_id: c.o.users.therapist, service_date: dateFromToday(-7), billable_minutes: '30', payer: 'medicaid', status: 'pending',
         },
       };
     },
@@ -562,18 +559,18 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
   // ------------------------------------------------------------------ notifications, integrations, audit
   notifications: {
     insert: (c) => ({ row: { user_id: owner(c), organization_id: c.o.organizationId, type: 'session.reminder', title: 'Forged' } }),
-    update: (c) => ({ key: { user_id: owner(c) }, set: { read_at: new Date().toISOString() } }),
+    update: (c) => ({ key: { user_id: owner(c) }, set: { read_at: now } }),
     delete: (c) => ({ key: { user_id: owner(c) } }),
   },
   webhook_subscriptions: (() => {
     const subscription = (c: WriteContext, id: string): Row => ({
-      id, organization_id: c.o.organizationId, target_url: 'https://hooks.example.org/probe', event_types: '{session.cancelled}', secret_id: uuid(), created_by: actor(c),
+      id, organization_id: c.o.organizationId, target_url: 'https://hooks.example.org/probe', event_types: '{session.cancelled}', secret_id: c.newId(), created_by: actor(c),
     });
     return {
-      insert: (c) => ({ row: subscription(c, uuid()) }),
+      insert: (c) => ({ row: subscription(c, c.newId()) }),
       update: (c) => ({ key: { organization_id: c.o.organizationId }, set: { active: 'false' } }),
       delete: (c) => {
-        const id = uuid();
+        const id = c.newId();
         return { seed: [{ table: 'webhook_subscriptions', row: subscription(c, id) }], key: { id } };
       },
     } satisfies WriteSpec;
