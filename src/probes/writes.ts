@@ -242,41 +242,26 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
       return { seed: [planSeed(c, id, caseloadStudent(c))], key: { id } };
     },
   },
-  service_mandates: {
-    insert: (c) => {
-      const plan = c.newId();
-      return {
-        seed: [planSeed(c, plan, caseloadStudent(c))],
-        row: {
-          organization_id: c.o.organizationId, service_plan_id: plan, discipline: 'slp', minutes_per_session: '30', sessions_per_period: '1',
-          period: 'week', delivery_setting: 'push_in', effective_during: thisYear(),
-        },
-      };
-    },
-    update: (c) => {
-      const plan = c.newId();
-      const id = c.newId();
-      return {
-        seed: [
-          planSeed(c, plan, caseloadStudent(c)),
-          { table: 'service_mandates', row: { id, organization_id: c.o.organizationId, service_plan_id: plan, discipline: 'slp', minutes_per_session: '30', sessions_per_period: '1', period: 'week', delivery_setting: 'push_in', effective_during: thisYear() } },
-        ],
-        key: { id },
-        set: { minutes_per_session: '45' },
-      };
-    },
-    delete: (c) => {
-      const plan = c.newId();
-      const id = c.newId();
-      return {
-        seed: [
-          planSeed(c, plan, caseloadStudent(c)),
-          { table: 'service_mandates', row: { id, organization_id: c.o.organizationId, service_plan_id: plan, discipline: 'slp', minutes_per_session: '30', sessions_per_period: '1', period: 'week', delivery_setting: 'push_in', effective_during: thisYear() } },
-        ],
-        key: { id },
-      };
-    },
-  },
+  service_mandates: (() => {
+    /** A mandate of a draft plan of the clinician's caseload student; the plan is seeded. */
+    const mandate = (c: WriteContext, plan: string): Row => ({
+      organization_id: c.o.organizationId, service_plan_id: plan, discipline: 'slp', minutes_per_session: '30', sessions_per_period: '1',
+      period: 'week', delivery_setting: 'push_in', effective_during: thisYear(),
+    });
+    /** The plan and a mandate of it, for the update and delete probes. */
+    const seeded = (c: WriteContext) => {
+      const [plan, id] = [c.newId(), c.newId()];
+      return { seed: [planSeed(c, plan, caseloadStudent(c)), { table: 'service_mandates', row: { id, ...mandate(c, plan) } }], key: { id } };
+    };
+    return {
+      insert: (c) => {
+        const plan = c.newId();
+        return { seed: [planSeed(c, plan, caseloadStudent(c))], row: mandate(c, plan) };
+      },
+      update: (c) => ({ ...seeded(c), set: { minutes_per_session: '45' } }),
+      delete: (c) => seeded(c),
+    } satisfies WriteSpec;
+  })(),
   consents: {
     insert: (c) => ({ row: consentRow(c, c.newId(), caseloadStudent(c)) }),
     // the guardian's child: org admins and the guardian may revoke, and the student once an adult
