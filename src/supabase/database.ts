@@ -2321,7 +2321,7 @@ export type Database = {
       [_ in never]: never
     }
     Functions: {
-      /** Webhook delivery: records one attempt of a claimed event — delivered; failed and retried after 60 s × 3^(attempt-1) (≤ 12 h); dead after 10 attempts. Returns no row when the lease was lost. */
+      /** Webhook delivery: records one attempt of a claimed event — delivered; failed and retried after 60 s × 3^(attempt-1) (≤ 12 h); dead after 10 attempts. A delivery is recorded even after the lease was lost; a failure then returns no row and changes nothing. */
       ack_event: {
         Args: {
           p_attempt: number
