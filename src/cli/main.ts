@@ -97,12 +97,14 @@ async function run(argv: readonly string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const [command, ...extra] = positionals;
+  const [command, ...rest] = positionals;
+  // `export` names what it exports (`export supabase`, `export pgtap`); no other command takes an argument.
+  const [target, extra] = command === 'export' ? [rest[0], rest.slice(1)] : [undefined, rest];
   if (values.help || !command) {
     process.stdout.write(USAGE);
     return command || values.help ? 0 : 2;
   }
-  if (extra.length > 0) throw new UsageError(`unexpected argument${extra.length > 1 ? 's' : ''} after ${command}: ${extra.join(' ')}`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument${extra.length > 1 ? 's' : ''} after ${command}${target ? ` ${target}` : ''}: ${extra.join(' ')}`);
   const url = values.url ?? process.env.DATABASE_URL;
   const dataDir = values['data-dir'] ?? './.therapy-db';
   const migrationsFolder = values.migrations ? await migrationLayers(values.migrations) : undefined;
@@ -138,7 +140,7 @@ async function run(argv: readonly string[]): Promise<number> {
     }
     case 'export': {
       const { exportCommand } = await import('./export');
-      return exportCommand({ what: positionals[1], ...(values.dir ? { dir: values.dir } : {}), dryRun: values['dry-run'] ?? false, log: stderrLogger, usageError: (m) => new UsageError(m) });
+      return exportCommand({ what: target, ...(values.dir ? { dir: values.dir } : {}), dryRun: values['dry-run'] ?? false, log: stderrLogger, usageError: (m) => new UsageError(m) });
     }
     case 'demo': {
       const { runDemo } = await import('./demo');

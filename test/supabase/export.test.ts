@@ -117,5 +117,8 @@ describe('the CLI: therapy-db export supabase', () => {
     const usage = cli(['export', 'nowhere'], project);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/unknown export target "nowhere"/);
+    const extra = cli(['export', 'supabase', 'now'], project);
+    expect(extra.status).toBe(2);
+    expect(extra.stderr).toMatch(/unexpected argument after export supabase: now/);
   });
 });
