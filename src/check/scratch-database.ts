@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { connect, redact, type Database } from '../db';
+import { connect, redact, type Connection } from '../db';
 import type { Logger } from '../log';
 
 /** An empty database for the replay, removed again by `close()`. */
@@ -9,7 +9,7 @@ export interface ScratchDatabase {
   /** For messages: `embedded PGlite` or `therapy_db_check_1a2b3c4d on postgres://…`. */
   readonly label: string;
   /** The connection as `connect()` made it (what the seed needs: backend, URL, the PGlite instance). */
-  readonly database: Pick<Database, 'sql' | 'backend' | 'embedded' | 'url'>;
+  readonly database: Pick<Connection, 'sql' | 'backend' | 'embedded' | 'url'>;
   close(): Promise<void>;
 }
 
