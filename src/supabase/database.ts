@@ -7,30 +7,25 @@
 
 export type Json = string | number | boolean | null | { [key: string]: Json | undefined } | Json[]
 
+/** An update sets any column an insert may set, none required (written once, not per table). */
+type UpdateOf<Insert> = { [K in keyof Insert]?: Insert[K] }
+
 export type Database = {
   public: {
     Tables: {
       /** CPT, HCPCS and state billing codes with their unit rule. Rows without organisation are the global catalogue; an organisation may override one. */
       billing_codes: {
         Row: {
-          /** The code, e.g. 92507, 97110 (4..7 uppercase letters or digits). */
           code: string
-          /** CPT, HCPCS or STATE. */
           code_system: "CPT" | "HCPCS" | "STATE"
-          /** Modifiers added by default (at most 4), e.g. GN, GO, GP. */
           default_modifiers: string[]
           description: string
           discipline: "slp" | "ot" | "pt" | "counseling" | "psychology" | "audiology" | null
-          /** Dates the code is valid (daterange; defaults to from today on). */
           effective_during: string
           id: string
-          /** Most minutes the code may be billed for. */
           max_minutes: number | null
-          /** Fewest minutes the code may be billed for. */
           min_minutes: number | null
-          /** The organisation overriding the code; null for the global catalogue. */
           organization_id: string | null
-          /** How units are counted: timed_15min (8-minute rule), per_session, per_evaluation or time_range. */
           unit_rule: "timed_15min" | "per_session" | "per_evaluation" | "time_range"
         }
         Insert: {
@@ -46,19 +41,7 @@ export type Database = {
           organization_id?: string | null
           unit_rule: "timed_15min" | "per_session" | "per_evaluation" | "time_range"
         }
-        Update: {
-          code?: string
-          code_system?: "CPT" | "HCPCS" | "STATE"
-          default_modifiers?: string[]
-          description?: string
-          discipline?: "slp" | "ot" | "pt" | "counseling" | "psychology" | "audiology" | null
-          effective_during?: string
-          id?: string
-          max_minutes?: number | null
-          min_minutes?: number | null
-          organization_id?: string | null
-          unit_rule?: "timed_15min" | "per_session" | "per_evaluation" | "time_range"
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["billing_codes"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "billing_codes_organization_id_fkey"
@@ -72,17 +55,12 @@ export type Database = {
       /** Holidays, breaks, closures and therapist leave, for the whole organisation, one school or one therapist. */
       calendar_blackouts: {
         Row: {
-          /** When the blackout applies (tstzrange, never empty). */
           during: string
           id: string
-          /** holiday, break, testing, early_release, pd_day, therapist_leave or closure. */
           kind: "holiday" | "break" | "testing" | "early_release" | "pd_day" | "therapist_leave" | "closure"
           note: string | null
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
-          /** The school closed; null for the whole organisation. */
           school_id: string | null
-          /** The therapist on leave; null for a school or organisation blackout. */
           therapist_id: string | null
         }
         Insert: {
@@ -94,15 +72,7 @@ export type Database = {
           school_id?: string | null
           therapist_id?: string | null
         }
-        Update: {
-          during?: string
-          id?: string
-          kind?: "holiday" | "break" | "testing" | "early_release" | "pd_day" | "therapist_leave" | "closure"
-          note?: string | null
-          organization_id?: string
-          school_id?: string | null
-          therapist_id?: string | null
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["calendar_blackouts"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "calendar_blackouts_organization_id_fkey"
@@ -130,16 +100,12 @@ export type Database = {
       /** Which therapist serves which student, in which discipline and role, between which dates. It decides what a therapist may see. */
       caseload_assignments: {
         Row: {
-          /** primary, secondary, consult or evaluator; one primary per student and discipline at a time. */
           assignment_role: "primary" | "secondary" | "consult" | "evaluator"
           created_at: string
           discipline: "slp" | "ot" | "pt" | "counseling" | "psychology" | "audiology"
-          /** Last day of the assignment (inclusive); null while open-ended. Access ends after it. */
           ends_on: string | null
           id: string
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
-          /** First day of the assignment (inclusive). */
           starts_on: string
           student_id: string
           therapist_id: string
@@ -155,17 +121,7 @@ export type Database = {
           student_id: string
           therapist_id: string
         }
-        Update: {
-          assignment_role?: "primary" | "secondary" | "consult" | "evaluator"
-          created_at?: string
-          discipline?: "slp" | "ot" | "pt" | "counseling" | "psychology" | "audiology"
-          ends_on?: string | null
-          id?: string
-          organization_id?: string
-          starts_on?: string
-          student_id?: string
-          therapist_id?: string
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["caseload_assignments"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "caseload_assignments_organization_id_student_id_fkey"
@@ -186,29 +142,18 @@ export type Database = {
       /** A consent given for a student by a guardian or by the adult student. Append-only except revocation. */
       consents: {
         Row: {
-          /** evaluation, treatment, medicaid_billing, telehealth, release_of_information, messaging or media. */
           consent_type: "evaluation" | "treatment" | "medicaid_billing" | "telehealth" | "release_of_information" | "messaging" | "media"
           created_at: string
-          /** The signed consent form in storage. */
           document_id: string | null
-          /** When the consent lapses; null if it does not. */
           expires_at: string | null
-          /** When the consent takes effect. */
           granted_at: string
-          /** The consenting guardian; null when an adult student consents for themselves. */
           guardian_id: string | null
           id: string
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
-          /** Who entered the consent. */
           recorded_by: string
-          /** When the consent was revoked; set together with revoked_reason. */
           revoked_at: string | null
-          /** Why the consent was revoked; set together with revoked_at. */
           revoked_reason: string | null
-          /** Details of what is covered (e.g. recipients of a release) as a JSON object. */
           scope: NonNullable<Json>
-          /** wet_ink_scanned, e_signature or verbal_documented. */
           signature_method: "wet_ink_scanned" | "e_signature" | "verbal_documented"
           student_id: string
         }
@@ -228,22 +173,7 @@ export type Database = {
           signature_method: "wet_ink_scanned" | "e_signature" | "verbal_documented"
           student_id: string
         }
-        Update: {
-          consent_type?: "evaluation" | "treatment" | "medicaid_billing" | "telehealth" | "release_of_information" | "messaging" | "media"
-          created_at?: string
-          document_id?: string | null
-          expires_at?: string | null
-          granted_at?: string
-          guardian_id?: string | null
-          id?: string
-          organization_id?: string
-          recorded_by?: string
-          revoked_at?: string | null
-          revoked_reason?: string | null
-          scope?: NonNullable<Json>
-          signature_method?: "wet_ink_scanned" | "e_signature" | "verbal_documented"
-          student_id?: string
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["consents"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "consents_organization_id_document_id_fkey"
@@ -280,15 +210,10 @@ export type Database = {
         Row: {
           conversation_id: string
           joined_at: string
-          /** Read marker for unread counts. */
           last_read_at: string | null
-          /** When the user left; null while a participant. */
           left_at: string | null
-          /** Notifications muted until this time. */
           muted_until: string | null
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
-          /** owner, member or read_only. */
           participant_role: "owner" | "member" | "read_only"
           user_id: string
         }
@@ -302,16 +227,7 @@ export type Database = {
           participant_role?: "owner" | "member" | "read_only"
           user_id: string
         }
-        Update: {
-          conversation_id?: string
-          joined_at?: string
-          last_read_at?: string | null
-          left_at?: string | null
-          muted_until?: string | null
-          organization_id?: string
-          participant_role?: "owner" | "member" | "read_only"
-          user_id?: string
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["conversation_participants"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "conversation_participants_organization_id_conversation_id_fkey"
@@ -332,18 +248,13 @@ export type Database = {
       /** A chat thread: direct, group, a student's care team or an announcement channel. */
       conversations: {
         Row: {
-          /** When the conversation was archived; null while open. */
           archived_at: string | null
           created_at: string
           created_by: string
           id: string
-          /** direct, group, student_team (requires student_id) or announcement. */
           kind: "direct" | "group" | "student_team" | "announcement"
-          /** Time of the latest message, for ordering the inbox. */
           last_message_at: string | null
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
-          /** The student a student_team conversation is about. */
           student_id: string | null
           title: string | null
         }
@@ -358,17 +269,7 @@ export type Database = {
           student_id?: string | null
           title?: string | null
         }
-        Update: {
-          archived_at?: string | null
-          created_at?: string
-          created_by?: string
-          id?: string
-          kind?: "direct" | "group" | "student_team" | "announcement"
-          last_message_at?: string | null
-          organization_id?: string
-          student_id?: string | null
-          title?: string | null
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["conversations"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "conversations_created_by_fkey"
@@ -396,33 +297,22 @@ export type Database = {
       /** Metadata of every Storage object. The row is inserted before the upload; the storage.objects policies defer to it. */
       documents: {
         Row: {
-          /** Storage bucket: student-records, chat-attachments or org-assets. */
           bucket_id: "student-records" | "chat-attachments" | "org-assets"
-          /** Kind of document, e.g. iep, evaluation_report, consent_form, chat_attachment. */
           category: "iep" | "evaluation_report" | "consent_form" | "progress_report" | "session_attachment" | "medical_order" | "chat_attachment" | "org_asset" | "other"
-          /** The conversation of a chat attachment. */
           conversation_id: string | null
           created_at: string
-          /** Soft delete: hidden once set; the object itself is never changed. */
           deleted_at: string | null
           file_name: string
           id: string
           mime_type: string
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
-          /** Keep the document at least until this date (records retention). */
           retain_until: string | null
-          /** The session the document belongs to, if any. */
           session_id: string | null
-          /** SHA-256 of the object (lowercase hex), for integrity checks. */
           sha256: string | null
-          /** Object size in bytes, at most 50 MiB. */
           size_bytes: number
-          /** Object path inside the bucket; starts with the organisation id. Unique per bucket. */
           storage_path: string
           student_id: string | null
           uploaded_by: string
-          /** Who besides staff may read it: staff, caseload, guardians or participants. */
           visibility: "staff" | "caseload" | "guardians" | "participants"
         }
         Insert: {
@@ -444,25 +334,7 @@ export type Database = {
           uploaded_by: string
           visibility?: "staff" | "caseload" | "guardians" | "participants"
         }
-        Update: {
-          bucket_id?: "student-records" | "chat-attachments" | "org-assets"
-          category?: "iep" | "evaluation_report" | "consent_form" | "progress_report" | "session_attachment" | "medical_order" | "chat_attachment" | "org_asset" | "other"
-          conversation_id?: string | null
-          created_at?: string
-          deleted_at?: string | null
-          file_name?: string
-          id?: string
-          mime_type?: string
-          organization_id?: string
-          retain_until?: string | null
-          session_id?: string | null
-          sha256?: string | null
-          size_bytes?: number
-          storage_path?: string
-          student_id?: string | null
-          uploaded_by?: string
-          visibility?: "staff" | "caseload" | "guardians" | "participants"
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["documents"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "documents_organization_id_conversation_id_fkey"
@@ -507,19 +379,14 @@ export type Database = {
           goal_id: string
           id: string
           note: string | null
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
-          /** Support needed: independent, gestural, verbal, visual, model, partial_physical or full_physical. */
           prompt_level: "independent" | "gestural" | "verbal" | "visual" | "model" | "partial_physical" | "full_physical" | null
           recorded_at: string
           recorded_by: string
           session_id: string
           student_id: string
-          /** Correct trials, 0..trials_total. */
           trials_correct: number | null
-          /** Trials attempted (> 0); null when a value is recorded instead. */
           trials_total: number | null
-          /** Measured value (frequency, seconds, rubric score...) when not counted in trials. */
           value: number | null
         }
         Insert: {
@@ -536,20 +403,7 @@ export type Database = {
           trials_total?: number | null
           value?: number | null
         }
-        Update: {
-          goal_id?: string
-          id?: string
-          note?: string | null
-          organization_id?: string
-          prompt_level?: "independent" | "gestural" | "verbal" | "visual" | "model" | "partial_physical" | "full_physical" | null
-          recorded_at?: string
-          recorded_by?: string
-          session_id?: string
-          student_id?: string
-          trials_correct?: number | null
-          trials_total?: number | null
-          value?: number | null
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["goal_observations"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "goal_observations_goal_id_student_id_fkey"
@@ -588,25 +442,17 @@ export type Database = {
           created_at: string
           created_by: string
           discipline: "slp" | "ot" | "pt" | "counseling" | "psychology" | "audiology"
-          /** Skill area, e.g. articulation, fluency, fine_motor, social_emotional. */
           domain: "articulation" | "expressive_language" | "receptive_language" | "fluency" | "voice" | "pragmatics" | "aac" | "feeding" | "fine_motor" | "visual_motor" | "sensory" | "self_care" | "gross_motor" | "mobility" | "social_emotional" | "behavior" | "other"
           goal_text: string
           id: string
-          /** When the goal counts as met, e.g. 80% over 3 consecutive sessions. */
           mastery_criterion: string | null
-          /** percent_accuracy, frequency, duration, rubric, trials or latency. */
           measurement_type: "percent_accuracy" | "frequency" | "duration" | "rubric" | "trials" | "latency"
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
-          /** The goal this objective belongs to; null for a goal. */
           parent_goal_id: string | null
-          /** The plan the goal belongs to. */
           service_plan_id: string | null
-          /** draft, active, met, discontinued or carried_over. */
           status: "draft" | "active" | "met" | "discontinued" | "carried_over"
           student_id: string
           target_date: string | null
-          /** Target in the measurement's unit; 0..100 for percent_accuracy. */
           target_value: number | null
         }
         Insert: {
@@ -627,24 +473,7 @@ export type Database = {
           target_date?: string | null
           target_value?: number | null
         }
-        Update: {
-          baseline?: string | null
-          created_at?: string
-          created_by?: string
-          discipline?: "slp" | "ot" | "pt" | "counseling" | "psychology" | "audiology"
-          domain?: "articulation" | "expressive_language" | "receptive_language" | "fluency" | "voice" | "pragmatics" | "aac" | "feeding" | "fine_motor" | "visual_motor" | "sensory" | "self_care" | "gross_motor" | "mobility" | "social_emotional" | "behavior" | "other"
-          goal_text?: string
-          id?: string
-          mastery_criterion?: string | null
-          measurement_type?: "percent_accuracy" | "frequency" | "duration" | "rubric" | "trials" | "latency"
-          organization_id?: string
-          parent_goal_id?: string | null
-          service_plan_id?: string | null
-          status?: "draft" | "active" | "met" | "discontinued" | "carried_over"
-          student_id?: string
-          target_date?: string | null
-          target_value?: number | null
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["goals"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "goals_created_by_fkey"
@@ -680,19 +509,15 @@ export type Database = {
       guardians: {
         Row: {
           created_at: string
-          /** Soft delete: set when the guardian is removed; null while live. */
           deleted_at: string | null
           email: string | null
           first_name: string
           id: string
           last_name: string
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
           phone: string | null
-          /** How to reach the guardian: app, email, sms or phone. */
           preferred_contact: "app" | "email" | "sms" | "phone"
           preferred_language: string | null
-          /** Portal login of the guardian; null when they have none. */
           user_id: string | null
         }
         Insert: {
@@ -708,19 +533,7 @@ export type Database = {
           preferred_language?: string | null
           user_id?: string | null
         }
-        Update: {
-          created_at?: string
-          deleted_at?: string | null
-          email?: string | null
-          first_name?: string
-          id?: string
-          last_name?: string
-          organization_id?: string
-          phone?: string | null
-          preferred_contact?: "app" | "email" | "sms" | "phone"
-          preferred_language?: string | null
-          user_id?: string | null
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["guardians"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "guardians_organization_id_fkey"
@@ -741,24 +554,16 @@ export type Database = {
       /** A chat message. The sender must be a participant of the conversation (composite FK). */
       messages: {
         Row: {
-          /** Attached file (documents row in the chat-attachments bucket). */
           attachment_document_id: string | null
-          /** Message text, 1..10000 characters; null for an attachment-only or deleted message. */
           body: string | null
-          /** Id chosen by the client; unique per sender so a retried send is not stored twice. */
           client_message_id: string
           conversation_id: string
           created_at: string
-          /** Soft delete: the message shows as deleted. */
           deleted_at: string | null
-          /** When the body was last edited. */
           edited_at: string | null
           id: string
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
-          /** The message this one replies to. */
           reply_to_id: string | null
-          /** The sending user; with conversation_id it references the participant row. */
           sender_id: string
         }
         Insert: {
@@ -774,19 +579,7 @@ export type Database = {
           reply_to_id?: string | null
           sender_id: string
         }
-        Update: {
-          attachment_document_id?: string | null
-          body?: string | null
-          client_message_id?: string
-          conversation_id?: string
-          created_at?: string
-          deleted_at?: string | null
-          edited_at?: string | null
-          id?: string
-          organization_id?: string
-          reply_to_id?: string | null
-          sender_id?: string
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["messages"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "messages_attachment_in_conversation_fkey"
@@ -822,18 +615,13 @@ export type Database = {
       notifications: {
         Row: {
           body: string | null
-          /** Where it is delivered: in_app, email, sms, push. */
           channels: ("in_app" | "email" | "sms" | "push")[]
           created_at: string
-          /** Ids of the records concerned, as JSON; never clinical text. */
           data: NonNullable<Json>
           id: string
-          /** The organisation the notification is about, if any. */
           organization_id: string | null
-          /** When the user read it; null while unread. */
           read_at: string | null
           title: string
-          /** Event type, domain.event, e.g. session.cancelled. */
           type: string
           user_id: string
         }
@@ -849,18 +637,7 @@ export type Database = {
           type: string
           user_id: string
         }
-        Update: {
-          body?: string | null
-          channels?: ("in_app" | "email" | "sms" | "push")[]
-          created_at?: string
-          data?: NonNullable<Json>
-          id?: string
-          organization_id?: string | null
-          read_at?: string | null
-          title?: string
-          type?: string
-          user_id?: string
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["notifications"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "notifications_organization_id_fkey"
@@ -883,15 +660,10 @@ export type Database = {
         Row: {
           created_at: string
           id: string
-          /** Who invited the member; null if unknown or deleted. */
           invited_by: string | null
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
-          /** App role: org_admin, therapist, school_staff, guardian, student or billing. One row per role. */
           role: "org_admin" | "therapist" | "school_staff" | "guardian" | "student" | "billing"
-          /** The campus of a school_staff member (required for that role). */
           school_id: string | null
-          /** invited, active or suspended; only active memberships grant access. */
           status: "invited" | "active" | "suspended"
           updated_at: string
           user_id: string
@@ -907,17 +679,7 @@ export type Database = {
           updated_at?: string
           user_id: string
         }
-        Update: {
-          created_at?: string
-          id?: string
-          invited_by?: string | null
-          organization_id?: string
-          role?: "org_admin" | "therapist" | "school_staff" | "guardian" | "student" | "billing"
-          school_id?: string | null
-          status?: "invited" | "active" | "suspended"
-          updated_at?: string
-          user_id?: string
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["organization_members"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "organization_members_invited_by_fkey"
@@ -953,23 +715,15 @@ export type Database = {
       organizations: {
         Row: {
           created_at: string
-          /** Soft delete: set when the organisation is retired; null while live. */
           deleted_at: string | null
           id: string
-          /** State Medicaid provider id of the organisation. */
           medicaid_provider_id: string | null
           name: string
-          /** Organisation NPI (10 digits), the billing provider on claims. */
           npi: string | null
-          /** Kind of organisation: school_district, charter_school, private_school, clinic or contract_agency. */
           org_type: "school_district" | "charter_school" | "private_school" | "clinic" | "contract_agency"
-          /** Organisation preferences as a JSON object. */
           settings: NonNullable<Json>
-          /** URL-safe unique handle: lowercase letters, digits and hyphens, 2..63 characters. */
           slug: string
-          /** Two-letter US state code (billing and licensure rules depend on it). */
           state_code: string | null
-          /** IANA time zone used to show and schedule sessions when a school has none of its own. */
           timezone: string
           updated_at: string
         }
@@ -987,52 +741,26 @@ export type Database = {
           timezone?: string
           updated_at?: string
         }
-        Update: {
-          created_at?: string
-          deleted_at?: string | null
-          id?: string
-          medicaid_provider_id?: string | null
-          name?: string
-          npi?: string | null
-          org_type?: "school_district" | "charter_school" | "private_school" | "clinic" | "contract_agency"
-          settings?: NonNullable<Json>
-          slug?: string
-          state_code?: string | null
-          timezone?: string
-          updated_at?: string
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["organizations"]["Insert"]>
         Relationships: []
       }
       /** Transactional outbox: one row per event and subscription, written in the business transaction, delivered by a worker. */
       outbox_events: {
         Row: {
-          /** Id of the record the event is about. */
           aggregate_id: string
-          /** Kind of record the event is about, e.g. therapy_session. */
           aggregate_type: string
-          /** Delivery attempts so far. */
           attempts: number
           created_at: string
           delivered_at: string | null
-          /** Event id sent as X-Webhook-Id; with subscription_id it is the idempotency key. */
           event_id: string
-          /** Event type, domain.event, e.g. session.created. */
           event_type: string
-          /** Delivery order. */
           id: number
-          /** Error of the last failed attempt. */
           last_error: string | null
-          /** HTTP status of the last attempt. */
           last_status_code: number | null
-          /** Earliest time of the next attempt (exponential backoff). */
           next_attempt_at: string
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
-          /** The envelope {id, type, version, occurred_at, organization_id, actor_id, data}; ids and scheduling facts only. */
           payload: NonNullable<Json>
-          /** pending, in_flight, delivered, failed (will retry) or dead (gave up). */
           status: "pending" | "in_flight" | "delivered" | "failed" | "dead"
-          /** The endpoint to deliver to. */
           subscription_id: string | null
         }
         Insert: {
@@ -1052,23 +780,7 @@ export type Database = {
           status?: "pending" | "in_flight" | "delivered" | "failed" | "dead"
           subscription_id?: string | null
         }
-        Update: {
-          aggregate_id?: string
-          aggregate_type?: string
-          attempts?: number
-          created_at?: string
-          delivered_at?: string | null
-          event_id?: string
-          event_type?: string
-          id?: never
-          last_error?: string | null
-          last_status_code?: number | null
-          next_attempt_at?: string
-          organization_id?: string
-          payload?: NonNullable<Json>
-          status?: "pending" | "in_flight" | "delivered" | "failed" | "dead"
-          subscription_id?: string | null
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["outbox_events"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "outbox_events_organization_id_fkey"
@@ -1089,20 +801,14 @@ export type Database = {
       /** One row per Supabase auth user (id = auth.users.id): name and contact details. Users may update only display_name, phone, avatar_path and locale. */
       profiles: {
         Row: {
-          /** Storage path of the avatar image. */
           avatar_path: string | null
           created_at: string
-          /** Set when the account is deactivated; the RLS helpers then ignore it. */
           deactivated_at: string | null
           display_name: string
           email: string | null
-          /** The auth.users id, so profiles.id = auth.uid(); deleting the auth user deletes the profile. */
           id: string
-          /** Platform operator flag; users can never set it themselves. Grants no access to clinical tables. */
           is_platform_admin: boolean
-          /** BCP 47 language tag for the user interface. */
           locale: string
-          /** E.164 phone number, e.g. +15551234567. */
           phone: string | null
           updated_at: string
         }
@@ -1118,39 +824,21 @@ export type Database = {
           phone?: string | null
           updated_at?: string
         }
-        Update: {
-          avatar_path?: string | null
-          created_at?: string
-          deactivated_at?: string | null
-          display_name?: string
-          email?: string | null
-          id?: string
-          is_platform_admin?: boolean
-          locale?: string
-          phone?: string | null
-          updated_at?: string
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["profiles"]["Insert"]>
         Relationships: []
       }
       /** Progress on one goal over one reporting period; the periods of a goal never overlap. */
       progress_reports: {
         Row: {
           author_id: string
-          /** Aggregated observation data behind the report, as JSON. */
           data_summary: Json | null
-          /** When the report was finalised; required once not draft. */
           finalized_at: string | null
           goal_id: string
           id: string
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
-          /** mastered, sufficient, insufficient, not_introduced or regression. */
           progress_code: "mastered" | "sufficient" | "insufficient" | "not_introduced" | "regression"
-          /** The dates reported on (daterange, never empty). */
           reporting_period: string
-          /** When the report was shared with guardians; set exactly when status = shared. */
           shared_with_guardians_at: string | null
-          /** draft, final or shared. */
           status: "draft" | "final" | "shared"
           student_id: string
           summary: string
@@ -1169,20 +857,7 @@ export type Database = {
           student_id: string
           summary: string
         }
-        Update: {
-          author_id?: string
-          data_summary?: Json | null
-          finalized_at?: string | null
-          goal_id?: string
-          id?: string
-          organization_id?: string
-          progress_code?: "mastered" | "sufficient" | "insufficient" | "not_introduced" | "regression"
-          reporting_period?: string
-          shared_with_guardians_at?: string | null
-          status?: "draft" | "final" | "shared"
-          student_id?: string
-          summary?: string
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["progress_reports"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "progress_reports_author_id_fkey"
@@ -1210,18 +885,13 @@ export type Database = {
       /** A campus of an organisation. Students, staff memberships, sessions and blackouts may belong to one. */
       schools: {
         Row: {
-          /** Postal address as a JSON object. */
           address: Json | null
           created_at: string
-          /** Soft delete: set when the campus is closed; null while live. */
           deleted_at: string | null
           id: string
           name: string
-          /** Federal NCES school id (12 digits). */
           nces_school_id: string | null
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
-          /** IANA time zone of the campus; null means the organisation's. */
           timezone: string | null
         }
         Insert: {
@@ -1234,16 +904,7 @@ export type Database = {
           organization_id: string
           timezone?: string | null
         }
-        Update: {
-          address?: Json | null
-          created_at?: string
-          deleted_at?: string | null
-          id?: string
-          name?: string
-          nces_school_id?: string | null
-          organization_id?: string
-          timezone?: string | null
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["schools"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "schools_organization_id_fkey"
@@ -1259,36 +920,23 @@ export type Database = {
         Row: {
           amount_billed: number | null
           amount_paid: number | null
-          /** Minutes billed, 1..480. */
           billable_minutes: number
           billing_code_id: string
-          /** The payer's or clearinghouse's claim number. */
           claim_reference: string | null
           created_at: string
           id: string
-          /** Claim modifiers, at most 4. */
           modifiers: string[]
-          /** The signed note that documents the service. */
           note_id: string
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
-          /** medicaid, private_insurance, district or self_pay. */
           payer: "medicaid" | "private_insurance" | "district" | "self_pay"
-          /** The therapist who delivered the service. */
           rendering_provider_id: string
           service_date: string
-          /** The session; with student_id it references the participant row. */
           session_id: string
-          /** pending, ready, submitted, paid, denied or void. */
           status: "pending" | "ready" | "submitted" | "paid" | "denied" | "void"
           student_id: string
-          /** When the claim was submitted; required once submitted, paid or denied. */
           submitted_at: string | null
-          /** The supervising therapist, for services by supervised staff. */
           supervising_provider_id: string | null
-          /** Unit rule copied from the billing code when the charge is created. */
           unit_rule: "timed_15min" | "per_session" | "per_evaluation" | "time_range"
-          /** Generated: billed units. timed_15min: (minutes + 7) / 15, so 8 min -> 1, 23 -> 2, 38 -> 3, 53 -> 4; otherwise 1. */
           units: number | null
         }
         Insert: {
@@ -1313,28 +961,7 @@ export type Database = {
           unit_rule: "timed_15min" | "per_session" | "per_evaluation" | "time_range"
           units?: never
         }
-        Update: {
-          amount_billed?: number | null
-          amount_paid?: number | null
-          billable_minutes?: number
-          billing_code_id?: string
-          claim_reference?: string | null
-          created_at?: string
-          id?: string
-          modifiers?: string[]
-          note_id?: string
-          organization_id?: string
-          payer?: "medicaid" | "private_insurance" | "district" | "self_pay"
-          rendering_provider_id?: string
-          service_date?: string
-          session_id?: string
-          status?: "pending" | "ready" | "submitted" | "paid" | "denied" | "void"
-          student_id?: string
-          submitted_at?: string | null
-          supervising_provider_id?: string | null
-          unit_rule?: "timed_15min" | "per_session" | "per_evaluation" | "time_range"
-          units?: never
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["service_charges"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "service_charges_billing_code_id_fkey"
@@ -1384,21 +1011,15 @@ export type Database = {
       service_mandates: {
         Row: {
           created_at: string
-          /** pull_out, push_in, consult or telehealth. */
           delivery_setting: "pull_out" | "push_in" | "consult" | "telehealth"
           discipline: "slp" | "ot" | "pt" | "counseling" | "psychology" | "audiology"
-          /** Dates the mandate is in force (daterange, never empty). */
           effective_during: string
-          /** Largest group the student may be served in (1 = individual). */
           group_size_max: number
           id: string
           minutes_per_session: number
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
-          /** The period sessions_per_period counts over: week, month, quarter or year. */
           period: "week" | "month" | "quarter" | "year"
           service_plan_id: string
-          /** The session type that fulfils the mandate, if fixed. */
           session_type_id: string | null
           sessions_per_period: number
         }
@@ -1416,20 +1037,7 @@ export type Database = {
           session_type_id?: string | null
           sessions_per_period: number
         }
-        Update: {
-          created_at?: string
-          delivery_setting?: "pull_out" | "push_in" | "consult" | "telehealth"
-          discipline?: "slp" | "ot" | "pt" | "counseling" | "psychology" | "audiology"
-          effective_during?: string
-          group_size_max?: number
-          id?: string
-          minutes_per_session?: number
-          organization_id?: string
-          period?: "week" | "month" | "quarter" | "year"
-          service_plan_id?: string
-          session_type_id?: string | null
-          sessions_per_period?: number
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["service_mandates"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "service_mandates_organization_id_service_plan_id_fkey"
@@ -1452,19 +1060,13 @@ export type Database = {
         Row: {
           created_at: string
           created_by: string
-          /** Dates the plan is in force (daterange, never empty). */
           effective_during: string
           id: string
           meeting_date: string | null
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
-          /** iep, 504, ifsp or plan_of_care. */
           plan_type: "iep" | "504" | "ifsp" | "plan_of_care"
-          /** When the student's reevaluation is due. */
           reevaluation_due_on: string | null
-          /** The signed plan document in storage. */
           source_document_id: string | null
-          /** draft, active, superseded, expired or closed. */
           status: "draft" | "active" | "superseded" | "expired" | "closed"
           student_id: string
         }
@@ -1481,19 +1083,7 @@ export type Database = {
           status?: "draft" | "active" | "superseded" | "expired" | "closed"
           student_id: string
         }
-        Update: {
-          created_at?: string
-          created_by?: string
-          effective_during?: string
-          id?: string
-          meeting_date?: string | null
-          organization_id?: string
-          plan_type?: "iep" | "504" | "ifsp" | "plan_of_care"
-          reevaluation_due_on?: string | null
-          source_document_id?: string | null
-          status?: "draft" | "active" | "superseded" | "expired" | "closed"
-          student_id?: string
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["service_plans"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "service_plans_created_by_fkey"
@@ -1521,44 +1111,28 @@ export type Database = {
       /** The clinical note of one student in one session. draft -> pending_cosign -> signed, or void; signed notes are immutable and changed only by amendments. */
       session_notes: {
         Row: {
-          /** The note this one amends; null for an original note (one original per student and session). */
           amends_note_id: string | null
           assessment: string | null
-          /** The therapist who wrote the note; keeps read access after leaving the caseload. */
           author_id: string
-          /** Minutes documented as billable. */
           billable_minutes: number | null
-          /** SHA-256 (hex) of the signed content, stamped at signing, to prove it has not changed. */
           content_hash: string | null
-          /** When the supervisor co-signed; stamped by trigger. */
           cosigned_at: string | null
-          /** The supervising therapist who co-signed; never the author. */
           cosigned_by: string | null
           created_at: string
           id: string
-          /** soap, narrative, dap or evaluation. */
           note_format: "soap" | "narrative" | "dap" | "evaluation"
           objective: string | null
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
           plan: string | null
-          /** The session; with student_id it references the participant row. */
           session_id: string
-          /** When the author signed; stamped by trigger. */
           signed_at: string | null
-          /** Who signed: always the author; stamped by trigger. */
           signed_by: string | null
-          /** draft, pending_cosign, signed or void. */
           status: "draft" | "pending_cosign" | "signed" | "void"
-          /** Format-specific structured content as a JSON object. */
           structured: NonNullable<Json>
-          /** The student; with session_id it references the participant row. */
           student_id: string
           subjective: string | null
           updated_at: string
-          /** Whether guardians with portal access may read the signed note. */
           visible_to_guardian: boolean
-          /** Why a signed note was voided; set exactly when status = void. */
           void_reason: string | null
         }
         Insert: {
@@ -1586,31 +1160,7 @@ export type Database = {
           visible_to_guardian?: boolean
           void_reason?: string | null
         }
-        Update: {
-          amends_note_id?: string | null
-          assessment?: string | null
-          author_id?: string
-          billable_minutes?: number | null
-          content_hash?: string | null
-          cosigned_at?: string | null
-          cosigned_by?: string | null
-          created_at?: string
-          id?: string
-          note_format?: "soap" | "narrative" | "dap" | "evaluation"
-          objective?: string | null
-          organization_id?: string
-          plan?: string | null
-          session_id?: string
-          signed_at?: string | null
-          signed_by?: string | null
-          status?: "draft" | "pending_cosign" | "signed" | "void"
-          structured?: NonNullable<Json>
-          student_id?: string
-          subjective?: string | null
-          updated_at?: string
-          visible_to_guardian?: boolean
-          void_reason?: string | null
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["session_notes"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "session_notes_author_id_fkey"
@@ -1659,20 +1209,14 @@ export type Database = {
       /** The students of a session, with attendance. A student is never in two overlapping active sessions. */
       session_participants: {
         Row: {
-          /** expected, present, absent_excused, absent_unexcused, tardy or left_early. */
           attendance: "expected" | "present" | "absent_excused" | "absent_unexcused" | "tardy" | "left_early"
           created_at: string
-          /** Copy of whether the session is active (not cancelled, no-show or deleted), maintained by trigger; do not write. */
           is_active: boolean
-          /** Minutes the student actually attended. */
           minutes_attended: number | null
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
-          /** The mandate the session counts towards. */
           service_mandate_id: string | null
           session_id: string
           student_id: string
-          /** Copy of the session's [start_time, end_time), maintained by trigger for the no-double-booking rule; do not write. */
           time_range: string
         }
         Insert: {
@@ -1686,17 +1230,7 @@ export type Database = {
           student_id: string
           time_range?: string
         }
-        Update: {
-          attendance?: "expected" | "present" | "absent_excused" | "absent_unexcused" | "tardy" | "left_early"
-          created_at?: string
-          is_active?: boolean
-          minutes_attended?: number | null
-          organization_id?: string
-          service_mandate_id?: string | null
-          session_id?: string
-          student_id?: string
-          time_range?: string
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["session_participants"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "session_participants_organization_id_service_mandate_id_fkey"
@@ -1724,22 +1258,17 @@ export type Database = {
       /** A recurring slot from which sessions are generated. */
       session_series: {
         Row: {
-          /** Dates the series generates sessions (daterange, never empty). */
           active_during: string
           created_at: string
           created_by: string
           duration_minutes: number
           id: string
-          /** Wall-clock start time in the series' time zone (stays put across DST changes). */
           local_start_time: string
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
-          /** RFC 5545 recurrence rule without DTSTART, e.g. FREQ=WEEKLY;BYDAY=MO,WE. */
           rrule: string
           school_id: string | null
           session_type_id: string
           therapist_id: string
-          /** IANA time zone of local_start_time. */
           timezone: string
         }
         Insert: {
@@ -1756,20 +1285,7 @@ export type Database = {
           therapist_id: string
           timezone: string
         }
-        Update: {
-          active_during?: string
-          created_at?: string
-          created_by?: string
-          duration_minutes?: number
-          id?: string
-          local_start_time?: string
-          organization_id?: string
-          rrule?: string
-          school_id?: string | null
-          session_type_id?: string
-          therapist_id?: string
-          timezone?: string
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["session_series"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "session_series_created_by_fkey"
@@ -1804,23 +1320,17 @@ export type Database = {
       /** The organisation's catalogue of session kinds with their default duration, group size and billing code. */
       session_types: {
         Row: {
-          /** Offered for new sessions; retired types stay for history. */
           active: boolean
-          /** Short code of the type, unique per organisation. */
           code: string
-          /** Billing code proposed for charges of this type. */
           default_billing_code_id: string | null
           default_duration_minutes: number
           discipline: "slp" | "ot" | "pt" | "counseling" | "psychology" | "audiology"
           id: string
           is_billable: boolean
           is_group: boolean
-          /** therapy, evaluation, reevaluation, consultation, iep_meeting or screening. */
           kind: "therapy" | "evaluation" | "reevaluation" | "consultation" | "iep_meeting" | "screening"
-          /** Most students per session (1..8); 1 unless is_group. */
           max_participants: number
           name: string
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
         }
         Insert: {
@@ -1837,20 +1347,7 @@ export type Database = {
           name: string
           organization_id: string
         }
-        Update: {
-          active?: boolean
-          code?: string
-          default_billing_code_id?: string | null
-          default_duration_minutes?: number
-          discipline?: "slp" | "ot" | "pt" | "counseling" | "psychology" | "audiology"
-          id?: string
-          is_billable?: boolean
-          is_group?: boolean
-          kind?: "therapy" | "evaluation" | "reevaluation" | "consultation" | "iep_meeting" | "screening"
-          max_participants?: number
-          name?: string
-          organization_id?: string
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["session_types"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "session_types_default_billing_code_id_fkey"
@@ -1873,15 +1370,10 @@ export type Database = {
         Row: {
           created_at: string
           guardian_id: string
-          /** Holds educational decision rights (e.g. may sign the IEP). */
           has_educational_rights: boolean
-          /** The primary contact; at most one per student (partial unique index). */
           is_primary: boolean
-          /** The organisation of both the student and the guardian (composite FKs to each). */
           organization_id: string
-          /** May see the student in the family portal; turned off e.g. by a court order. */
           portal_access: boolean
-          /** The guardian's relationship to the student. */
           relationship: "mother" | "father" | "parent" | "grandparent" | "foster_parent" | "legal_guardian" | "educational_surrogate" | "other"
           student_id: string
         }
@@ -1895,16 +1387,7 @@ export type Database = {
           relationship: "mother" | "father" | "parent" | "grandparent" | "foster_parent" | "legal_guardian" | "educational_surrogate" | "other"
           student_id: string
         }
-        Update: {
-          created_at?: string
-          guardian_id?: string
-          has_educational_rights?: boolean
-          is_primary?: boolean
-          organization_id?: string
-          portal_access?: boolean
-          relationship?: "mother" | "father" | "parent" | "grandparent" | "foster_parent" | "legal_guardian" | "educational_surrogate" | "other"
-          student_id?: string
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["student_guardians"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "student_guardians_organization_id_guardian_id_fkey"
@@ -1927,27 +1410,19 @@ export type Database = {
         Row: {
           created_at: string
           date_of_birth: string
-          /** Soft delete: hidden from every policy once set. */
           deleted_at: string | null
-          /** Basis for services: iep, 504, ifsp, rti, private_referral or none. */
           eligibility: "iep" | "504" | "ifsp" | "rti" | "private_referral" | "none"
           first_name: string
-          /** PK, K, 1..12 or post (post-secondary transition). */
           grade_level: "PK" | "K" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "10" | "11" | "12" | "post" | null
           id: string
           last_name: string
-          /** The district's own student number; unique per organisation. */
           local_student_id: string | null
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
           preferred_name: string | null
           primary_language: string | null
-          /** The student's campus; school staff see the students of their school. */
           school_id: string | null
-          /** referred, active, exited or transferred. */
           status: "referred" | "active" | "exited" | "transferred"
           updated_at: string
-          /** Login of a student who uses the app themselves; null for most students. */
           user_id: string | null
         }
         Insert: {
@@ -1968,24 +1443,7 @@ export type Database = {
           updated_at?: string
           user_id?: string | null
         }
-        Update: {
-          created_at?: string
-          date_of_birth?: string
-          deleted_at?: string | null
-          eligibility?: "iep" | "504" | "ifsp" | "rti" | "private_referral" | "none"
-          first_name?: string
-          grade_level?: "PK" | "K" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "10" | "11" | "12" | "post" | null
-          id?: string
-          last_name?: string
-          local_student_id?: string | null
-          organization_id?: string
-          preferred_name?: string | null
-          primary_language?: string | null
-          school_id?: string | null
-          status?: "referred" | "active" | "exited" | "transferred"
-          updated_at?: string
-          user_id?: string | null
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["students"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "students_organization_id_fkey"
@@ -2013,16 +1471,12 @@ export type Database = {
       /** A supervisor therapist oversees a supervisee (SLPA, clinical fellow, COTA, PTA, intern) for a period; no overlapping duplicates. */
       supervision_assignments: {
         Row: {
-          /** Dates the supervision is in force (daterange, never empty). */
           active_during: string
           created_at: string
           id: string
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
-          /** Whether the supervisee's notes need the supervisor's co-signature. */
           requires_cosign: boolean
           supervisee_id: string
-          /** slpa, clinical_fellowship, cota, pta, intern or peer_review. */
           supervision_type: "slpa" | "clinical_fellowship" | "cota" | "pta" | "intern" | "peer_review"
           supervisor_id: string
         }
@@ -2036,16 +1490,7 @@ export type Database = {
           supervision_type: "slpa" | "clinical_fellowship" | "cota" | "pta" | "intern" | "peer_review"
           supervisor_id: string
         }
-        Update: {
-          active_during?: string
-          created_at?: string
-          id?: string
-          organization_id?: string
-          requires_cosign?: boolean
-          supervisee_id?: string
-          supervision_type?: "slpa" | "clinical_fellowship" | "cota" | "pta" | "intern" | "peer_review"
-          supervisor_id?: string
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["supervision_assignments"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "supervision_assignments_organization_id_fkey"
@@ -2074,20 +1519,13 @@ export type Database = {
       therapists: {
         Row: {
           created_at: string
-          /** Professional credential, e.g. CCC-SLP, SLPA, OTR/L, COTA/L, PT, PTA. */
           credential: "CCC-SLP" | "SLP-CF" | "SLPA" | "OTR/L" | "COTA/L" | "PT" | "PTA" | "LPC" | "LCSW" | "LMFT" | "NCSP" | "CCC-A" | "other"
-          /** slp, ot, pt, counseling, psychology or audiology. */
           discipline: "slp" | "ot" | "pt" | "counseling" | "psychology" | "audiology"
-          /** The profile (and auth user) id of the therapist. */
           id: string
           license_expires_on: string | null
-          /** State licence number; set together with license_state. */
           license_number: string | null
-          /** Two-letter state of the licence; set together with license_number. */
           license_state: string | null
-          /** Individual NPI (10 digits), the rendering provider on claims; unique. */
           npi: string | null
-          /** Generated: true for credentials that may only practise under supervision (SLP-CF, SLPA, COTA/L, PTA). */
           requires_supervision: boolean | null
         }
         Insert: {
@@ -2101,17 +1539,7 @@ export type Database = {
           npi?: string | null
           requires_supervision?: never
         }
-        Update: {
-          created_at?: string
-          credential?: "CCC-SLP" | "SLP-CF" | "SLPA" | "OTR/L" | "COTA/L" | "PT" | "PTA" | "LPC" | "LCSW" | "LMFT" | "NCSP" | "CCC-A" | "other"
-          discipline?: "slp" | "ot" | "pt" | "counseling" | "psychology" | "audiology"
-          id?: string
-          license_expires_on?: string | null
-          license_number?: string | null
-          license_state?: string | null
-          npi?: string | null
-          requires_supervision?: never
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["therapists"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "therapists_id_fkey"
@@ -2125,35 +1553,23 @@ export type Database = {
       /** An appointment of one therapist with one or more students. Active sessions of a therapist never overlap; status changes follow a state machine. Soft-deleted. */
       therapy_sessions: {
         Row: {
-          /** Free-text explanation; required when the reason is other. */
           cancellation_note: string | null
-          /** Why the session was cancelled; set exactly when status = cancelled. */
           cancellation_reason: "student_absent" | "therapist_absent" | "school_closure" | "student_unavailable" | "scheduling_conflict" | "guardian_request" | "weather" | "other" | null
-          /** When it was cancelled; set exactly when status = cancelled. */
           cancelled_at: string | null
-          /** Who cancelled; set exactly when status = cancelled. */
           cancelled_by: string | null
           created_at: string
           created_by: string
-          /** Soft delete: hidden from policies and ignored by the overlap rule once set. */
           deleted_at: string | null
-          /** in_person or telehealth. */
           delivery_mode: "in_person" | "telehealth"
-          /** End of the session (exclusive); after start_time, at most 4 hours later. */
           end_time: string
           id: string
           location: string | null
-          /** The missed session this one makes up for. */
           makeup_for_session_id: string | null
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
           school_id: string | null
-          /** The recurring series the session came from, if any. */
           series_id: string | null
           session_type_id: string
-          /** Start of the session (inclusive). */
           start_time: string
-          /** scheduled, confirmed, in_progress, completed, cancelled or no_show; changes follow the allowed transitions. */
           status: "scheduled" | "confirmed" | "in_progress" | "completed" | "cancelled" | "no_show"
           therapist_id: string
           updated_at: string
@@ -2180,28 +1596,7 @@ export type Database = {
           therapist_id: string
           updated_at?: string
         }
-        Update: {
-          cancellation_note?: string | null
-          cancellation_reason?: "student_absent" | "therapist_absent" | "school_closure" | "student_unavailable" | "scheduling_conflict" | "guardian_request" | "weather" | "other" | null
-          cancelled_at?: string | null
-          cancelled_by?: string | null
-          created_at?: string
-          created_by?: string
-          deleted_at?: string | null
-          delivery_mode?: "in_person" | "telehealth"
-          end_time?: string
-          id?: string
-          location?: string | null
-          makeup_for_session_id?: string | null
-          organization_id?: string
-          school_id?: string | null
-          series_id?: string | null
-          session_type_id?: string
-          start_time?: string
-          status?: "scheduled" | "confirmed" | "in_progress" | "completed" | "cancelled" | "no_show"
-          therapist_id?: string
-          updated_at?: string
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["therapy_sessions"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "therapy_sessions_cancelled_by_fkey"
@@ -2257,22 +1652,15 @@ export type Database = {
       /** An organisation's webhook endpoint (e.g. n8n) and the event types it receives. */
       webhook_subscriptions: {
         Row: {
-          /** Whether events are delivered. */
           active: boolean
           created_at: string
           created_by: string | null
-          /** When delivery was switched off (e.g. after repeated failures). */
           disabled_at: string | null
-          /** Event types delivered, e.g. {session.created,note.signed}; never empty. */
           event_types: string[]
-          /** Consecutive failed deliveries. */
           failure_count: number
           id: string
-          /** The owning organisation (tenant); composite FKs keep every reference inside it. */
           organization_id: string
-          /** Supabase Vault secret holding the HMAC signing key; the key itself is never stored in this table. */
           secret_id: string
-          /** HTTPS endpoint the events are POSTed to. */
           target_url: string
         }
         Insert: {
@@ -2287,18 +1675,7 @@ export type Database = {
           secret_id: string
           target_url: string
         }
-        Update: {
-          active?: boolean
-          created_at?: string
-          created_by?: string | null
-          disabled_at?: string | null
-          event_types?: string[]
-          failure_count?: number
-          id?: string
-          organization_id?: string
-          secret_id?: string
-          target_url?: string
-        }
+        Update: UpdateOf<Database["public"]["Tables"]["webhook_subscriptions"]["Insert"]>
         Relationships: [
           {
             foreignKeyName: "webhook_subscriptions_created_by_fkey"

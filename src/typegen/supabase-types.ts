@@ -7,7 +7,7 @@ import type { DbFunction, DdlObject, FunctionArgument, TableDocumentation } from
  * Relationships, Views, Functions, Enums, CompositeTypes, and the `Tables<…>` helpers), so
  * `createClient<Database>()` types every query. Narrower where the schema knows more than the
  * catalogue: a code-list column (`text` with a check constraint) is the union of its codes, not
- * `string`, and every field carries the column's documentation.
+ * `string`, and every table carries its documentation.
  */
 
 export interface SupabaseTypesInput {
@@ -61,10 +61,9 @@ interface ColumnFacts {
   readonly readOnly: boolean;
   /** Insert may omit it: nullable, a default, an identity. */
   readonly optionalOnInsert: boolean;
-  readonly doc: string | undefined;
 }
 
-function columnFacts(column: PgColumn, doc: string | undefined): ColumnFacts {
+function columnFacts(column: PgColumn): ColumnFacts {
   const identity = (column as unknown as { generatedIdentity?: { type: 'always' | 'byDefault' } }).generatedIdentity;
   const generated = (column as unknown as { generated?: unknown }).generated !== undefined;
   return {
@@ -73,7 +72,6 @@ function columnFacts(column: PgColumn, doc: string | undefined): ColumnFacts {
     nullable: !column.notNull,
     readOnly: generated || identity?.type === 'always',
     optionalOnInsert: !column.notNull || column.hasDefault || identity !== undefined,
-    doc,
   };
 }
 
@@ -82,16 +80,16 @@ const docComment = (text: string | undefined, indent: string) => (text ? `${inde
 function field(c: ColumnFacts, optional: boolean, indent: string): string {
   // \`Json\` includes null: a not-null JSON column is narrowed, as postgres-meta does.
   const type = c.nullable ? `${c.type} | null` : c.type === 'Json' ? 'NonNullable<Json>' : c.type;
-  return `${docComment(c.doc, indent)}${indent}${key(c.name)}${optional ? '?' : ''}: ${type}`;
+  return `${indent}${key(c.name)}${optional ? '?' : ''}: ${type}`;
 }
 
 function renderTable(table: PgTable, docs: TableDocumentation | undefined, tablesInSchema: ReadonlySet<string>, schema: string): string {
   const config = getTableConfig(table);
-  const columns = [...config.columns].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((c) => columnFacts(c, docs?.columns.get(c.name)));
+  // Column documentation stays in the schema (and COMMENT ON); the type carries the table's, to stay small.
+  const columns = [...config.columns].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(columnFacts);
   const i = ' '.repeat(10);
   const row = columns.map((c) => field(c, false, i)).join('\n');
-  const insert = columns.map((c) => (c.readOnly ? `${i}${key(c.name)}?: never` : field({ ...c, doc: undefined }, c.optionalOnInsert, i))).join('\n');
-  const update = columns.map((c) => (c.readOnly ? `${i}${key(c.name)}?: never` : field({ ...c, doc: undefined }, true, i))).join('\n');
+  const insert = columns.map((c) => (c.readOnly ? `${i}${key(c.name)}?: never` : field(c, c.optionalOnInsert, i))).join('\n');
   // A relationship is one-to-one when its columns are the table's primary key or a unique key.
   const uniqueSets = [
     ...config.primaryKeys.map((pk) => pk.columns.map((c) => c.name)),
@@ -132,9 +130,7 @@ ${row}
         Insert: {
 ${insert}
         }
-        Update: {
-${update}
-        }
+        Update: UpdateOf<Database[${JSON.stringify(schema)}]["Tables"][${JSON.stringify(config.name)}]["Insert"]>
         Relationships: [${rel ? `\n${rel}\n        ` : ''}]
       }`;
 }
@@ -194,6 +190,9 @@ export function renderSupabaseTypes(input: SupabaseTypesInput): string {
  */
 
 export type Json = string | number | boolean | null | { [key: string]: Json | undefined } | Json[]
+
+/** An update sets any column an insert may set, none required (written once, not per table). */
+type UpdateOf<Insert> = { [K in keyof Insert]?: Insert[K] }
 
 export type Database = {
   ${key(schema)}: {
