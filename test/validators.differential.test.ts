@@ -980,6 +980,10 @@ function cases(w: World): Record<string, TableCase> {
         lastError: text(),
         deliveredAt: timestamp(),
       },
+      unreachable: {
+        outbox_events_result_check: 'result is server-set (recordWebhookResult): the insert schema refuses it; test/integrations/results.test.ts tests the CHECK',
+        outbox_events_result_reported_at_check: 'result_reported_at is server-set with result; test/integrations/results.test.ts tests the CHECK',
+      },
     },
     'audit.audit_log': {
       base: { action: 'insert', tableName: 'students' },

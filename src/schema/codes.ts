@@ -180,5 +180,9 @@ export type NotificationChannel = (typeof notificationChannels)[number];
 export const outboxStatuses = ['pending', 'in_flight', 'delivered', 'failed', 'dead'] as const;
 export type OutboxStatus = (typeof outboxStatuses)[number];
 
+/** What a receiver (an n8n workflow's callback) reports after processing a delivered event. */
+export const webhookResultStatuses = ['succeeded', 'failed'] as const;
+export type WebhookResultStatus = (typeof webhookResultStatuses)[number];
+
 export const auditActions = ['insert', 'update', 'delete', 'view', 'export', 'disclose', 'sign', 'cosign', 'login'] as const;
 export type AuditAction = (typeof auditActions)[number];

@@ -416,6 +416,8 @@ export const tableDocumentation: readonly TableDocumentation[] = [
       nextAttemptAt: 'Earliest time of the next attempt (exponential backoff).',
       lastStatusCode: 'HTTP status of the last attempt.',
       lastError: 'Error of the last failed attempt.',
+      result: 'What the receiver reported after processing the event (an n8n workflow\'s signed callback): {status: succeeded|failed, detail, execution_id, callback_id}.',
+      resultReportedAt: 'When the receiver\'s result was recorded (server time).',
     },
   }),
   tableDocs(auditLog, {

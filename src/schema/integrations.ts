@@ -1,7 +1,7 @@
 import { relations, sql } from 'drizzle-orm';
 import { bigint, boolean, check, foreignKey, index, integer, jsonb, pgTable, smallint, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
-import { outboxStatuses } from './codes';
-import { createdAt, oneOf } from './columns';
+import { outboxStatuses, webhookResultStatuses } from './codes';
+import { createdAt, literalList, oneOf } from './columns';
 import { organizations, profiles } from './identity';
 
 // ------------------------------------------------------------------ webhook_subscriptions
@@ -69,6 +69,8 @@ export const outboxEvents = pgTable(
     lastError: text('last_error'),
     createdAt: createdAt(),
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    result: jsonb('result').$type<{ status: (typeof webhookResultStatuses)[number]; detail?: string; execution_id?: string; callback_id?: string }>(),
+    resultReportedAt: timestamp('result_reported_at', { withTimezone: true }),
   },
   (t) => [
     // Not in the reference model: organization_id is pinned to an organisation, and the
@@ -85,6 +87,12 @@ export const outboxEvents = pgTable(
     oneOf('outbox_events_status_check', t.status, outboxStatuses),
     check('outbox_events_payload_check', sql`jsonb_typeof(${t.payload}) = 'object'`),
     check('outbox_events_attempts_check', sql`${t.attempts} between 0 and 50`),
+    // A receiver's report (recordWebhookResult): an object with a known status, stamped with the server's time.
+    check(
+      'outbox_events_result_check',
+      sql`${t.result} is null or (jsonb_typeof(${t.result}) = 'object' and ${t.result} ->> 'status' in (${literalList(webhookResultStatuses)}))`,
+    ),
+    check('outbox_events_result_reported_at_check', sql`(${t.result} is null) = (${t.resultReportedAt} is null)`),
     // The delivery worker's queue.
     // claim_events: due events, including in-flight ones whose lease has expired.
     index('outbox_events_next_attempt_at_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('pending', 'failed', 'in_flight')`),

@@ -760,6 +760,8 @@ export type Database = {
           next_attempt_at: string
           organization_id: string
           payload: NonNullable<Json>
+          result: Json | null
+          result_reported_at: string | null
           status: "pending" | "in_flight" | "delivered" | "failed" | "dead"
           subscription_id: string | null
         }
@@ -777,6 +779,8 @@ export type Database = {
           next_attempt_at?: string
           organization_id: string
           payload: NonNullable<Json>
+          result?: Json | null
+          result_reported_at?: string | null
           status?: "pending" | "in_flight" | "delivered" | "failed" | "dead"
           subscription_id?: string | null
         }

@@ -27,8 +27,9 @@ export type WebhookSubscriptionSelect = z.output<typeof webhookSubscriptionSelec
 
 // ------------------------------------------------------------------ outbox_events
 export const outboxEventValidators = defineTable(outboxEvents, {
-  // `id` is an identity column (generated always, so never accepted).
-  server: ['createdAt'],
+  // `id` is an identity column (generated always, so never accepted); a receiver's result is recorded
+  // by recordWebhookResult (therapy-db/integrations), with the server's time.
+  server: ['createdAt', 'result', 'resultReportedAt'],
   columns: {
     eventType: (s) => s.check(matches(eventTypePattern, eventTypeDescription)),
     attempts: (s) => s.check(between(0, 50)),
