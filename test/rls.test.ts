@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +5,7 @@ import { seedFixture, stableId, type Fixture } from '../src/demo';
 import { alreadyVerifiedClaims, bearerToken, createRls, JwtRejectedError, jwtVerifier, type JwtRejectionReason, type Rls } from '../src/rls';
 import { therapySessions } from '../src/schema';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { createTestIssuer, unsignedToken, userClaims, type TestIssuer } from './support/tokens';
+import { createTestIssuer, serveJwks, unsignedToken, userClaims, type JwksServer, type TestIssuer } from './support/tokens';
 
 /**
  * therapy-db/rls: server code runs as the request's user. The threat model: a client holds a token
@@ -21,9 +19,7 @@ let rls: Rls;
 /** A second client whose every query is recorded, to prove refused tokens run none. */
 let observed: postgres.Sql;
 const queries: string[] = [];
-let jwksServer: Server;
-let jwksUrl: string;
-let jwksRequests = 0;
+let jwks: JwksServer;
 
 const day = 24 * 60 * 60 * 1000;
 /** A free half-hour `days` from now (the fixture's sessions are at ±7 days, 16:00 UTC). */
@@ -55,17 +51,11 @@ beforeAll(async () => {
   issuer = await createTestIssuer();
   rls = createRls({ sql: db.sql, jwt: { secret: issuer.secret, jwks: issuer.jwks } });
   observed = postgres(db.url, { max: 1, onnotice: () => {}, debug: (_connection, query) => queries.push(query) });
-  jwksServer = createServer((request, response) => {
-    jwksRequests++;
-    if (request.url !== '/auth/v1/.well-known/jwks.json') return void response.writeHead(404).end();
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(issuer.jwks));
-  });
-  await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
-  jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/auth/v1/.well-known/jwks.json`;
+  jwks = await serveJwks(issuer.jwks);
 });
 afterAll(async () => {
   await observed?.end({ timeout: 5 });
-  await new Promise((resolve) => jwksServer?.close(resolve));
+  await jwks?.close();
   await db?.close();
 });
 
@@ -92,14 +82,14 @@ describe('a verified token runs the transaction as its user', () => {
   });
 
   it('the JWKS can be a URL: fetched once, then cached', async () => {
-    const remote = createRls({ sql: db.sql, jwt: { jwks: jwksUrl } });
-    const before = jwksRequests;
+    const remote = createRls({ sql: db.sql, jwt: { jwks: jwks.jwksUrl } });
+    const before = jwks.requests();
     for (let i = 0; i < 3; i++) {
       const token = await issuer.sign(userClaims(therapist()));
       const [row] = await remote.sqlTransaction(token, (tx) => tx`select auth.uid() as uid`);
       expect(row?.uid).toBe(therapist());
     }
-    expect(jwksRequests - before).toBe(1);
+    expect(jwks.requests() - before).toBe(1);
   });
 
   it('a thrown error rolls the transaction back', async () => {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet, type JWTPayload } from 'jose';
 
 /**
@@ -49,4 +51,31 @@ export function userClaims(userId: string, extra: JWTPayload = {}): JWTPayload {
 export function unsignedToken(claims: JWTPayload): string {
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   return `${part({ alg: 'none', typ: 'JWT' })}.${part({ exp: Math.floor(Date.now() / 1000) + 3600, ...claims })}.`;
+}
+
+export interface JwksServer {
+  /** The project URL (`SUPABASE_URL`): the JWKS is at `${url}/auth/v1/.well-known/jwks.json`. */
+  readonly url: string;
+  readonly jwksUrl: string;
+  /** How many times the key set was fetched. */
+  requests(): number;
+  close(): Promise<void>;
+}
+
+/** Serves a key set on loopback where Supabase Auth publishes it. */
+export async function serveJwks(jwks: JSONWebKeySet): Promise<JwksServer> {
+  let requests = 0;
+  const server = createServer((request, response) => {
+    requests++;
+    if (request.url !== '/auth/v1/.well-known/jwks.json') return void response.writeHead(404).end();
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    jwksUrl: `${url}/auth/v1/.well-known/jwks.json`,
+    requests: () => requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
