@@ -154,10 +154,11 @@ describe('book-session: refusals write nothing', () => {
     expect(await counts()).toEqual(before);
   });
 
-  it('a guardian cannot book (RLS: not a therapist): 403', async () => {
+  it('a guardian cannot book: the therapist named (from their token) is not a therapist of the organisation (422 on therapist_id)', async () => {
     const before = await counts();
-    const { status } = await book(booking(), await issuer.sign(userClaims(a().users.guardian)));
-    expect(status, JSON.stringify(fn.logs().filter((l) => l.level === 'error'))).toBe(403);
+    const { status, body } = await book(booking(), await issuer.sign(userClaims(a().users.guardian)));
+    expect(status).toBe(422);
+    expect(body).toMatchObject({ field: 'therapist_id', code: '23503', constraint: 'therapy_sessions_therapist_id_member' });
     expect(await counts()).toEqual(before);
   });
 

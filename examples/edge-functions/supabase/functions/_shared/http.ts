@@ -49,14 +49,16 @@ const fieldOfConstraint: Record<string, string> = {
 };
 
 /**
- * The column a foreign key refers from, read from its name (`<table>_<columns>_fkey`, the package's
- * naming rule), leaving out the tenant column: `therapy_sessions_organization_id_session_type_id_fkey`
+ * The column a reference refers from, read from its name (`<table>_<columns>_fkey`, or
+ * `<table>_<column>_member` for a user who must be a member of the organisation: the package's
+ * naming rules), leaving out the tenant column: `therapy_sessions_organization_id_session_type_id_fkey`
  * → `session_type_id`. The name is needed because PostgreSQL leaves the key out of the error's detail
  * when the referenced table has row level security.
  */
 function foreignKeyField(table: string | undefined, constraint: string | undefined): string | undefined {
-  if (!table || !constraint?.startsWith(`${table}_`) || !constraint.endsWith('_fkey')) return undefined;
-  const columns = constraint.slice(table.length + 1, -'_fkey'.length);
+  const suffix = constraint?.endsWith('_fkey') ? '_fkey' : constraint?.endsWith('_member') ? '_member' : undefined;
+  if (!table || !suffix || !constraint?.startsWith(`${table}_`)) return undefined;
+  const columns = constraint.slice(table.length + 1, -suffix.length);
   return columns.startsWith('organization_id_') ? columns.slice('organization_id_'.length) : columns;
 }
 
