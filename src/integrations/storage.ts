@@ -13,7 +13,8 @@ import { maxDocumentBytes, type DocumentCategory, type StorageBucket } from '../
  *   policies never read `storage.objects`, so there is no recursion.
  * - upload (insert): only to the path of such a row that the user uploaded (`uploaded_by`), laid
  *   out by the path convention below; a second upload to a path fails on `storage.objects`'s
- *   unique (bucket_id, name).
+ *   unique (bucket_id, name). The row's bucket is fixed by its category
+ *   (`documents_category_bucket_check`), so a chat attachment never reaches the public bucket.
  * - no update and no delete policies: objects are immutable for users (upsert, move and remove are
  *   refused); retention jobs use the service role.
  *

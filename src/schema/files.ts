@@ -1,7 +1,7 @@
 import { relations, sql } from 'drizzle-orm';
 import { bigint, check, date, foreignKey, index, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
-import { documentCategories, documentVisibilities, maxDocumentBytes, storageBuckets } from './codes';
-import { createdAt, deletedAt, oneOf, setNullOnly } from './columns';
+import { documentCategories, documentVisibilities, maxDocumentBytes, storageBuckets, type DocumentCategory, type StorageBucket } from './codes';
+import { createdAt, deletedAt, literal, oneOf, setNullOnly } from './columns';
 import { organizations, profiles } from './identity';
 import { students } from './people';
 import { therapySessions } from './scheduling';
@@ -9,6 +9,24 @@ import { conversations, messages } from './chat';
 import { consents, servicePlans } from './caseload';
 
 // ------------------------------------------------------------------ documents
+/**
+ * The bucket each category of document lives in: chat attachments in `chat-attachments`, the
+ * organisation's assets in the public `org-assets`, every student record in `student-records`.
+ * Tying the bucket to the category keeps a chat attachment (which any participant may upload) out
+ * of the public bucket.
+ */
+export function bucketOfCategory(category: DocumentCategory): StorageBucket {
+  return category === 'chat_attachment' ? 'chat-attachments' : category === 'org_asset' ? 'org-assets' : 'student-records';
+}
+
+/** `case category when … end`: `bucketOfCategory` as SQL over the column `category`. */
+const bucketOfCategorySql = sql.raw(
+  `case category ${documentCategories
+    .filter((c) => bucketOfCategory(c) !== 'student-records')
+    .map((c) => `when ${literal(c)} then ${literal(bucketOfCategory(c))}`)
+    .join(' ')} else ${literal('student-records')} end`,
+);
+
 /**
  * Metadata of every Storage object. The row is inserted before the upload and the `storage.objects`
  * policies defer to it; paths are `{organization_id}/...`.
@@ -63,7 +81,10 @@ export const documents = pgTable(
     oneOf('documents_visibility_check', t.visibility, documentVisibilities),
     // Storage policies authorise by the first path segment, so it must be the row's organisation.
     check('documents_storage_path_check', sql`split_part(${t.storagePath}, '/', 1) = ${t.organizationId}::text`),
-    check('documents_chat_attachment_check', sql`${t.category} <> 'chat_attachment' or ${t.conversationId} is not null`),
+    // A document belongs to a conversation exactly when it is a chat attachment: no student record
+    // is linked to (and so attachable in) a conversation.
+    check('documents_chat_attachment_check', sql`(${t.category} = 'chat_attachment') = (${t.conversationId} is not null)`),
+    check('documents_category_bucket_check', sql`${t.bucketId} = ${bucketOfCategorySql}`),
     index('documents_organization_id_student_id_idx').on(t.organizationId, t.studentId),
     // A student's live documents by category.
     index('documents_student_id_category_idx').on(t.studentId, t.category).where(sql`${t.deletedAt} is null`),

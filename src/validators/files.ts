@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { maxDocumentBytes } from '../schema/codes';
-import { documents } from '../schema/files';
+import { bucketOfCategory, documents } from '../schema/files';
 import { between } from './numeric';
 import { rule } from './rules';
 import { defineTable } from './table';
@@ -26,8 +26,15 @@ export const documentValidators = defineTable(documents, {
       constraint: 'documents_chat_attachment_check',
       reads: ['category', 'conversationId'],
       path: 'conversationId',
-      message: 'conversation_id is required for a chat_attachment',
-      holds: (row) => row.category !== 'chat_attachment' || row.conversationId !== null,
+      message: 'conversation_id is required for a chat_attachment, and only a chat_attachment belongs to a conversation',
+      holds: (row) => (row.category === 'chat_attachment') === (row.conversationId !== null),
+    }),
+    rule({
+      constraint: 'documents_category_bucket_check',
+      reads: ['bucketId', 'category'],
+      path: 'bucketId',
+      message: 'bucket_id must be the bucket of the category: chat-attachments for a chat_attachment, org-assets for an org_asset, student-records otherwise',
+      holds: (row) => row.bucketId === bucketOfCategory(row.category),
     }),
   ],
 });

@@ -223,6 +223,57 @@ describe('storage: buckets and object policies deferring to documents', () => {
     });
   });
 
+  describe('attacks on the buckets (issue 12, item 9): an object goes only where its documents row says, and the row where its category says', () => {
+    /** As `user`, in one transaction: the documents row a member may write for a chat attachment, then the upload. */
+    /** `ok`, or the SQLSTATE and the rule that refused. */
+    const chatUpload = async (user: string, row: { bucket: string; path: (id: string) => string }, upload: { bucket: string; path: (id: string) => string }) => {
+      const id = stableId(`test:chat-upload:${Math.random()}`);
+      try {
+        await asUser(db.sql, { sub: user }, async (tx) => {
+          await tx`insert into public.documents (id, organization_id, conversation_id, bucket_id, storage_path, category, file_name, mime_type, size_bytes, visibility, uploaded_by)
+            values (${id}, ${f.a.organizationId}, ${f.a.conversationId}, ${row.bucket}, ${row.path(id)}, 'chat_attachment', 'photo.png', 'image/png', 2048, 'participants', ${user})`;
+          await tx`insert into storage.objects (bucket_id, name, owner) values (${upload.bucket}, ${upload.path(id)}, ${user})`;
+        });
+        return 'ok';
+      } catch (error) {
+        const e = error as { code?: string; constraint_name?: string };
+        return [e.code, e.constraint_name].filter(Boolean).join(' ');
+      }
+    };
+    const chatPath = (conversationId: string) => (id: string) =>
+      documentStoragePath({ bucket: 'chat-attachments', organizationId: f.a.organizationId, conversationId, documentId: id, extension: 'png' });
+    const assetPath = (id: string) => documentStoragePath({ bucket: 'org-assets', organizationId: f.a.organizationId, documentId: id, extension: 'png' });
+
+    it('a guardian cannot put a chat attachment into the public org-assets bucket (the row is refused: the category fixes the bucket)', async () => {
+      expect(await chatUpload(f.a.users.guardian, { bucket: 'org-assets', path: assetPath }, { bucket: 'org-assets', path: assetPath })).toBe('23514 documents_category_bucket_check');
+    });
+
+    it("a guardian's chat attachment goes into its conversation's folder of chat-attachments, nowhere else", async () => {
+      const own = chatPath(f.a.conversationId);
+      const elsewhere = chatPath(stableId('test:another-conversation'));
+      expect(await chatUpload(f.a.users.guardian, { bucket: 'chat-attachments', path: own }, { bucket: 'chat-attachments', path: own })).toBe('ok');
+      expect(await chatUpload(f.a.users.guardian, { bucket: 'chat-attachments', path: own }, { bucket: 'chat-attachments', path: elsewhere })).toBe('42501');
+      expect(await chatUpload(f.a.users.guardian, { bucket: 'chat-attachments', path: own }, { bucket: 'org-assets', path: own })).toBe('42501');
+      expect(await chatUpload(f.a.users.guardian, { bucket: 'chat-attachments', path: own }, { bucket: 'student-records', path: own })).toBe('42501');
+    });
+
+    it('an org admin cannot link a student record to a conversation (where it could be attached to a message)', async () => {
+      const result = await sqlState(
+        asUser(db.sql, { sub: f.a.users.org_admin }, (tx) => tx`update public.documents set conversation_id = ${f.a.conversationId} where id = ${iep.id}`),
+      );
+      expect(result).toBe('23514');
+    });
+
+    it('an object cannot be moved into another bucket or folder after its upload', async () => {
+      const moved = await asUser(db.sql, { sub: f.a.users.therapist }, async (tx) => {
+        const bucket = await tx`update storage.objects set bucket_id = 'org-assets' where name = ${attachment.path} returning id`;
+        const folder = await tx`update storage.objects set name = ${`${f.a.organizationId}/assets/${attachment.id}.png`} where name = ${attachment.path} returning id`;
+        return bucket.length + folder.length;
+      });
+      expect(moved).toBe(0);
+    });
+  });
+
   it('documentStoragePath lays out the conventions', () => {
     const org = f.a.organizationId;
     expect(documentStoragePath({ bucket: 'student-records', organizationId: org, studentId: 's', category: 'iep', documentId: 'd', extension: '.PDF' })).toBe(`${org}/students/s/iep/d.pdf`);
