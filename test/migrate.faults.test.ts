@@ -18,7 +18,10 @@ function migrationsFolder(files: Record<string, string | Buffer>, journal?: stri
   const dir = mkdtempSync(join(tmpdir(), 'therapy-db-faults-'));
   folders.push(dir);
   mkdirSync(join(dir, 'meta'));
-  const entries = Object.keys(files).map((tag, idx) => ({ idx, version: '7', when: 1_700_000_000_000 + idx, tag, breakpoints: true }));
+  // Each folder is its own history: its own hour of journal timestamps, so the Supabase ledger
+  // (keyed by timestamp) never sees two folders' different migrations under one version.
+  const hour = 1_700_000_000_000 + folders.length * 3_600_000;
+  const entries = Object.keys(files).map((tag, idx) => ({ idx, version: '7', when: hour + idx * 1_000, tag, breakpoints: true }));
   writeFileSync(join(dir, 'meta', '_journal.json'), journal ?? JSON.stringify({ version: '7', dialect: 'postgresql', entries }));
   for (const [tag, sql] of Object.entries(files)) writeFileSync(join(dir, `${tag}.sql`), sql);
   return dir;
