@@ -20,10 +20,13 @@ import {
   inList,
   isNotNull,
   isNull,
+  key,
   lit,
   missingPolicyExports,
   ne,
   noClientAccess,
+  noneOf,
+  roleGuarantees,
   not,
   or,
   planPolicies,
@@ -38,7 +41,9 @@ import {
   toTestMatrix,
   unsafeRaw,
   validateAccess,
+  type Operation,
   type PolicyIssue,
+  type RuleOptions,
   type TableAccess,
 } from '../src/policies/dsl';
 
@@ -79,12 +84,17 @@ function issuesOf(fn: () => unknown): readonly PolicyIssue[] {
   throw new Error('expected a PolicyDslError');
 }
 
+/** A therapist's own widgets, in organisations where they are a therapist: the rule establishes its role. */
+const ownWidget = ({ t }: { t: typeof widgets }) => and(eq(t.ownerId, auth.uid()), anyOf(t.organizationId, app.orgIds('therapist')));
+/** `ownWidget`, rendered. */
+const OWN_WIDGET = `"widgets"."owner_id" = (select auth.uid()) and "widgets"."organization_id" = any ((select app.org_ids('{therapist}'::text[]))::uuid[])`;
+
 const widgetsAccess = tableAccess(widgets, {
   tenant: { column: widgets.organizationId },
   rules: [
-    allow('select', { who: 'therapist', summary: 'own widgets', using: ({ t }) => eq(t.ownerId, auth.uid()) }),
+    allow('select', { who: 'therapist', summary: 'own widgets', using: ownWidget }),
     allow('select', { who: 'org_admin', using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')) }),
-    allow(['insert', 'update'], { who: 'therapist', using: ({ t }) => eq(t.ownerId, auth.uid()), columns: ['status', 'title'] }),
+    allow(['insert', 'update'], { who: 'therapist', using: ownWidget, columns: ['status', 'title'] }),
     allow('update', { who: 'org_admin', using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')), columns: ['shared'] }),
     allow('delete', { who: 'org_admin', using: ({ t }) => and(eq(t.status, 'draft'), anyOf(t.organizationId, app.orgIds('org_admin'))) }),
   ],
@@ -92,7 +102,7 @@ const widgetsAccess = tableAccess(widgets, {
 
 const widgetTagsAccess = tableAccess(widgetTags, {
   tenant: { column: widgetTags.organizationId },
-  rules: [allow('select', { who: 'member', using: ({ t }) => eq(t.userId, auth.uid()) })],
+  rules: [allow('select', { who: 'member', using: ({ t }) => and(eq(t.userId, auth.uid()), anyOf(t.organizationId, app.orgIds())) })],
 });
 
 const entriesAccess = noClientAccess(entries, 'written only by SECURITY DEFINER triggers');
@@ -223,16 +233,16 @@ describe('policies: one permissive policy per table, operation and role', () => 
     const select = plans.find((plan) => plan.for === 'select');
     expect(select).toMatchObject({ as: 'permissive', to: 'authenticated', rules: [0, 1], withCheckSql: undefined });
     expect(select?.usingSql).toBe(
-      `"widgets"."owner_id" = (select auth.uid()) or "widgets"."organization_id" = any ((select app.org_ids('{org_admin}'::text[]))::uuid[])`,
+      `(${OWN_WIDGET}) or "widgets"."organization_id" = any ((select app.org_ids('{org_admin}'::text[]))::uuid[])`,
     );
   });
 
   it('uses the clauses Postgres evaluates: insert with check only, update both (check defaults to using)', () => {
     const insert = plans.find((plan) => plan.for === 'insert');
     expect(insert?.usingSql).toBeUndefined();
-    expect(insert?.withCheckSql).toBe('"widgets"."owner_id" = (select auth.uid())');
+    expect(insert?.withCheckSql).toBe(OWN_WIDGET);
     const update = plans.find((plan) => plan.for === 'update');
-    const expected = `"widgets"."owner_id" = (select auth.uid()) or "widgets"."organization_id" = any ((select app.org_ids('{org_admin}'::text[]))::uuid[])`;
+    const expected = `(${OWN_WIDGET}) or "widgets"."organization_id" = any ((select app.org_ids('{org_admin}'::text[]))::uuid[])`;
     expect(update?.usingSql).toBe(expected);
     expect(update?.withCheckSql).toBe(expected);
     const del = plans.find((plan) => plan.for === 'delete');
@@ -242,13 +252,13 @@ describe('policies: one permissive policy per table, operation and role', () => 
   it('drops duplicate predicates and gives anon rules their own policy', () => {
     const access = tableAccess(widgets, {
       rules: [
-        allow('select', { who: 'therapist', using: ({ t }) => eq(t.ownerId, auth.uid()) }),
-        allow('select', { who: 'supervisor', using: ({ t }) => eq(t.ownerId, auth.uid()) }),
+        allow('select', { who: 'therapist', using: ownWidget }),
+        allow('select', { who: 'therapist', summary: 'the same predicate again', using: ownWidget }),
         allow('select', { who: 'anon', using: ({ t }) => eq(t.status, 'published'), deliberatelyPublic: 'published widgets are a public catalogue' }),
       ],
     });
     expect(planPolicies(access).map((plan) => [plan.name, plan.usingSql])).toEqual([
-      ['widgets_select_authenticated', '"widgets"."owner_id" = (select auth.uid())'],
+      ['widgets_select_authenticated', OWN_WIDGET],
       ['widgets_select_anon', `"widgets"."status" = 'published'`],
     ]);
   });
@@ -293,7 +303,7 @@ describe('grants: least privilege, one DDL object per table', () => {
   it('grants whole-table update when any update rule has no column list, and notes it in the matrix', () => {
     const access = tableAccess(widgets, {
       rules: [
-        allow('update', { who: 'therapist', using: ({ t }) => eq(t.ownerId, auth.uid()), columns: ['title'] }),
+        allow('update', { who: 'therapist', using: ownWidget, columns: ['title'] }),
         allow('update', { who: 'org_admin', using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')) }),
       ],
     });
@@ -325,7 +335,7 @@ describe('validation refuses unsafe or incomplete declarations', () => {
 
   it('refuses a table without RLS, at declaration and in the coverage check', () => {
     const declared = issuesOf(() =>
-      tableAccess(gadgets as never, { rules: [allow('select', { who: 'member', using: eq(gadgets.id, auth.uid()) as never })] }),
+      tableAccess(gadgets as never, { rules: [allow('select', { who: 'member', using: and(eq(gadgets.id, auth.uid()), app.hasRole('therapist')) as never })] }),
     );
     expect(declared.map((issue) => issue.code)).toEqual(['rls_disabled']);
     expect(declared[0]?.message).toMatch(/^gadgets: row level security is not enabled; call \.enableRLS\(\)/);
@@ -362,7 +372,14 @@ describe('validation refuses unsafe or incomplete declarations', () => {
 
   it('refuses unsafeRaw with a bare auth.uid() or app helper call, accepts the wrapped form', () => {
     const issues = issuesOf(() =>
-      tableAccess(widgets, { rules: [allow('select', { who: 'therapist', using: unsafeRaw('owner_id = auth.uid() or organization_id = any(app.org_ids())') })] }),
+      tableAccess(widgets, {
+        rules: [
+          allow('select', {
+            who: 'therapist',
+            using: ({ t }) => and(unsafeRaw('owner_id = auth.uid() or organization_id = any(app.org_ids())'), anyOf(t.organizationId, app.orgIds('therapist'))),
+          }),
+        ],
+      }),
     );
     expect(issues.map((issue) => [issue.code, issue.operation])).toEqual([
       ['bare_helper_call', 'select'],
@@ -371,18 +388,20 @@ describe('validation refuses unsafe or incomplete declarations', () => {
     expect(issues[0]?.message).toMatch(/^widgets: select rule for therapist calls auth\.uid\(\) without \(select …\)/);
     expect(issues[1]?.message).toMatch(/calls app\.org_ids\(\)/);
     expect(() =>
-      tableAccess(widgets, { rules: [allow('select', { who: 'therapist', using: unsafeRaw('owner_id = ( SELECT auth.uid())') })] }),
+      tableAccess(widgets, {
+        rules: [allow('select', { who: 'therapist', using: ({ t }) => and(unsafeRaw('owner_id = ( SELECT auth.uid())'), anyOf(t.organizationId, app.orgIds('therapist'))) })],
+      }),
     ).not.toThrow();
   });
 
   it('refuses an insert rule with using (Postgres ignores it) and a select rule with withCheck', () => {
-    const insert = issuesOf(() => tableAccess(widgets, { rules: [allow('insert', { who: 'therapist', using: ({ t }) => eq(t.ownerId, auth.uid()) })] }));
+    const insert = issuesOf(() => tableAccess(widgets, { rules: [allow('insert', { who: 'therapist', using: ownWidget })] }));
     expect(insert.map((issue) => issue.code)).toEqual(['insert_using', 'missing_clause']);
     expect(insert[0]?.message).toBe(
       'widgets: insert rule for therapist has a using predicate, which Postgres ignores for insert; write it as withCheck (the rows it may create)',
     );
     const select = issuesOf(() =>
-      tableAccess(widgets, { rules: [allow('select', { who: 'therapist', using: ({ t }) => eq(t.ownerId, auth.uid()), withCheck: ({ t }) => eq(t.ownerId, auth.uid()) })] }),
+      tableAccess(widgets, { rules: [allow('select', { who: 'therapist', using: ownWidget, withCheck: ownWidget })] }),
     );
     expect(select.map((issue) => issue.code)).toEqual(['ignored_clause']);
     const noUsing = issuesOf(() => tableAccess(widgets, { rules: [allow('delete', { who: 'therapist' })] }));
@@ -393,7 +412,7 @@ describe('validation refuses unsafe or incomplete declarations', () => {
     const issues = issuesOf(() =>
       tableAccess(widgets, {
         tenant: { column: widgets.organizationId },
-        rules: [allow('update', { who: 'therapist', using: ({ t }) => eq(t.ownerId, auth.uid()), columns: ['title', 'organizationId'] })],
+        rules: [allow('update', { who: 'therapist', using: ownWidget, columns: ['title', 'organizationId'] })],
       }),
     );
     expect(issues).toEqual([
@@ -413,17 +432,19 @@ describe('validation refuses unsafe or incomplete declarations', () => {
     );
     expect(issuesOf(() => tableAccess(widgets, { rules: [] }))[0]?.message).toMatch(/widgets: no rules; if API users must not reach this table, declare noClientAccess/);
     const self = issuesOf(() =>
-      tableAccess(widgets, { rules: [allow('select', { who: 'therapist', using: ({ t }) => exists(widgets, 'w2', (w2) => eq(w2.id, t.id)) })] }),
+      tableAccess(widgets, {
+        rules: [allow('select', { who: 'therapist', using: ({ t }) => exists(widgets, 'w2', (w2) => and(eq(w2.id, t.id), anyOf(w2.organizationId, app.orgIds('therapist')))) })],
+      }),
     );
     expect(self.map((issue) => issue.code)).toEqual(['self_reference']);
   });
 
   it('refuses policies that read each other in a cycle', () => {
     const a = tableAccess(widgets, {
-      rules: [allow('select', { who: 'member', using: ({ t }) => exists(widgetTags, 'wt', (wt) => eq(wt.widgetId, t.id)) })],
+      rules: [allow('select', { who: 'member', using: ({ t }) => exists(widgetTags, 'wt', (wt) => and(eq(wt.widgetId, t.id), anyOf(wt.organizationId, app.orgIds()))) })],
     });
     const b = tableAccess(widgetTags, {
-      rules: [allow('select', { who: 'member', using: ({ t }) => exists(widgets, 'w', (w) => eq(w.id, t.widgetId)) })],
+      rules: [allow('select', { who: 'member', using: ({ t }) => exists(widgets, 'w', (w) => and(eq(w.id, t.widgetId), anyOf(w.organizationId, app.orgIds()))) })],
     });
     const issues = accessIssues([a, b], [widgets, widgetTags]);
     expect(issues.map((issue) => issue.message)).toEqual([
@@ -443,7 +464,7 @@ describe('validation refuses unsafe or incomplete declarations', () => {
     try {
       tableAccess(widgets, {
         rules: [
-          allow('insert', { who: 'therapist', using: ({ t }) => eq(t.ownerId, auth.uid()) }),
+          allow('insert', { who: 'therapist', using: ownWidget }),
           allow('select', { who: 'member', using: always() }),
         ],
       });
@@ -465,6 +486,122 @@ describe('validation refuses unsafe or incomplete declarations', () => {
   });
 });
 
+describe('no arm without a role: every rule establishes the persona it serves', () => {
+  /** The arm_without_role issues of a one-rule declaration on widgets (none when it is accepted). */
+  const roleIssue = (rule: RuleOptions<typeof widgets>, operations: Operation | readonly [Operation, ...Operation[]] = 'select'): PolicyIssue[] => {
+    try {
+      tableAccess(widgets, { rules: [allow(operations, rule)] });
+      return [];
+    } catch (error) {
+      if (!(error instanceof PolicyDslError)) throw error;
+      return error.issues.filter((issue) => issue.code === 'arm_without_role');
+    }
+  };
+
+  it('refuses an arm that compares auth.uid() alone: the author, therapist or uploader of any role, status or organisation', () => {
+    const issues = roleIssue({ who: 'therapist', using: ({ t }) => eq(t.ownerId, auth.uid()) });
+    expect(issues).toEqual([
+      expect.objectContaining({
+        code: 'arm_without_role',
+        table: 'widgets',
+        operation: 'select',
+        path: ['widgets', 'rules', 0, 'using'],
+        message: expect.stringMatching(/^widgets: select rule for therapist does not establish the role it serves: nothing in its using requires the caller to be therapist/),
+      }),
+    ]);
+    // an insert rule is checked on its withCheck, an update rule on both clauses
+    expect(roleIssue({ who: 'therapist', withCheck: ({ t }) => eq(t.ownerId, auth.uid()) }, 'insert').map((i) => i.path)).toEqual([
+      ['widgets', 'rules', 0, 'withCheck'],
+    ]);
+    expect(roleIssue({ who: 'therapist', using: ownWidget, withCheck: ({ t }) => eq(t.ownerId, auth.uid()) }, 'update').map((i) => i.path)).toEqual([
+      ['widgets', 'rules', 0, 'withCheck'],
+    ]);
+  });
+
+  it("refuses a helper of another role, and an or whose branches do not all establish the rule's role", () => {
+    expect(roleIssue({ who: 'therapist', using: ({ t }) => anyOf(t.organizationId, app.orgIds('guardian')) })).toHaveLength(1);
+    expect(roleIssue({ who: 'therapist', using: ({ t }) => anyOf(t.organizationId, app.orgIds()) })).toHaveLength(1); // any role is not the therapist role
+    expect(roleIssue({ who: 'therapist', using: ({ t }) => anyOf(t.studentId, app.relatedStudentIds()) })).toHaveLength(1); // guardians and students too
+    expect(roleIssue({ who: 'org_admin', using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin', 'billing')) })).toHaveLength(1);
+    expect(
+      roleIssue({
+        who: 'therapist',
+        using: ({ t }) => or(anyOf(t.studentId, app.caseloadStudentIds()), eq(t.ownerId, auth.uid())),
+      }),
+    ).toHaveLength(1);
+    expect(roleIssue({ who: 'therapist', using: ({ t }) => not(anyOf(t.organizationId, app.orgIds('therapist'))) })).toHaveLength(1);
+    expect(roleIssue({ who: 'therapist', using: ({ t }) => noneOf([t.studentId], app.softDeletedIds()) })).toHaveLength(1);
+    expect(roleIssue({ who: 'member', using: () => app.isActiveUser() })).toHaveLength(1); // an active account is not a membership
+  });
+
+  it('accepts the role helpers, for the personas they serve', () => {
+    expect(roleIssue({ who: 'therapist', using: ownWidget })).toEqual([]);
+    expect(roleIssue({ who: 'therapist', using: ({ t }) => anyOf(t.studentId, app.caseloadStudentIds()) })).toEqual([]);
+    expect(roleIssue({ who: ['therapist', 'guardian', 'student'], using: ({ t }) => anyOf(t.studentId, app.relatedStudentIds()) })).toEqual([]);
+    expect(roleIssue({ who: 'supervisor', using: ({ t }) => anyOf(key(t.organizationId, t.ownerId), app.supervisionKeys()) })).toEqual([]);
+    expect(roleIssue({ who: 'member', using: ({ t }) => anyOf(t.organizationId, app.orgIds('guardian')) })).toEqual([]); // stricter than any member
+    expect(roleIssue({ who: 'self', using: ({ t }) => and(eq(t.ownerId, auth.uid()), app.isActiveUser()) })).toEqual([]);
+    expect(
+      roleIssue({
+        who: 'therapist',
+        using: ({ t }) => or(anyOf(t.studentId, app.caseloadStudentIds()), and(eq(t.ownerId, auth.uid()), anyOf(t.organizationId, app.orgIds('therapist')))),
+      }),
+    ).toEqual([]);
+    expect(roleIssue({ who: 'member', using: ({ t }) => exists(widgetTags, 'wt', (wt) => and(eq(wt.widgetId, t.id), anyOf(wt.organizationId, app.orgIds()))) })).toEqual([]);
+    // public rules serve no role
+    expect(roleIssue({ who: 'anon', using: ({ t }) => eq(t.status, 'published'), deliberatelyPublic: 'a public catalogue' })).toEqual([]);
+  });
+
+  it('says what each predicate guarantees about the caller', () => {
+    const names = (p: Parameters<typeof roleGuarantees>[0]) => roleGuarantees(p).map((g) => [...g].sort());
+    expect(names(eq(widgets.ownerId, auth.uid()))).toEqual([]);
+    expect(names(anyOf(widgets.organizationId, app.orgIds('billing', 'org_admin')))).toEqual([['billing', 'org_admin']]);
+    expect(names(or(anyOf(widgets.studentId, app.guardianStudentIds()), anyOf(widgets.studentId, app.ownStudentIds())))).toEqual([['guardian', 'student']]);
+    expect(names(and(app.isActiveUser(), anyOf(widgets.organizationId, app.orgIds('therapist'))))).toEqual([['self'], ['therapist']]);
+  });
+
+  it('holds for every rule of the real policies (tableAccess refuses at declaration, so the package cannot load otherwise)', async () => {
+    const { allAccess: real } = await import('../src/policies');
+    const { allTables } = await import('../src/schema');
+    expect(accessIssues(real, allTables).filter((issue) => issue.code === 'arm_without_role')).toEqual([]);
+    expect(real.flatMap((a) => a.rules).length).toBeGreaterThan(100);
+  });
+});
+
+describe('composite keys, exclusion sets and own rows', () => {
+  it('renders a key against a key helper, and refuses mixing keys and uuid helpers', () => {
+    expect(renderPredicate(anyOf(key(widgets.organizationId, widgets.ownerId), app.supervisionKeys()))).toBe(
+      `("widgets"."organization_id"::text || '/' || "widgets"."owner_id"::text) = any ((select app.supervision_keys())::text[])`,
+    );
+    expect(() => anyOf(key(widgets.organizationId, widgets.ownerId), app.orgIds() as never)).toThrow(/key helper such as app\.supervisionKeys\(\)/);
+    expect(() => anyOf(widgets.ownerId, app.supervisionKeys() as never)).toThrow(/a key helper needs key\(…\) on the left/);
+  });
+
+  it('renders noneOf as a null-safe array overlap', () => {
+    expect(renderPredicate(noneOf([widgets.studentId, widgets.id], app.softDeletedIds()))).toBe(
+      'not (array["widgets"."student_id", "widgets"."id"] && (select app.soft_deleted_ids())::uuid[])',
+    );
+    expect(() => noneOf([] as never, app.softDeletedIds())).toThrow(/non-empty/);
+  });
+
+  it('lets the signed-in user\'s own rows through the tenant policy when the declaration says why', () => {
+    const access = tableAccess(widgets, {
+      tenant: { column: widgets.organizationId, ownRows: { column: widgets.ownerId, reason: 'invitations are read before the organisation counts the user' } },
+      rules: [allow('select', { who: 'self', using: ({ t }) => and(eq(t.ownerId, auth.uid()), app.isActiveUser()) })],
+    });
+    expect(planPolicies(access)[0]?.usingSql).toBe(
+      '"widgets"."organization_id" = any ((select app.org_ids())::uuid[]) or "widgets"."owner_id" = (select auth.uid())',
+    );
+    expect(renderAccessMatrixMarkdown(toAccessMatrix([access]))).toContain(
+      "The signed-in user's own rows pass the tenant policy: invitations are read before the organisation counts the user.",
+    );
+    const issues = issuesOf(() =>
+      tableAccess(widgets, { tenant: { column: widgets.organizationId, ownRows: { column: widgets.ownerId, reason: ' ' } }, rules: [allow('select', { who: 'org_admin', using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')) })] }),
+    );
+    expect(issues.map((issue) => [issue.code, issue.path.join('.')])).toEqual([['invalid_tenant', 'widgets.tenant.ownRows.reason']]);
+  });
+});
+
 describe('access matrix and test matrix', () => {
   it('renders a deterministic markdown document, independent of declaration order', () => {
     const once = renderAccessMatrixMarkdown(toAccessMatrix(allAccess));
@@ -474,9 +611,9 @@ describe('access matrix and test matrix', () => {
     expect(once).toContain('| journal.entries | – | – | – | – | – | – | – | – | – | – | – |');
     expect(once).toContain('| widget_tags | R | R | R | R | R | R | R | – | R | – | – |');
     expect(once).toContain('| widgets | RUD | CRU | CRU | – | – | – | – | – | – | – | – |');
-    expect(once).toContain('| 0 | select | therapist | own widgets | `"widgets"."owner_id" = (select auth.uid())` |  |  |');
+    expect(once).toContain(`| 0 | select | therapist | own widgets | \`${OWN_WIDGET}\` |  |  |`);
     expect(once).toContain('No client access: written only by SECURITY DEFINER triggers.');
-    expect(once).toContain('- `widgets_select_authenticated` — permissive, for select, to authenticated: using `"widgets"."owner_id" = (select auth.uid()) or');
+    expect(once).toContain(`- \`widgets_select_authenticated\` — permissive, for select, to authenticated: using \`(${OWN_WIDGET}) or`);
     expect(once).toContain('grant update (status, title, shared) on table public.widgets to authenticated;');
   });
 
@@ -484,8 +621,8 @@ describe('access matrix and test matrix', () => {
     const { rows } = toAccessMatrix([widgetsAccess]);
     expect(rows.filter((row) => row.persona === 'therapist').map((row) => [row.operation, row.rule, row.summary, row.columns])).toEqual([
       ['select', 0, 'own widgets', undefined],
-      ['insert', 2, '"widgets"."owner_id" = (select auth.uid())', undefined],
-      ['update', 2, '"widgets"."owner_id" = (select auth.uid())', ['status', 'title']],
+      ['insert', 2, OWN_WIDGET, undefined],
+      ['update', 2, OWN_WIDGET, ['status', 'title']],
     ]);
   });
 
@@ -523,13 +660,13 @@ describe('drizzle-kit and Postgres accept the compiled policies', () => {
   it('generates CREATE POLICY statements with the rendered predicates', async () => {
     const statements = await migrationSql();
     expect(statements).toContain(
-      `CREATE POLICY "widgets_select_authenticated" ON "widgets" AS PERMISSIVE FOR SELECT TO "authenticated" USING ("widgets"."owner_id" = (select auth.uid()) or "widgets"."organization_id" = any ((select app.org_ids('{org_admin}'::text[]))::uuid[]));`,
+      `CREATE POLICY "widgets_select_authenticated" ON "widgets" AS PERMISSIVE FOR SELECT TO "authenticated" USING ((${OWN_WIDGET}) or "widgets"."organization_id" = any ((select app.org_ids('{org_admin}'::text[]))::uuid[]));`,
     );
     expect(statements).toContain(
       'CREATE POLICY "widgets_tenant_isolation" ON "widgets" AS RESTRICTIVE FOR ALL TO "authenticated" USING ("widgets"."organization_id" = any ((select app.org_ids())::uuid[])) WITH CHECK ("widgets"."organization_id" = any ((select app.org_ids())::uuid[]));',
     );
     expect(statements).toContain(
-      `CREATE POLICY "widgets_insert_authenticated" ON "widgets" AS PERMISSIVE FOR INSERT TO "authenticated" WITH CHECK ("widgets"."owner_id" = (select auth.uid()));`,
+      `CREATE POLICY "widgets_insert_authenticated" ON "widgets" AS PERMISSIVE FOR INSERT TO "authenticated" WITH CHECK (${OWN_WIDGET});`,
     );
   });
 

@@ -991,6 +991,7 @@ function cases(w: World): Record<string, TableCase> {
         organizationId: anyUuid(),
         actorId: anyUuid(),
         actorRole: text(),
+        actorMemberRoles: textArray(text()),
         action: codes(['insert', 'update', 'delete', 'view', 'export', 'disclose', 'sign', 'cosign', 'login']),
         tableName: text(),
         recordId: anyUuid(),

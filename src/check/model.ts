@@ -11,6 +11,7 @@ export type CheckId =
   | 'grants-have-policies'
   | 'client-privileges'
   | 'auth-calls-wrapped'
+  | 'arms-have-roles'
   | 'foreign-keys-indexed'
   | 'tenant-foreign-keys'
   | 'primary-keys'

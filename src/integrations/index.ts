@@ -16,7 +16,7 @@ export * from './signature';
 export * from './delivery';
 export { webhookResultSchema, recordWebhookResult, type WebhookResult, type RecordWebhookResultOptions, type RecordWebhookResultOutcome } from './results';
 export { automationRole, outboxObjects, claimEvents, ackEvent, enqueueEvent } from './outbox';
-export { conversationTopic, notificationsTopic, realtimeTables, realtimeObjects, realtimePolicies } from './realtime';
+export { conversationPeersTopic, conversationTopic, notificationsTopic, realtimeTables, realtimeObjects, realtimePolicies } from './realtime';
 export {
   documentStoragePath,
   storageBucketDefinitions,

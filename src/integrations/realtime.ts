@@ -7,15 +7,24 @@ import { messages, notifications } from '../schema/tables';
  * - Postgres Changes: the chat tables are in the `supabase_realtime` publication; Realtime checks
  *   each change against the table's own RLS for every subscriber.
  * - Broadcast and Presence on private channels, authorised by policies on `realtime.messages`:
- *   `conversation:{conversation_id}` — its current participants receive and send;
+ *   `conversation:{conversation_id}` — the database's events only (`message.created`,
+ *   `message.updated`, `message.deleted`): participants receive, nobody sends, so an event there
+ *   is a fact of record, never a participant's forgery;
+ *   `conversation:{conversation_id}:peers` — participants' own broadcasts and presence (typing,
+ *   online): they receive and send;
  *   `user:{user_id}:notifications` — that user receives, nobody sends (the database does).
+ *   "Participants" are those of `app.message_conversation_ids()`, as for the messages table: active
+ *   members of the conversation's organisation (not suspended, removed or deactivated), who have not
+ *   left, and for a student with an active messaging consent.
  * - On a message insert or edit, a trigger broadcasts ids (never the body) on the conversation's
  *   topic with `realtime.send`; clients then fetch the row through RLS. New notifications are
  *   announced the same way on the user's topic.
  */
 
-/** The topic of a conversation's private channel. */
+/** The topic of a conversation's private channel: the database's events. */
 export const conversationTopic = (conversationId: string): string => `conversation:${conversationId}`;
+/** The topic of a conversation's participants' own broadcasts and presence. */
+export const conversationPeersTopic = (conversationId: string): string => `conversation:${conversationId}:peers`;
 /** The topic of a user's private notifications channel. */
 export const notificationsTopic = (userId: string): string => `user:${userId}:notifications`;
 
@@ -63,14 +72,19 @@ $do$`,
 });
 
 // ------------------------------------------------------------------ realtime.messages policies
+/** A conversation topic, `conversation:{uuid}` or `conversation:{uuid}:peers`; anything else matches nothing. */
+const CONVERSATION_TOPIC = "'^conversation:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(:peers)?$'";
 /**
- * `conversation:` is 13 characters: the id is what follows. Compared as text, so a malformed topic
- * is simply no match. The same helper as the messages table: a student without messaging consent
- * receives nothing, as they can read nothing.
+ * The joined topic is one of a conversation whose messages the user may read and send: the same
+ * helper as the messages table (active membership of the conversation's organisation, not left; a
+ * student needs an active messaging consent). `conversation:` is 13 characters: the id follows.
  */
-const conversationTopicOfParticipant = `(select realtime.topic()) like 'conversation:%'
-    and pg_catalog.substr((select realtime.topic()), 14) = any ((select app.message_conversation_ids())::text[])`;
-const ownNotificationsTopic = `(select realtime.topic()) = 'user:' || (select auth.uid())::text || ':notifications'`;
+const conversationTopicOfParticipant = `(select realtime.topic()) ~ ${CONVERSATION_TOPIC}
+    and pg_catalog.substr((select realtime.topic()), 14, 36) = any ((select app.message_conversation_ids())::text[])`;
+/** Participants send only on the `:peers` topic: the conversation's own topic carries the database's events alone. */
+const peersTopic = `(select realtime.topic()) like '%:peers'`;
+const ownNotificationsTopic = `(select realtime.topic()) = 'user:' || (select auth.uid())::text || ':notifications'
+    and (select app.is_active_user())`;
 /**
  * Realtime authorises a join by writing and reading rows of the joined topic, with
  * `realtime.topic()` set to it; rows of any other topic stay invisible to that check.
@@ -102,6 +116,7 @@ export const realtimePolicies: readonly DdlObject[] = [
   with check (
     realtime.messages.extension in ('broadcast', 'presence')
     and ${rowOfJoinedTopic}
+    and ${peersTopic}
     and ${conversationTopicOfParticipant}
   )`,
   ),

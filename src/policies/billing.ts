@@ -1,4 +1,5 @@
 import { billingCodes, serviceCharges } from '../schema';
+import { live, supervisedIn } from './arms';
 import { allow, and, anyOf, app, auth, eq, isNull, or, policiesByName, tableAccess } from './dsl';
 
 /**
@@ -38,9 +39,14 @@ export const serviceChargesAccess = tableAccess(serviceCharges, {
   tenant: { column: serviceCharges.organizationId },
   rules: [
     allow('select', {
-      who: ['org_admin', 'billing'],
+      who: 'org_admin',
       summary: 'charges of their organisations',
-      using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin', 'billing')),
+      using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')),
+    }),
+    allow('select', {
+      who: 'billing',
+      summary: 'charges of live sessions and students of their organisations',
+      using: ({ t }) => and(anyOf(t.organizationId, app.orgIds('billing')), live(t.sessionId, t.studentId)),
     }),
     allow(['insert', 'update'], {
       who: 'billing',
@@ -53,13 +59,18 @@ export const serviceChargesAccess = tableAccess(serviceCharges, {
     }),
     allow('select', {
       who: 'therapist',
-      summary: 'charges they rendered',
-      using: ({ t }) => eq(t.renderingProviderId, auth.uid()),
+      summary: 'charges they rendered or supervised, while a therapist of the organisation',
+      using: ({ t }) =>
+        and(
+          or(eq(t.renderingProviderId, auth.uid()), eq(t.supervisingProviderId, auth.uid())),
+          anyOf(t.organizationId, app.orgIds('therapist')),
+          live(t.sessionId, t.studentId),
+        ),
     }),
     allow('select', {
       who: 'supervisor',
-      summary: 'charges they supervised or their supervisees rendered',
-      using: ({ t }) => or(eq(t.supervisingProviderId, auth.uid()), anyOf(t.renderingProviderId, app.supervisedTherapistIds())),
+      summary: "charges their supervisees rendered in the supervision's organisation",
+      using: ({ t }) => and(supervisedIn(t.organizationId, t.renderingProviderId), live(t.sessionId, t.studentId)),
     }),
   ],
 });

@@ -1,4 +1,5 @@
 import { caseloadAssignments, consents, serviceMandates, servicePlans } from '../schema';
+import { live, supervisedIn } from './arms';
 import { allow, and, anyOf, app, auth, eq, exists, or, policiesByName, tableAccess } from './dsl';
 
 /**
@@ -19,13 +20,14 @@ export const caseloadAssignmentsAccess = tableAccess(caseloadAssignments, {
     }),
     allow('select', {
       who: 'therapist',
-      summary: "their own assignments, and the assignments of their caseload's students",
-      using: ({ t }) => or(eq(t.therapistId, auth.uid()), anyOf(t.studentId, app.caseloadStudentIds())),
+      summary: "their own assignments, and the assignments of their caseload's students (live students)",
+      using: ({ t }) =>
+        and(anyOf(t.organizationId, app.orgIds('therapist')), or(eq(t.therapistId, auth.uid()), anyOf(t.studentId, app.caseloadStudentIds())), live(t.studentId)),
     }),
     allow('select', {
       who: 'supervisor',
-      summary: "their supervisees' assignments",
-      using: ({ t }) => anyOf(t.therapistId, app.supervisedTherapistIds()),
+      summary: "their supervisees' assignments in the supervision's organisation (live students)",
+      using: ({ t }) => and(supervisedIn(t.organizationId, t.therapistId), live(t.studentId)),
     }),
     allow('select', {
       who: 'guardian',
@@ -133,9 +135,14 @@ export const consentsAccess = tableAccess(consents, {
   tenant: { column: consents.organizationId },
   rules: [
     allow('select', {
-      who: ['org_admin', 'billing'],
+      who: 'org_admin',
       summary: 'consents of their organisations',
-      using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin', 'billing')),
+      using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')),
+    }),
+    allow('select', {
+      who: 'billing',
+      summary: 'consents of live students of their organisations (Medicaid billing needs them)',
+      using: ({ t }) => and(anyOf(t.organizationId, app.orgIds('billing')), live(t.studentId)),
     }),
     allow('insert', {
       who: 'org_admin',

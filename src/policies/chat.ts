@@ -1,5 +1,6 @@
 import { conversationParticipants, conversations, messages } from '../schema';
-import { allow, and, anyOf, app, auth, eq, exists, isNull, policiesByName, tableAccess } from './dsl';
+import { live } from './arms';
+import { allow, and, anyOf, app, auth, eq, exists, isNotNull, isNull, key, ne, or, policiesByName, tableAccess } from './dsl';
 
 /**
  * Chat. Participants read and write; org admins see conversation metadata (who talks, not what is
@@ -8,10 +9,18 @@ import { allow, and, anyOf, app, auth, eq, exists, isNull, policiesByName, table
  * own message with `update … set deleted_at = now()`: the updated row must pass the select policy
  * too (PostgREST reads it back), so senders see their own deleted messages; everybody else stops
  * seeing them. No SECURITY DEFINER function is needed (nor exposed) for it.
+ *
+ * A conversation counts only for active members of its organisation (`app.conversation_ids()`); one
+ * about a student only for staff while the student is live, that child's guardians with portal
+ * access, and that student. Staff start conversations with members of their organisation; a
+ * guardian starts them only about their own child, with that child's team (the therapists serving
+ * the child). A participant who left stays out until the conversation's starter adds them again.
  */
 
-/** The member roles that may start conversations (not students, not billing). */
-const starters = ['org_admin', 'therapist', 'school_staff', 'guardian'] as const;
+/** The member roles that start conversations with anyone of their organisation (not students, not billing). */
+const staff = ['org_admin', 'therapist', 'school_staff'] as const;
+/** Who may start a conversation: staff, and guardians about their own children. */
+const starters = [...staff, 'guardian'] as const;
 
 export const conversationsAccess = tableAccess(conversations, {
   tenant: { column: conversations.organizationId },
@@ -22,28 +31,52 @@ export const conversationsAccess = tableAccess(conversations, {
       using: ({ t }) => anyOf(t.id, app.conversationIds()),
     }),
     allow('select', {
-      who: starters,
+      who: staff,
       summary: 'conversations they started (before adding participants)',
-      using: ({ t }) => eq(t.createdBy, auth.uid()),
+      using: ({ t }) => and(eq(t.createdBy, auth.uid()), anyOf(t.organizationId, app.orgIds(...staff)), live(t.studentId)),
+    }),
+    allow('select', {
+      who: 'guardian',
+      summary: 'conversations they started about their own children (before adding participants)',
+      using: ({ t }) => and(eq(t.createdBy, auth.uid()), anyOf(t.studentId, app.guardianStudentIds())),
     }),
     allow('select', {
       who: 'org_admin',
       summary: 'metadata of every conversation of their organisations',
       using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')),
     }),
-    allow('insert', {
-      who: starters,
-      summary: 'starting a conversation in their organisation',
-      withCheck: ({ t }) => and(eq(t.createdBy, auth.uid()), anyOf(t.organizationId, app.orgIds(...starters))),
+    allow(['insert', 'update'], {
+      who: staff,
+      summary: 'starting, renaming or archiving a conversation of their organisation',
+      using: ({ t }) => and(eq(t.createdBy, auth.uid()), anyOf(t.organizationId, app.orgIds(...staff)), live(t.studentId)),
+      columns: ['title', 'archivedAt'],
     }),
-    allow('update', {
-      who: starters,
-      summary: 'renaming or archiving conversations they started',
-      using: ({ t }) => and(eq(t.createdBy, auth.uid()), anyOf(t.organizationId, app.orgIds(...starters))),
+    allow(['insert', 'update'], {
+      who: 'guardian',
+      summary: 'starting, renaming or archiving a conversation about their own child',
+      using: ({ t }) => and(eq(t.createdBy, auth.uid()), anyOf(t.studentId, app.guardianStudentIds())),
       columns: ['title', 'archivedAt'],
     }),
   ],
 });
+
+/**
+ * Whom a guardian adds to the conversation about their child they started: themselves, or a
+ * therapist currently serving that child (`app.care_team_keys()`: student and therapist as a pair).
+ */
+const guardianAdds = (t: typeof conversationParticipants) =>
+  exists(conversations, 'c', (c) =>
+    and(
+      eq(c.id, t.conversationId),
+      eq(c.createdBy, auth.uid()),
+      anyOf(c.studentId, app.guardianStudentIds()),
+      or(eq(t.userId, auth.uid()), anyOf(key(c.studentId, t.userId), app.careTeamKeys())),
+    ),
+  );
+
+/** A conversation the caller started, as staff of its organisation. */
+const staffStarted = (t: typeof conversationParticipants) =>
+  and(anyOf(t.organizationId, app.orgIds(...staff)), exists(conversations, 'c', (c) => and(eq(c.id, t.conversationId), eq(c.createdBy, auth.uid()))));
 
 export const conversationParticipantsAccess = tableAccess(conversationParticipants, {
   tenant: { column: conversationParticipants.organizationId },
@@ -59,20 +92,35 @@ export const conversationParticipantsAccess = tableAccess(conversationParticipan
       using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')),
     }),
     allow('insert', {
-      who: starters,
-      summary: 'adding members of the organisation to conversations they started',
-      withCheck: ({ t }) =>
-        and(
-          anyOf(t.organizationId, app.orgIds(...starters)),
-          exists(conversations, 'c', (c) => and(eq(c.id, t.conversationId), eq(c.createdBy, auth.uid()))),
-          anyOf(t.userId, app.memberUserIds()),
-        ),
+      who: staff,
+      summary: 'adding active members of the organisation to conversations they started',
+      withCheck: ({ t }) => and(staffStarted(t), anyOf(t.userId, app.memberUserIds())),
+    }),
+    allow('insert', {
+      who: 'guardian',
+      summary: "adding themselves and their child's team to the conversation about the child they started",
+      withCheck: ({ t }) => guardianAdds(t),
     }),
     allow('update', {
       who: 'member',
-      summary: 'their own participation: read marker, mute, leave',
-      using: ({ t }) => eq(t.userId, auth.uid()),
+      summary: 'their own current participation: read marker, mute, leave (never rejoin)',
+      using: ({ t }) => and(eq(t.userId, auth.uid()), isNull(t.leftAt), anyOf(t.conversationId, app.conversationIds())),
+      withCheck: ({ t }) => and(eq(t.userId, auth.uid()), anyOf(t.conversationId, app.conversationIds())),
       columns: ['lastReadAt', 'mutedUntil', 'leftAt'],
+    }),
+    allow('update', {
+      who: staff,
+      summary: 'adding someone who left back to a conversation they started (never themselves)',
+      using: ({ t }) => and(staffStarted(t), isNotNull(t.leftAt), ne(t.userId, auth.uid())),
+      withCheck: ({ t }) => and(staffStarted(t), isNull(t.leftAt), ne(t.userId, auth.uid()), anyOf(t.userId, app.memberUserIds())),
+      columns: ['leftAt'],
+    }),
+    allow('update', {
+      who: 'guardian',
+      summary: "adding a member of their child's team who left back to the conversation they started (never themselves)",
+      using: ({ t }) => and(guardianAdds(t), isNotNull(t.leftAt), ne(t.userId, auth.uid())),
+      withCheck: ({ t }) => and(guardianAdds(t), isNull(t.leftAt), ne(t.userId, auth.uid())),
+      columns: ['leftAt'],
     }),
   ],
 });

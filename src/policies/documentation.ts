@@ -1,4 +1,5 @@
 import { sessionNotes } from '../schema';
+import { live, supervisedIn } from './arms';
 import { allow, and, anyOf, app, auth, eq, inList, policiesByName, tableAccess } from './dsl';
 
 /**
@@ -29,13 +30,13 @@ export const sessionNotesAccess = tableAccess(sessionNotes, {
     }),
     allow('select', {
       who: 'therapist',
-      summary: "their caseload's notes (supervisors: their supervisees' too)",
-      using: ({ t }) => anyOf(t.studentId, app.caseloadStudentIds()),
+      summary: "their caseload's notes of live sessions (supervisors: their supervisees' too)",
+      using: ({ t }) => and(anyOf(t.studentId, app.caseloadStudentIds()), live(t.sessionId)),
     }),
     allow('select', {
       who: 'therapist',
-      summary: 'notes they authored, also after the caseload assignment ended',
-      using: ({ t }) => eq(t.authorId, auth.uid()),
+      summary: 'notes they authored, also after the caseload assignment ended, while a therapist of the organisation',
+      using: ({ t }) => and(eq(t.authorId, auth.uid()), anyOf(t.organizationId, app.orgIds('therapist')), live(t.studentId, t.sessionId)),
     }),
     allow('insert', {
       who: 'therapist',
@@ -44,27 +45,27 @@ export const sessionNotesAccess = tableAccess(sessionNotes, {
     }),
     allow('update', {
       who: 'therapist',
-      summary: 'their own drafts: edit, sign or send for co-signature',
-      using: ({ t }) => and(eq(t.authorId, auth.uid()), eq(t.status, 'draft')),
-      withCheck: ({ t }) => and(eq(t.authorId, auth.uid()), inList(t.status, ['draft', 'pending_cosign', 'signed'])),
+      summary: 'their own drafts about their own current caseload: edit, sign or send for co-signature',
+      using: ({ t }) => and(eq(t.authorId, auth.uid()), eq(t.status, 'draft'), anyOf(t.studentId, app.assignedStudentIds())),
+      withCheck: ({ t }) => and(eq(t.authorId, auth.uid()), inList(t.status, ['draft', 'pending_cosign', 'signed']), anyOf(t.studentId, app.assignedStudentIds())),
       columns: ['noteFormat', 'subjective', 'objective', 'assessment', 'plan', 'structured', 'billableMinutes', 'status', 'visibleToGuardian'],
     }),
     allow('delete', {
       who: 'therapist',
-      summary: 'their own drafts',
-      using: ({ t }) => and(eq(t.authorId, auth.uid()), eq(t.status, 'draft')),
+      summary: 'their own drafts about their own current caseload',
+      using: ({ t }) => and(eq(t.authorId, auth.uid()), eq(t.status, 'draft'), anyOf(t.studentId, app.assignedStudentIds())),
     }),
     allow('update', {
       who: 'supervisor',
-      summary: "co-signing their supervisees' notes pending co-signature",
-      using: ({ t }) => and(eq(t.status, 'pending_cosign'), anyOf(t.authorId, app.supervisedTherapistIds())),
-      withCheck: ({ t }) => and(eq(t.status, 'signed'), eq(t.cosignedBy, auth.uid()), anyOf(t.authorId, app.supervisedTherapistIds())),
+      summary: "co-signing their supervisees' notes pending co-signature, in the supervision's organisation",
+      using: ({ t }) => and(eq(t.status, 'pending_cosign'), supervisedIn(t.organizationId, t.authorId)),
+      withCheck: ({ t }) => and(eq(t.status, 'signed'), eq(t.cosignedBy, auth.uid()), supervisedIn(t.organizationId, t.authorId)),
       columns: ['status', 'cosignedBy'],
     }),
     allow('select', {
       who: 'guardian',
       summary: "their children's signed notes shared with guardians",
-      using: ({ t }) => and(eq(t.status, 'signed'), eq(t.visibleToGuardian, true), anyOf(t.studentId, app.guardianStudentIds())),
+      using: ({ t }) => and(eq(t.status, 'signed'), eq(t.visibleToGuardian, true), anyOf(t.studentId, app.guardianStudentIds()), live(t.sessionId)),
     }),
   ],
 });

@@ -1,4 +1,5 @@
 import { documents } from '../schema';
+import { live } from './arms';
 import { allow, and, anyOf, app, auth, eq, isNull, policiesByName, tableAccess } from './dsl';
 
 /**
@@ -22,12 +23,12 @@ export const documentsAccess = tableAccess(documents, {
     allow('select', {
       who: 'therapist',
       summary: "live documents of their caseload's students (supervisors: their supervisees' too)",
-      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.studentId, app.caseloadStudentIds())),
+      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.studentId, app.caseloadStudentIds()), live(t.sessionId)),
     }),
     allow('select', {
       who: 'therapist',
-      summary: 'live documents they uploaded',
-      using: ({ t }) => and(isNull(t.deletedAt), eq(t.uploadedBy, auth.uid())),
+      summary: 'live documents they uploaded, while a therapist of the organisation',
+      using: ({ t }) => and(isNull(t.deletedAt), eq(t.uploadedBy, auth.uid()), anyOf(t.organizationId, app.orgIds('therapist')), live(t.studentId, t.sessionId)),
     }),
     allow('insert', {
       who: 'therapist',
@@ -37,12 +38,12 @@ export const documentsAccess = tableAccess(documents, {
     allow('select', {
       who: 'guardian',
       summary: "their children's live documents shared with guardians",
-      using: ({ t }) => and(isNull(t.deletedAt), eq(t.visibility, 'guardians'), anyOf(t.studentId, app.guardianStudentIds())),
+      using: ({ t }) => and(isNull(t.deletedAt), eq(t.visibility, 'guardians'), anyOf(t.studentId, app.guardianStudentIds()), live(t.sessionId)),
     }),
     allow('select', {
       who: 'student',
       summary: 'their own live documents shared with the family',
-      using: ({ t }) => and(isNull(t.deletedAt), eq(t.visibility, 'guardians'), anyOf(t.studentId, app.ownStudentIds())),
+      using: ({ t }) => and(isNull(t.deletedAt), eq(t.visibility, 'guardians'), anyOf(t.studentId, app.ownStudentIds()), live(t.sessionId)),
     }),
     allow('select', {
       who: 'member',

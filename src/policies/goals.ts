@@ -1,4 +1,5 @@
 import { goalObservations, goals, progressReports } from '../schema';
+import { live } from './arms';
 import { allow, and, anyOf, app, auth, eq, policiesByName, tableAccess } from './dsl';
 
 /**
@@ -64,8 +65,8 @@ export const goalObservationsAccess = tableAccess(goalObservations, {
     }),
     allow('select', {
       who: 'therapist',
-      summary: "their caseload's data points (supervisors: their supervisees' too)",
-      using: ({ t }) => anyOf(t.studentId, app.caseloadStudentIds()),
+      summary: "their caseload's data points of live sessions (supervisors: their supervisees' too)",
+      using: ({ t }) => and(anyOf(t.studentId, app.caseloadStudentIds()), live(t.sessionId)),
     }),
     allow('insert', {
       who: 'therapist',
@@ -93,8 +94,8 @@ export const progressReportsAccess = tableAccess(progressReports, {
     }),
     allow('select', {
       who: 'therapist',
-      summary: 'reports they authored',
-      using: ({ t }) => eq(t.authorId, auth.uid()),
+      summary: 'reports they authored, while a therapist of the organisation',
+      using: ({ t }) => and(eq(t.authorId, auth.uid()), anyOf(t.organizationId, app.orgIds('therapist')), live(t.studentId)),
     }),
     allow('insert', {
       who: 'therapist',
@@ -103,8 +104,8 @@ export const progressReportsAccess = tableAccess(progressReports, {
     }),
     allow('update', {
       who: 'therapist',
-      summary: 'reports they authored',
-      using: ({ t }) => eq(t.authorId, auth.uid()),
+      summary: 'reports they authored about their own current caseload',
+      using: ({ t }) => and(eq(t.authorId, auth.uid()), anyOf(t.studentId, app.assignedStudentIds())),
       columns: reportColumns,
     }),
     allow('select', {

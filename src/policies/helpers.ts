@@ -10,6 +10,14 @@ import { defineFunction, type DdlObject } from '../ddl';
  * Each is written as one query but wrapped in PL/pgSQL: PostgreSQL ≤ 17 plans a SECURITY DEFINER
  * SQL function again at every call (it cannot be inlined), while PL/pgSQL caches the plan for the
  * session — measured at scale 10, this is most of what RLS costs (docs/benchmarks.md, finding 1).
+ *
+ * Every helper starts from the caller's **counting memberships** (`countingMemberships`): status
+ * `active` (an invitation or a suspension counts for nothing), an account that is not deactivated
+ * (`profiles.deactivated_at`), in an organisation that is not soft-deleted — except that an org
+ * admin keeps a soft-deleted organisation. A role's helper reads only the memberships of that role
+ * (a therapist suspended as therapist but active as guardian gets nothing from the therapist
+ * helpers), and people are counted in the organisation the row belongs to (a supervision of org A
+ * says nothing about org B).
  */
 const procedure = (name: string, returns: string, body: string, comment: string, args: { name: string; type: string; default?: string }[] = []) =>
   defineFunction({
@@ -27,9 +35,101 @@ const procedure = (name: string, returns: string, body: string, comment: string,
     comment,
   });
 
+/** Indents a query to sit at `depth` spaces inside another. */
+const indent = (query: string, depth: number) => query.trim().replace(/\n/g, `\n${' '.repeat(depth)}`);
+
 /** A helper that is one query: `begin return (<query>); end`. */
 const helper = (name: string, returns: string, query: string, comment: string, args: { name: string; type: string; default?: string }[] = []) =>
-  procedure(name, returns, `begin\n  return (${query.trim().replace(/\n/g, '\n    ')}\n  );\nend`, comment, args);
+  procedure(name, returns, `begin\n  return (${indent(query, 4)}\n  );\nend`, comment, args);
+
+/** The signed-in user, as an SQL expression evaluated once per statement. */
+const SIGNED_IN = '(select auth.uid())';
+
+/**
+ * The memberships of `uid` that count, as a derived table `(organization_id, role, school_id)`:
+ * active, of an account that is not deactivated, in a live organisation (an org admin keeps a
+ * soft-deleted one: soft-deleting an organisation hides it from everyone but its admins).
+ */
+const countingMemberships = (uid: string) => `
+select m.organization_id, m.role, m.school_id
+  from public.organization_members m
+  join public.organizations o on o.id = m.organization_id
+ where m.user_id = ${uid} and m.status = 'active'
+   and (o.deleted_at is null or m.role = 'org_admin')
+   and exists (select 1 from public.profiles a where a.id = ${uid} and a.deactivated_at is null)`;
+
+/** `from (<counting memberships>) <alias>`. */
+const membershipsOf = (uid: string, alias = 'm') => `(${indent(countingMemberships(uid), 6)}) ${alias}`;
+
+/**
+ * A live student row `st`: not soft-deleted, and not at a soft-deleted school (soft-deleting a
+ * student or a school hides what hangs off it from everyone but org admins).
+ */
+const liveStudent = (st: string) =>
+  `${st}.deleted_at is null
+   and (${st}.school_id is null or not exists (select 1 from public.schools sc where sc.id = ${st}.school_id and sc.deleted_at is not null))`;
+
+/** `user` is an active therapist member of `organization` (a supervisee, a care-team member). */
+const activeTherapist = (organization: string, user: string) =>
+  `exists (select 1 from public.organization_members e
+             where e.organization_id = ${organization} and e.user_id = ${user} and e.role = 'therapist' and e.status = 'active')`;
+
+/**
+ * The supervisions `uid` holds today, as `(organization_id, supervisee_id)`: in the assignment's own
+ * organisation, where the supervisor counts as a therapist and the supervisee is an active
+ * therapist. An assignment of org A never reaches the supervisee's work in org B.
+ */
+const supervisions = (uid: string) => `
+select s.organization_id, s.supervisee_id
+  from public.supervision_assignments s
+  join ${membershipsOf(uid)} on m.organization_id = s.organization_id and m.role = 'therapist'
+ where s.supervisor_id = ${uid} and s.active_during @> current_date
+   and ${activeTherapist('s.organization_id', 's.supervisee_id')}`;
+
+/**
+ * The three ways a user has "their" students, each one query selecting `student_id` for the user
+ * `uid` (an SQL expression): composed into the single helpers below and, gated by the user's roles,
+ * into `app.related_student_ids()`. Only live students (`liveStudent`).
+ *
+ * The caseload: the user's own current assignments in organisations where they count as a
+ * therapist, plus (`withSupervisees`) those of the therapists they supervise there.
+ */
+const caseloadStudents = (uid: string, withSupervisees = true) => `
+select c.student_id
+  from (select m.organization_id, ${uid} as therapist_id
+          from ${membershipsOf(uid)}
+         where m.role = 'therapist'${
+           withSupervisees
+             ? `
+        union all
+        ${indent(supervisions(uid), 8)}`
+             : ''
+         }) t
+  join public.caseload_assignments c on c.therapist_id = t.therapist_id and c.organization_id = t.organization_id
+  join public.students st on st.id = c.student_id
+ where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
+   and ${liveStudent('st')}`;
+
+const guardianStudents = (uid: string) => `
+select sg.student_id
+  from public.guardians g
+  join ${membershipsOf(uid)} on m.organization_id = g.organization_id and m.role = 'guardian'
+  join public.student_guardians sg on sg.guardian_id = g.id and sg.portal_access
+  join public.students st on st.id = sg.student_id
+ where g.user_id = ${uid} and g.deleted_at is null
+   and ${liveStudent('st')}`;
+
+const ownStudents = (uid: string, adultsOnly = false) => `
+select st.id as student_id
+  from public.students st
+  join ${membershipsOf(uid)} on m.organization_id = st.organization_id and m.role = 'student'
+ where st.user_id = ${uid}
+   and ${liveStudent('st')}${adultsOnly ? "\n   and st.date_of_birth <= current_date - interval '18 years'" : ''}`;
+
+/** `uuid[]` of the distinct `student_id`s the query selects (empty, never null). */
+const studentIdArray = (query: string) => `
+select coalesce(pg_catalog.array_agg(distinct x.student_id), '{}')
+  from (${indent(query, 8)}) x`;
 
 export const isPlatformAdmin = helper(
   'is_platform_admin',
@@ -37,9 +137,17 @@ export const isPlatformAdmin = helper(
   `
 select coalesce((
   select p.is_platform_admin from public.profiles p
-   where p.id = (select auth.uid()) and p.deactivated_at is null
+   where p.id = ${SIGNED_IN} and p.deactivated_at is null
 ), false)`,
   'True when the signed-in user is an active platform administrator.',
+);
+
+export const isActiveUser = helper(
+  'is_active_user',
+  'boolean',
+  `
+select exists (select 1 from public.profiles p where p.id = ${SIGNED_IN} and p.deactivated_at is null)`,
+  "True when the signed-in user has a profile that is not deactivated: the role of rules about the user's own rows (profile, notifications, own memberships).",
 );
 
 export const orgIds = helper(
@@ -47,10 +155,9 @@ export const orgIds = helper(
   'uuid[]',
   `
 select coalesce(pg_catalog.array_agg(distinct m.organization_id), '{}')
-  from public.organization_members m
- where m.user_id = (select auth.uid()) and m.status = 'active'
-   and (p_roles is null or m.role = any (p_roles))`,
-  'Organisations where the signed-in user has an active membership, optionally only with one of p_roles.',
+  from ${membershipsOf(SIGNED_IN)}
+ where p_roles is null or m.role = any (p_roles)`,
+  'Organisations where the signed-in user has an active membership (optionally with one of p_roles); not for a deactivated account, nor a soft-deleted organisation except to its org admins.',
   [{ name: 'p_roles', type: 'text[]', default: 'null' }],
 );
 
@@ -58,10 +165,7 @@ export const hasRole = helper(
   'has_role',
   'boolean',
   `
-select exists (
-  select 1 from public.organization_members m
-   where m.user_id = (select auth.uid()) and m.status = 'active' and m.role = any (p_roles)
-)`,
+select exists (select 1 from ${membershipsOf(SIGNED_IN)} where m.role = any (p_roles))`,
   'True when the signed-in user has an active membership, in any organisation, with one of p_roles: for rows that belong to no organisation (the shared billing-code catalogue).',
   [{ name: 'p_roles', type: 'text[]' }],
 );
@@ -71,107 +175,86 @@ export const memberUserIds = helper(
   'uuid[]',
   `
 select coalesce(pg_catalog.array_agg(distinct o.user_id), '{}')
-  from public.organization_members m
-  join public.organization_members o on o.organization_id = m.organization_id
- where m.user_id = (select auth.uid()) and m.status = 'active'
-   and (p_roles is null or m.role = any (p_roles))`,
-  'Users with a membership (any role or status) in the organisations where the signed-in user is an active member with one of p_roles (any role when null), the user included.',
+  from ${membershipsOf(SIGNED_IN)}
+  join public.organization_members o on o.organization_id = m.organization_id and o.status = 'active'
+ where p_roles is null or m.role = any (p_roles)`,
+  'Active members of the organisations where the signed-in user is an active member with one of p_roles (any role when null), the user included. An invited or suspended member is nobody\'s to read.',
   [{ name: 'p_roles', type: 'text[]', default: 'null' }],
 );
-
-/**
- * The three ways a user has "their" students, each one query selecting `student_id` for the user
- * `uid` (an SQL expression): composed into the single helpers below and, gated by the user's roles,
- * into `app.related_student_ids()`.
- */
-const SIGNED_IN = '(select auth.uid())';
-
-const caseloadStudents = (uid: string) => `
-select c.student_id
-  from (select ${uid} as therapist_id
-        union all
-        select s.supervisee_id from public.supervision_assignments s
-         where s.supervisor_id = ${uid} and s.active_during @> current_date) t
-  join public.caseload_assignments c on c.therapist_id = t.therapist_id
-  join public.organization_members m
-    on m.organization_id = c.organization_id and m.user_id = ${uid}
-   and m.role = 'therapist' and m.status = 'active'
- where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)`;
-
-const guardianStudents = (uid: string) => `
-select sg.student_id
-  from public.guardians g
-  join public.student_guardians sg on sg.guardian_id = g.id and sg.portal_access
-  join public.organization_members m on m.organization_id = g.organization_id
-   and m.user_id = g.user_id and m.role = 'guardian' and m.status = 'active'
- where g.user_id = ${uid} and g.deleted_at is null`;
-
-const ownStudents = (uid: string, adultsOnly = false) => `
-select s.id as student_id
-  from public.students s
-  join public.organization_members m on m.organization_id = s.organization_id
-   and m.user_id = s.user_id and m.role = 'student' and m.status = 'active'
- where s.user_id = ${uid} and s.deleted_at is null${adultsOnly ? "\n   and s.date_of_birth <= current_date - interval '18 years'" : ''}`;
-
-/** `uuid[]` of the distinct `student_id`s the query selects (empty, never null). */
-const studentIdArray = (query: string) => `
-select coalesce(pg_catalog.array_agg(distinct x.student_id), '{}')
-  from (${query.trim().replace(/\n/g, '\n        ')}) x`;
 
 export const caseloadStudentIds = helper(
   'caseload_student_ids',
   'uuid[]',
   studentIdArray(caseloadStudents(SIGNED_IN)),
-  "Students on the signed-in therapist's current caseload, plus those of therapists they actively supervise. (The therapists are a two-row join, so each is one probe of caseload_assignments (therapist_id).)",
+  "Live students on the signed-in therapist's current caseload, plus those of the therapists they actively supervise in the same organisation.",
 );
 
 export const assignedStudentIds = helper(
   'assigned_student_ids',
   'uuid[]',
-  `
-select coalesce(pg_catalog.array_agg(distinct c.student_id), '{}')
-  from public.caseload_assignments c
-  join public.organization_members m
-    on m.organization_id = c.organization_id and m.user_id = (select auth.uid())
-   and m.role = 'therapist' and m.status = 'active'
- where c.therapist_id = (select auth.uid())
-   and current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)`,
-  "Students on the signed-in therapist's own current caseload (not their supervisees'): whose clinical records they may write.",
+  studentIdArray(caseloadStudents(SIGNED_IN, false)),
+  "Live students on the signed-in therapist's own current caseload (not their supervisees'): whose clinical records they may write.",
 );
 
 export const supervisedTherapistIds = helper(
   'supervised_therapist_ids',
   'uuid[]',
   `
-select coalesce(pg_catalog.array_agg(distinct s.supervisee_id), '{}')
-  from public.supervision_assignments s
- where s.supervisor_id = (select auth.uid()) and s.active_during @> current_date`,
-  'Therapists the signed-in therapist actively supervises.',
+select coalesce(pg_catalog.array_agg(distinct x.supervisee_id), '{}')
+  from (${indent(supervisions(SIGNED_IN), 8)}) x`,
+  'Therapists the signed-in therapist actively supervises, in some organisation: pair with app.supervision_keys() to stay in that organisation.',
+);
+
+export const supervisionKeys = helper(
+  'supervision_keys',
+  'text[]',
+  `
+select coalesce(pg_catalog.array_agg(distinct x.organization_id::text || '/' || x.supervisee_id::text), '{}')
+  from (${indent(supervisions(SIGNED_IN), 8)}) x`,
+  "The signed-in therapist's supervisions as 'organization_id/supervisee_id' keys: a supervision reaches the supervisee's rows of its own organisation only.",
+);
+
+/**
+ * Whose therapist record an org admin may write. A therapist record is global (one per person, keyed
+ * by user): its NPI and licence are what every organisation the therapist works for bills under, so
+ * an admin writes it only while no other organisation relies on it — the therapist belongs (beyond an
+ * unanswered invitation) to no organisation the admin does not administer. Otherwise the platform
+ * (service role) maintains it.
+ */
+export const managedTherapistIds = helper(
+  'managed_therapist_ids',
+  'uuid[]',
+  `
+select coalesce(pg_catalog.array_agg(distinct o.user_id), '{}')
+  from public.organization_members o
+ where o.organization_id = any ((select app.org_ids('{org_admin}'::text[]))::uuid[]) and o.status = 'active'
+   and not exists (
+     select 1 from public.organization_members x
+      where x.user_id = o.user_id and x.status <> 'invited'
+        and x.organization_id <> all ((select app.org_ids('{org_admin}'::text[]))::uuid[]))`,
+  'Active members of the organisations the signed-in user administers who belong to no other organisation: whose global therapist record (NPI, licence) the admin may write.',
 );
 
 export const guardianStudentIds = helper(
   'guardian_student_ids',
   'uuid[]',
   studentIdArray(guardianStudents(SIGNED_IN)),
-  'Children of the signed-in guardian with portal access (court orders can withhold it).',
+  'Live children of the signed-in guardian with portal access (court orders can withhold it).',
 );
 
 export const ownStudentIds = helper(
   'own_student_ids',
   'uuid[]',
   studentIdArray(ownStudents(SIGNED_IN)),
-  'The student record(s) of the signed-in student.',
+  'The live student record(s) of the signed-in student.',
 );
 
 export const ownAdultStudentIds = helper(
   'own_adult_student_ids',
   'uuid[]',
   studentIdArray(ownStudents(SIGNED_IN, true)),
-  'The student record(s) of the signed-in student, once 18: an adult student holds the rights over their own records (consents) that a guardian holds for a minor.',
+  'The live student record(s) of the signed-in student, once 18: an adult student holds the rights over their own records (consents) that a guardian holds for a minor.',
 );
-
-/** Indents a query to sit inside a PL/pgSQL statement. */
-const nested = (query: string) => query.trim().replace(/\n/g, '\n      ');
 
 /**
  * The three sets at once: a therapist's caseload (with supervisees'), a guardian's children, a
@@ -192,21 +275,22 @@ declare
   v_roles text[];
   v_ids uuid[] := '{}'::uuid[];
 begin
-  select u.id, array(select distinct m.role from public.organization_members m
-                      where m.user_id = u.id and m.status = 'active' and m.role in ('therapist', 'guardian', 'student'))
+  select u.id, array(select distinct m.role
+                       from ${indent(membershipsOf('u.id'), 23)}
+                      where m.role in ('therapist', 'guardian', 'student'))
     into v_uid, v_roles
     from (select ${SIGNED_IN} as id) u;
   if 'therapist' = any (v_roles) then
     v_ids := v_ids || (
-      ${nested(studentIdArray(caseloadStudents('v_uid')))});
+      ${indent(studentIdArray(caseloadStudents('v_uid')), 6)});
   end if;
   if 'guardian' = any (v_roles) then
     v_ids := v_ids || (
-      ${nested(studentIdArray(guardianStudents('v_uid')))});
+      ${indent(studentIdArray(guardianStudents('v_uid')), 6)});
   end if;
   if 'student' = any (v_roles) then
     v_ids := v_ids || (
-      ${nested(studentIdArray(ownStudents('v_uid')))});
+      ${indent(studentIdArray(ownStudents('v_uid')), 6)});
   end if;
   return v_ids;
 end`,
@@ -218,9 +302,10 @@ export const staffSchoolIds = helper(
   'uuid[]',
   `
 select coalesce(pg_catalog.array_agg(distinct m.school_id), '{}')
-  from public.organization_members m
- where m.user_id = (select auth.uid()) and m.role = 'school_staff' and m.status = 'active' and m.school_id is not null`,
-  'Schools of the signed-in school staff member.',
+  from ${membershipsOf(SIGNED_IN)}
+  join public.schools sc on sc.id = m.school_id and sc.deleted_at is null
+ where m.role = 'school_staff'`,
+  'Live schools of the signed-in school staff member.',
 );
 
 export const schoolStudentIds = helper(
@@ -233,45 +318,77 @@ select coalesce(pg_catalog.array_agg(s.id), '{}')
   'Live students enrolled at the schools of the signed-in school staff member.',
 );
 
+/** The students whose care team the signed-in user sees: their children, themselves, their school's. */
+const CARE_STUDENTS = '(((select app.guardian_student_ids()) || (select app.own_student_ids()) || (select app.school_student_ids()))::uuid[])';
+
+/** Current caseload assignments `c` of those students whose therapist is an active therapist of the organisation. */
+const careTeamAssignments = `
+  from public.caseload_assignments c
+ where c.student_id = any ${CARE_STUDENTS}
+   and current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
+   and ${activeTherapist('c.organization_id', 'c.therapist_id')}`;
+
 export const careTeamIds = helper(
   'care_team_ids',
   'uuid[]',
   `
-select coalesce(pg_catalog.array_agg(distinct c.therapist_id), '{}')
-  from public.caseload_assignments c
- where c.student_id = any (((select app.guardian_student_ids()) || (select app.own_student_ids()) || (select app.school_student_ids()))::uuid[])
-   and current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)`,
-  'The care team of the signed-in user: therapists currently serving the students they are a guardian of (portal access), are, or have at their school (school staff).',
+select coalesce(pg_catalog.array_agg(distinct c.therapist_id), '{}')${careTeamAssignments}`,
+  'The care team of the signed-in user: active therapists currently serving the students they are a guardian of (portal access), are, or have at their school (school staff).',
 );
+
+export const careTeamKeys = helper(
+  'care_team_keys',
+  'text[]',
+  `
+select coalesce(pg_catalog.array_agg(distinct c.student_id::text || '/' || c.therapist_id::text), '{}')${careTeamAssignments}`,
+  "app.care_team_ids() per student, as 'student_id/therapist_id' keys: who serves which of the signed-in user's students (a guardian starts a child's conversation with that child's team only).",
+);
+
+/**
+ * The conversations `uid` takes part in and may see, as `(conversation_id, organization_id)`: not
+ * left, in an organisation where they count as a member, and — when the conversation is about a
+ * student — either as staff while the student is live, or as a guardian of that student with portal
+ * access, or as that student. An org admin keeps the conversations of soft-deleted students.
+ */
+const conversationsOf = (uid: string) => `
+select cp.conversation_id, cp.organization_id
+  from public.conversation_participants cp
+  join public.conversations c on c.id = cp.conversation_id
+  join ${membershipsOf(uid)} on m.organization_id = cp.organization_id
+ where cp.user_id = ${uid} and cp.left_at is null
+   and (c.student_id is null
+        or m.role = 'org_admin'
+        or (m.role in ('therapist', 'school_staff', 'billing')
+            and exists (select 1 from public.students st where st.id = c.student_id and ${liveStudent('st').replace(/\n\s*/g, ' ')}))
+        or (m.role = 'guardian' and c.student_id in (${indent(guardianStudents(uid), 10)}))
+        or (m.role = 'student' and c.student_id in (${indent(ownStudents(uid), 10)})))`;
 
 export const conversationIds = helper(
   'conversation_ids',
   'uuid[]',
   `
-select coalesce(pg_catalog.array_agg(cp.conversation_id), '{}')
-  from public.conversation_participants cp
- where cp.user_id = (select auth.uid()) and cp.left_at is null`,
-  'Conversations the signed-in user currently takes part in.',
+select coalesce(pg_catalog.array_agg(distinct x.conversation_id), '{}')
+  from (${indent(conversationsOf(SIGNED_IN), 8)}) x`,
+  "Conversations the signed-in user takes part in (not left) as an active member of the conversation's organisation; a conversation about a student only while they are staff, that child's guardian with portal access, or that student.",
 );
 
 export const messageConversationIds = helper(
   'message_conversation_ids',
   'uuid[]',
   `
-select coalesce(pg_catalog.array_agg(cp.conversation_id), '{}')
-  from public.conversation_participants cp
- where cp.user_id = (select auth.uid()) and cp.left_at is null
-   and not exists (
-     select 1
-       from public.students s
-      where s.user_id = (select auth.uid()) and s.organization_id = cp.organization_id and s.deleted_at is null
-        and not exists (
-          select 1 from public.consents c
-           where c.student_id = s.id and c.consent_type = 'messaging'
-             and c.granted_at <= pg_catalog.now()
-             and (c.expires_at is null or c.expires_at > pg_catalog.now())
-             and (c.revoked_at is null or c.revoked_at > pg_catalog.now())))`,
-  'Conversations whose messages the signed-in user may read and send: those they take part in, except that a student needs an active messaging consent in that organisation.',
+select coalesce(pg_catalog.array_agg(distinct x.conversation_id), '{}')
+  from (${indent(conversationsOf(SIGNED_IN), 8)}) x
+ where not exists (
+   select 1
+     from public.students s
+    where s.user_id = ${SIGNED_IN} and s.organization_id = x.organization_id and s.deleted_at is null
+      and not exists (
+        select 1 from public.consents c
+         where c.student_id = s.id and c.consent_type = 'messaging'
+           and c.granted_at <= pg_catalog.now()
+           and (c.expires_at is null or c.expires_at > pg_catalog.now())
+           and (c.revoked_at is null or c.revoked_at > pg_catalog.now())))`,
+  'Conversations whose messages the signed-in user may read and send: app.conversation_ids(), except that a student needs an active messaging consent in that organisation.',
 );
 
 /**
@@ -297,22 +414,49 @@ export const conversationPeerIds = helper(
   'uuid[]',
   `
 select coalesce(pg_catalog.array_agg(distinct o.user_id), '{}')
-  from public.conversation_participants me
-  join public.conversation_participants o on o.conversation_id = me.conversation_id
-  join public.organization_members m on m.organization_id = o.organization_id
-   and m.user_id = (select auth.uid()) and m.status = 'active'
- where me.user_id = (select auth.uid()) and me.left_at is null`,
-  "Users taking part (or having taken part) in the conversations the signed-in user currently takes part in, in organisations where the user is an active member: the per-row EXISTS of the profiles policy, once per statement. (One query: app.conversation_ids() and app.org_ids() inlined, so no nested helper calls.)",
+  from (${indent(conversationsOf(SIGNED_IN), 8)}) me
+  join public.conversation_participants o on o.conversation_id = me.conversation_id`,
+  'Users taking part (or having taken part) in the conversations of app.conversation_ids(): the per-row EXISTS of the profiles policy, once per statement.',
+);
+
+/**
+ * What soft deletion hides, for the arms whose own helper does not already (the student and school
+ * helpers return live rows only): the soft-deleted schools, students and sessions of the user's
+ * organisations, and the students of a soft-deleted school. A policy arm writes
+ * `noneOf([t.studentId, t.sessionId], app.softDeletedIds())`; session rows check their `school_id`.
+ * Soft deletion is for mistakes and closures, so the set stays small; the partial indexes
+ * `… where deleted_at is not null` find it.
+ */
+export const softDeletedIds = helper(
+  'soft_deleted_ids',
+  'uuid[]',
+  `
+select coalesce(pg_catalog.array_agg(x.id), '{}')
+  from (select sc.id from public.schools sc
+         where sc.organization_id = any ((select app.org_ids())::uuid[]) and sc.deleted_at is not null
+        union all
+        select st.id from public.students st
+         where st.organization_id = any ((select app.org_ids())::uuid[]) and st.deleted_at is not null
+        union all
+        select st.id from public.schools sc join public.students st on st.school_id = sc.id and st.deleted_at is null
+         where sc.organization_id = any ((select app.org_ids())::uuid[]) and sc.deleted_at is not null
+        union all
+        select ts.id from public.therapy_sessions ts
+         where ts.organization_id = any ((select app.org_ids())::uuid[]) and ts.deleted_at is not null) x`,
+  "Soft-deleted schools, students and sessions of the signed-in user's organisations, and the students of a soft-deleted school: what hangs off them is hidden from everyone but org admins.",
 );
 
 export const rlsHelpers: readonly DdlObject[] = [
   isPlatformAdmin,
+  isActiveUser,
   orgIds,
   hasRole,
   memberUserIds,
   caseloadStudentIds,
   assignedStudentIds,
   supervisedTherapistIds,
+  supervisionKeys,
+  managedTherapistIds,
   guardianStudentIds,
   ownStudentIds,
   ownAdultStudentIds,
@@ -320,8 +464,10 @@ export const rlsHelpers: readonly DdlObject[] = [
   staffSchoolIds,
   schoolStudentIds,
   careTeamIds,
+  careTeamKeys,
   conversationIds,
   messageConversationIds,
   relatedSessionIds,
   conversationPeerIds,
+  softDeletedIds,
 ];

@@ -4,7 +4,12 @@ import { allow, and, anyOf, app, auth, eq, isNull, ne, policiesByName, tableAcce
 /**
  * Identity and organisation: the tenant itself, its schools, people's profiles and their app roles.
  * Nobody changes their own membership (the policy below, and the `organization_members_protect_own`
- * trigger), and `profiles.is_platform_admin` is never among the columns `authenticated` may update.
+ * trigger) except to accept an invitation, and `profiles.is_platform_admin` is never among the
+ * columns `authenticated` may update.
+ *
+ * Membership needs the member's consent: an org admin only *invites* (`status = 'invited'`), an
+ * invitation counts for nothing (every helper reads active memberships only), and only the invited
+ * user turns it active, on their own row, changing nothing else.
  */
 
 export const organizationsAccess = tableAccess(organizations, {
@@ -56,7 +61,7 @@ export const profilesAccess = tableAccess(profiles, {
     allow('select', {
       who: 'self',
       summary: 'their own profile',
-      using: ({ t }) => eq(t.id, auth.uid()),
+      using: ({ t }) => and(eq(t.id, auth.uid()), app.isActiveUser()),
     }),
     // Conversation peers before organisation members: a guardian reading message senders then never
     // runs the staff-only helper, while staff pay one cheap call (OR arms run left to right).
@@ -78,28 +83,43 @@ export const profilesAccess = tableAccess(profiles, {
     allow('update', {
       who: 'self',
       summary: 'their own profile, safe columns only (never is_platform_admin)',
-      using: ({ t }) => eq(t.id, auth.uid()),
+      using: ({ t }) => and(eq(t.id, auth.uid()), app.isActiveUser()),
       columns: ['displayName', 'phone', 'avatarPath', 'locale'],
     }),
   ],
 });
 
 export const organizationMembersAccess = tableAccess(organizationMembers, {
-  tenant: { column: organizationMembers.organizationId },
+  tenant: {
+    column: organizationMembers.organizationId,
+    ownRows: { column: organizationMembers.userId, reason: 'an invited user reads and accepts their own invitation before the organisation counts them' },
+  },
   rules: [
     allow('select', {
-      who: 'member',
-      summary: 'their own memberships',
-      using: ({ t }) => eq(t.userId, auth.uid()),
+      who: 'self',
+      summary: 'their own memberships, invitations included',
+      using: ({ t }) => and(eq(t.userId, auth.uid()), app.isActiveUser()),
+    }),
+    allow('update', {
+      who: 'self',
+      summary: 'accepting their own invitation: invited → active, nothing else (trigger organization_members_protect_own)',
+      using: ({ t }) => and(eq(t.userId, auth.uid()), eq(t.status, 'invited'), app.isActiveUser()),
+      withCheck: ({ t }) => and(eq(t.userId, auth.uid()), eq(t.status, 'active'), app.isActiveUser()),
+      columns: ['status'],
     }),
     allow('select', {
       who: 'org_admin',
       summary: 'every membership of their organisations',
       using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')),
     }),
-    allow(['insert', 'update', 'delete'], {
+    allow('insert', {
       who: 'org_admin',
-      summary: 'memberships of their organisations, never their own',
+      summary: 'inviting people to their organisations (status invited; the user accepts), never themselves',
+      withCheck: ({ t }) => and(anyOf(t.organizationId, app.orgIds('org_admin')), ne(t.userId, auth.uid()), eq(t.status, 'invited')),
+    }),
+    allow(['update', 'delete'], {
+      who: 'org_admin',
+      summary: 'memberships of their organisations, never their own (suspend, reinstate, change role; an invitation is accepted by its user only)',
       using: ({ t }) => and(anyOf(t.organizationId, app.orgIds('org_admin')), ne(t.userId, auth.uid())),
       columns: ['role', 'schoolId', 'status'],
     }),

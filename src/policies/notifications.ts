@@ -1,5 +1,5 @@
 import { notifications } from '../schema';
-import { allow, auth, eq, policiesByName, tableAccess } from './dsl';
+import { allow, and, app, auth, eq, policiesByName, tableAccess } from './dsl';
 
 /** In-app notifications: each user reads their own and marks them read; the server writes them. */
 export const notificationsAccess = tableAccess(notifications, {
@@ -8,12 +8,12 @@ export const notificationsAccess = tableAccess(notifications, {
     allow('select', {
       who: 'self',
       summary: 'their own notifications',
-      using: ({ t }) => eq(t.userId, auth.uid()),
+      using: ({ t }) => and(eq(t.userId, auth.uid()), app.isActiveUser()),
     }),
     allow('update', {
       who: 'self',
       summary: 'marking their own notifications read',
-      using: ({ t }) => eq(t.userId, auth.uid()),
+      using: ({ t }) => and(eq(t.userId, auth.uid()), app.isActiveUser()),
       columns: ['readAt'],
     }),
   ],

@@ -1,18 +1,24 @@
 import { guardians, studentGuardians, students, supervisionAssignments, therapists } from '../schema';
+import { live } from './arms';
 import { allow, and, anyOf, app, auth, eq, exists, isNull, or, policiesByName, tableAccess } from './dsl';
 
 /**
  * People: therapists (keyed by user, no tenant column), students, guardians, who is whose guardian,
  * and supervision. Students and guardians are soft-deleted (`deleted_at`): only org admins see
  * deleted rows, and `authenticated` has no DELETE on them.
+ *
+ * A therapist record is global (one per person): its NPI and licence are what every organisation
+ * the therapist works for bills under. An org admin writes it only while no other organisation
+ * relies on it (`app.managed_therapist_ids()`); a therapist of several organisations has it
+ * maintained by the platform (service role).
  */
 
 export const therapistsAccess = tableAccess(therapists, {
   rules: [
     allow('select', {
-      who: 'therapist',
+      who: 'self',
       summary: 'their own therapist record',
-      using: ({ t }) => eq(t.id, auth.uid()),
+      using: ({ t }) => and(eq(t.id, auth.uid()), app.isActiveUser()),
     }),
     allow('select', {
       who: ['org_admin', 'therapist', 'school_staff', 'billing'],
@@ -20,14 +26,14 @@ export const therapistsAccess = tableAccess(therapists, {
       using: ({ t }) => anyOf(t.id, app.memberUserIds('org_admin', 'therapist', 'school_staff', 'billing')),
     }),
     allow('select', {
-      who: ['guardian', 'student'],
-      summary: 'their care team: therapists currently serving their students',
+      who: ['guardian', 'student', 'school_staff'],
+      summary: 'their care team: therapists currently serving their students (their children, themselves, their school\'s)',
       using: ({ t }) => anyOf(t.id, app.careTeamIds()),
     }),
     allow(['insert', 'update'], {
       who: 'org_admin',
-      summary: 'credentials of members of their organisations',
-      using: ({ t }) => anyOf(t.id, app.memberUserIds('org_admin')),
+      summary: 'credentials of members of their organisations who belong to no other organisation',
+      using: ({ t }) => anyOf(t.id, app.managedTherapistIds()),
       columns: ['discipline', 'credential', 'npi', 'licenseNumber', 'licenseState', 'licenseExpiresOn'],
     }),
   ],
@@ -54,8 +60,8 @@ export const studentsAccess = tableAccess(students, {
     }),
     allow('select', {
       who: 'billing',
-      summary: 'live students of their organisations',
-      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.organizationId, app.orgIds('billing'))),
+      summary: 'live students of their organisations (not of a deleted school)',
+      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.organizationId, app.orgIds('billing')), live(t.schoolId)),
     }),
     allow(['insert', 'update'], {
       who: 'org_admin',
@@ -80,7 +86,7 @@ export const guardiansAccess = tableAccess(guardians, {
     allow('select', {
       who: 'guardian',
       summary: 'their own guardian record',
-      using: ({ t }) => and(isNull(t.deletedAt), eq(t.userId, auth.uid())),
+      using: ({ t }) => and(isNull(t.deletedAt), eq(t.userId, auth.uid()), anyOf(t.organizationId, app.orgIds('guardian'))),
     }),
     allow('select', {
       who: 'guardian',
@@ -158,8 +164,8 @@ export const supervisionAssignmentsAccess = tableAccess(supervisionAssignments, 
     }),
     allow('select', {
       who: 'therapist',
-      summary: 'their own, as supervisee or supervisor (a supervisor sees their supervisees\')',
-      using: ({ t }) => or(eq(t.supervisorId, auth.uid()), eq(t.superviseeId, auth.uid())),
+      summary: 'their own, as supervisee or supervisor (a supervisor sees their supervisees\'), in organisations where they are a therapist',
+      using: ({ t }) => and(or(eq(t.supervisorId, auth.uid()), eq(t.superviseeId, auth.uid())), anyOf(t.organizationId, app.orgIds('therapist'))),
     }),
     allow('select', {
       who: ['guardian', 'school_staff'],

@@ -1,4 +1,5 @@
 import { calendarBlackouts, sessionParticipants, sessionSeries, sessionTypes, therapySessions } from '../schema';
+import { live, supervisedIn } from './arms';
 import { allow, and, anyOf, app, auth, eq, isNull, policiesByName, tableAccess } from './dsl';
 
 /**
@@ -31,8 +32,13 @@ export const sessionSeriesAccess = tableAccess(sessionSeries, {
   rules: [
     allow('select', {
       who: 'member',
-      summary: "their organisations' recurring slots",
-      using: ({ t }) => anyOf(t.organizationId, app.orgIds()),
+      summary: "their organisations' recurring slots (not at a deleted school)",
+      using: ({ t }) => and(anyOf(t.organizationId, app.orgIds()), live(t.schoolId)),
+    }),
+    allow('select', {
+      who: 'org_admin',
+      summary: "their organisations' recurring slots, at deleted schools included",
+      using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')),
     }),
     allow(['insert', 'update', 'delete'], {
       who: 'org_admin',
@@ -70,18 +76,18 @@ export const therapySessionsAccess = tableAccess(therapySessions, {
   rules: [
     allow('select', {
       who: 'therapist',
-      summary: 'their own live sessions',
-      using: ({ t }) => and(isNull(t.deletedAt), eq(t.therapistId, auth.uid())),
+      summary: 'their own live sessions, in organisations where they are a therapist',
+      using: ({ t }) => and(isNull(t.deletedAt), eq(t.therapistId, auth.uid()), anyOf(t.organizationId, app.orgIds('therapist')), live(t.schoolId)),
     }),
     allow('select', {
       who: ['therapist', 'guardian', 'student'],
       summary: "live sessions of their students: a therapist's caseload, a guardian's children, a student's own",
-      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.id, app.relatedSessionIds())),
+      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.id, app.relatedSessionIds()), live(t.schoolId)),
     }),
     allow('select', {
       who: 'supervisor',
-      summary: "their supervisees' live sessions",
-      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.therapistId, app.supervisedTherapistIds())),
+      summary: "their supervisees' live sessions in the supervision's organisation",
+      using: ({ t }) => and(isNull(t.deletedAt), supervisedIn(t.organizationId, t.therapistId), live(t.schoolId)),
     }),
     allow('select', {
       who: 'school_staff',
@@ -96,7 +102,7 @@ export const therapySessionsAccess = tableAccess(therapySessions, {
     allow('select', {
       who: 'billing',
       summary: 'live sessions of their organisations',
-      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.organizationId, app.orgIds('billing'))),
+      using: ({ t }) => and(isNull(t.deletedAt), anyOf(t.organizationId, app.orgIds('billing')), live(t.schoolId)),
     }),
     allow(['insert', 'update'], {
       who: 'org_admin',
@@ -127,18 +133,23 @@ export const sessionParticipantsAccess = tableAccess(sessionParticipants, {
   rules: [
     allow('select', {
       who: ['therapist', 'guardian', 'student'],
-      summary: "participations of their students: a therapist's caseload (supervisors: their supervisees' too), a guardian's children, a student's own",
-      using: ({ t }) => anyOf(t.studentId, app.relatedStudentIds()),
+      summary: "participations of their students in live sessions: a therapist's caseload (supervisors: their supervisees' too), a guardian's children, a student's own",
+      using: ({ t }) => and(anyOf(t.studentId, app.relatedStudentIds()), live(t.sessionId)),
     }),
     allow('select', {
       who: 'school_staff',
-      summary: "their school's students' participations",
-      using: ({ t }) => anyOf(t.studentId, app.schoolStudentIds()),
+      summary: "their school's students' participations in live sessions",
+      using: ({ t }) => and(anyOf(t.studentId, app.schoolStudentIds()), live(t.sessionId)),
     }),
     allow('select', {
-      who: ['org_admin', 'billing'],
+      who: 'org_admin',
       summary: 'participants of their organisations',
-      using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin', 'billing')),
+      using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')),
+    }),
+    allow('select', {
+      who: 'billing',
+      summary: 'participations of live students in live sessions of their organisations',
+      using: ({ t }) => and(anyOf(t.organizationId, app.orgIds('billing')), live(t.sessionId, t.studentId)),
     }),
     allow(['insert', 'update'], {
       who: 'org_admin',
@@ -162,8 +173,13 @@ export const calendarBlackoutsAccess = tableAccess(calendarBlackouts, {
   rules: [
     allow('select', {
       who: 'member',
-      summary: "their organisations' holidays, closures and leave",
-      using: ({ t }) => anyOf(t.organizationId, app.orgIds()),
+      summary: "their organisations' holidays, closures and leave (not of a deleted school)",
+      using: ({ t }) => and(anyOf(t.organizationId, app.orgIds()), live(t.schoolId)),
+    }),
+    allow('select', {
+      who: 'org_admin',
+      summary: "their organisations' blackouts, of deleted schools included",
+      using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')),
     }),
     allow(['insert', 'update', 'delete'], {
       who: 'org_admin',

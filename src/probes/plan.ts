@@ -1,8 +1,10 @@
 import { getTableConfig } from 'drizzle-orm/pg-core';
+import type { OrgFixture } from '../demo';
+import { conversationPeersTopic, conversationTopic, notificationsTopic } from '../integrations';
 import { OPERATIONS, PERSONAS, privilegesOf, toTestMatrix, type Operation, type Persona, type TableAccess, type TestMatrixCase } from '../policies';
 import { quoteLiteral } from '../ddl';
 import { deleteSql, insertSql, selectSql, tableKey, updateSql } from '../rows';
-import { personaLabel, personaUser, type PolicyWorldIds } from './world';
+import { personaLabel, personaUser, type OrgExtras, type PolicyWorldIds } from './world';
 import { writeSpecs, type WriteContext } from './writes';
 
 /**
@@ -25,7 +27,13 @@ export type ProbeExpectation =
   /** Refused with SQLSTATE 42501 (permission denied, or a row-level security violation). */
   | 'refused'
   /** Nothing read or written: refused (42501) or zero rows. */
-  | 'nothing';
+  | 'nothing'
+  /**
+   * Refused: by row level security (42501), or by a member-reference rule (23503
+   * `<table>_<column>_member`), which runs before the policies' check and refuses a row naming a
+   * user who is no active member of its organisation in that role, the writer included.
+   */
+  | 'refused-or-not-member';
 
 export interface Probe {
   /** `students › therapist › update`; the cross-tenant probe: `org B's students › therapist › update`. */
@@ -35,7 +43,7 @@ export interface Probe {
   readonly table: string;
   readonly persona: Persona;
   readonly operation: Operation;
-  readonly kind: 'matrix' | 'cross-tenant';
+  readonly kind: 'matrix' | 'cross-tenant' | 'cut-off';
   /** The persona's Postgres role and JWT claims (as PostgREST sets them). */
   readonly role: 'authenticated' | 'anon';
   readonly claims: Readonly<Record<string, string>>;
@@ -64,6 +72,10 @@ export const NO_FIXTURE_ROW: Readonly<Record<string, string>> = {
   'session_series › student › select': 'the fixture has no recurring series',
   'session_series › billing › select': 'the fixture has no recurring series',
   'session_series › member › select': 'the fixture has no recurring series',
+  'therapists › member › select': 'the bare member has no therapist record of their own',
+  'therapists › self › select': 'the user without membership has no therapist record of their own',
+  'therapists › platform_admin › select': 'the platform admin has no therapist record of their own',
+  'organization_members › platform_admin › select': 'the platform admin holds no membership or invitation',
   'consents › student › select': "the fixture's student is 14; an adult student's own consents are in hard-cases.test.ts",
 };
 
@@ -139,24 +151,81 @@ export function matrixProbes(options: ProbeOptions): Probe[] {
   });
 }
 
-/** How to recognise organisation B's rows in each table (SQL condition). */
-function ofOrganization(access: TableAccess, org: string, users: readonly string[]): string {
+/** Tables keyed by user, and the column that names the user. */
+const USER_KEYED: Readonly<Record<string, string>> = { profiles: 'id', therapists: 'id', organization_members: 'user_id', notifications: 'user_id' };
+
+/**
+ * How to recognise an organisation's rows in each table (SQL condition; `users`: its people, for
+ * tables keyed by user), leaving out the rows of `except` (a prober's own profile, notifications
+ * and memberships).
+ */
+function ofOrganization(access: TableAccess, org: string, users: readonly string[], except?: string): string {
   const table = tableKey(access.drizzleTable);
   const userList = `array[${users.map(quoteLiteral).join(', ')}]::uuid[]`;
-  switch (table) {
-    case 'organizations':
-      return `id = ${quoteLiteral(org)}`;
-    case 'profiles':
-    case 'therapists':
-      return `id = any (${userList})`;
-    case 'notifications':
-      return `organization_id = ${quoteLiteral(org)} or user_id = any (${userList})`;
-    default:
-      if (!getTableConfig(access.drizzleTable).columns.some((c) => c.name === 'organization_id')) {
-        throw new Error(`cross-tenant probe: no way to tell organisation B's rows of ${table}`);
-      }
-      return `organization_id = ${quoteLiteral(org)}`;
-  }
+  const base = ((): string => {
+    switch (table) {
+      case 'organizations':
+        return `id = ${quoteLiteral(org)}`;
+      case 'profiles':
+      case 'therapists':
+        return `id = any (${userList})`;
+      case 'notifications':
+        return `(organization_id = ${quoteLiteral(org)} or user_id = any (${userList}))`;
+      default:
+        if (!getTableConfig(access.drizzleTable).columns.some((c) => c.name === 'organization_id')) {
+          throw new Error(`probe: no way to tell an organisation's rows of ${table}`);
+        }
+        return `organization_id = ${quoteLiteral(org)}`;
+    }
+  })();
+  const own = USER_KEYED[table];
+  return except === undefined || own === undefined ? base : `${base} and ${own} <> ${quoteLiteral(except)}`;
+}
+
+/** An organisation's realtime topics: its conversations' (the database's and the participants'), and a user's notifications. */
+function topicsOf(o: OrgFixture, x: OrgExtras, notifiedUser: string): string[] {
+  return [
+    conversationTopic(o.conversationId),
+    conversationPeersTopic(o.conversationId),
+    conversationTopic(x.groupConversationId),
+    conversationPeersTopic(x.groupConversationId),
+    notificationsTopic(notifiedUser),
+  ];
+}
+
+/**
+ * Joining `topic` as Realtime does (`realtime.topic` set for the transaction): `select` reads the
+ * topic's rows of realtime.messages, `insert` sends a system event (`message.deleted`) on it.
+ */
+function topicOf(topic: string, operation: 'select' | 'insert'): { setup: string[]; action: string } {
+  const join = `select set_config('realtime.topic', ${quoteLiteral(topic)}, true)`;
+  return operation === 'select'
+    ? { setup: [join], action: selectSql('realtime.messages', `topic = ${quoteLiteral(topic)}`) }
+    : {
+        setup: [join],
+        action: `insert into realtime.messages (topic, extension, event, payload, private) values (${quoteLiteral(topic)}, 'broadcast', 'message.deleted', '{}', true)`,
+      };
+}
+
+/** The probes of a persona on `topics`: receive nothing, send nothing. `cut`: the owner's statements run first. */
+function topicProbes(base: Omit<Probe, 'id' | 'title' | 'table' | 'operation' | 'setup' | 'action' | 'expect' | 'privileged' | 'because'>, idPrefix: string, topics: readonly string[], cut: readonly string[] = []): Probe[] {
+  return topics.flatMap((topic) =>
+    (['select', 'insert'] as const).map((operation) => {
+      const { setup, action } = topicOf(topic, operation);
+      return Object.freeze({
+        ...base,
+        id: `${idPrefix}topic ${topic} › ${base.persona} › ${operation === 'select' ? 'receive' : 'send'}`,
+        title: `${personaLabel(base.persona)} cannot ${operation === 'select' ? 'receive on' : 'send a system event on'} ${idPrefix}topic ${topic}`,
+        table: 'realtime.messages',
+        operation,
+        setup: Object.freeze([...cut, ...setup]),
+        action,
+        expect: operation === 'insert' ? ('refused' as const) : ('nothing' as const),
+        privileged: true,
+        because: Object.freeze([]),
+      });
+    }),
+  );
 }
 
 /**
@@ -197,6 +266,80 @@ export function crossTenantProbes(options: ProbeOptions): Probe[] {
           }),
         );
       }
+    }
+  }
+  return probes;
+}
+
+/** Every persona of organisation A (and the users without an organisation) on organisation B's realtime topics. */
+export function crossTenantTopicProbes(options: Omit<ProbeOptions, 'access' | 'newId'>): Probe[] {
+  const b = options.world.fx.b;
+  return PERSONAS.flatMap((persona) => {
+    const uid = personaUser(options.world, persona, 'a');
+    const base = { persona, kind: 'cross-tenant' as const, role: persona === 'anon' ? ('anon' as const) : ('authenticated' as const), claims: claimsOf(uid) };
+    return topicProbes(base, "org B's ", topicsOf(b, options.world.extras.b, b.users.guardian));
+  });
+}
+
+/**
+ * How a member is cut off their organisation, as the owner: removed, suspended, or their account
+ * deactivated (the membership row stays active).
+ */
+export const CUT_OFF = {
+  former: (uid: string) => `delete from public.organization_members where user_id = ${quoteLiteral(uid)}`,
+  suspended: (uid: string) => `update public.organization_members set status = 'suspended' where user_id = ${quoteLiteral(uid)}`,
+  deactivated: (uid: string) => `update public.profiles set deactivated_at = now() where id = ${quoteLiteral(uid)}`,
+} as const;
+export type CutOff = keyof typeof CUT_OFF;
+
+/** The personas with a membership of organisation A. */
+export const MEMBER_PERSONAS: readonly Persona[] = PERSONAS.filter((p) => p !== 'anon' && p !== 'self' && p !== 'platform_admin');
+
+/**
+ * Former, suspended and deactivated identities: every member persona of organisation A, cut off
+ * (`CUT_OFF`), against A's own rows and topics. The rows a write needs are written first, while the
+ * persona is still a member (the write-time member rules accept them), then the persona is cut off
+ * and tries. They reach nothing but their own profile, notifications and memberships (left out of
+ * the reads), and no topic but their own notifications (a deactivated account not even those).
+ */
+export function cutOffProbes(options: ProbeOptions): Probe[] {
+  const a = options.world.fx.a;
+  const x = options.world.extras.a;
+  const aUsers = [...Object.values(a.users), x.member];
+  const accesses = [...options.access].sort((p, q) => (tableKey(p.drizzleTable) < tableKey(q.drizzleTable) ? -1 : 1));
+  const probes: Probe[] = [];
+  for (const identity of Object.keys(CUT_OFF) as CutOff[]) {
+    for (const persona of MEMBER_PERSONAS) {
+      const uid = personaUser(options.world, persona, 'a')!;
+      const cut = CUT_OFF[identity](uid);
+      const base = { persona, kind: 'cut-off' as const, role: 'authenticated' as const, claims: claimsOf(uid) };
+      for (const access of accesses) {
+        const table = tableKey(access.drizzleTable);
+        for (const operation of OPERATIONS) {
+          const { setup, action } =
+            operation === 'select'
+              ? { setup: [cut], action: selectSql(table, ofOrganization(access, a.organizationId, aUsers, uid)) }
+              : ((w) => ({ setup: [...w.setup, cut], action: w.action }))(writeOf(table, operation, { persona, uid, o: a, x, home: false, foreign: true, newId: options.newId }));
+          probes.push(
+            Object.freeze({
+              ...base,
+              id: `${identity} › ${table} › ${persona} › ${operation}`,
+              title: `a ${identity} ${personaLabel(persona)} cannot ${operation} org A's ${table}`,
+              table,
+              operation,
+              setup: Object.freeze(setup),
+              action,
+              // a deactivated account keeps its active membership, so the member rules, not the policies, refuse its own name
+              expect: operation !== 'insert' ? ('nothing' as const) : identity === 'deactivated' ? ('refused-or-not-member' as const) : ('refused' as const),
+              privileged: hasPrivilege(access, persona, operation),
+              because: Object.freeze([]),
+            }),
+          );
+        }
+      }
+      const notified = uid === a.users.guardian ? a.users.therapist : a.users.guardian;
+      const topics = [...topicsOf(a, x, notified), ...(identity === 'deactivated' ? [notificationsTopic(uid)] : [])];
+      probes.push(...topicProbes(base, `${identity} › org A's `, topics, [cut]));
     }
   }
   return probes;

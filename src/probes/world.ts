@@ -32,7 +32,10 @@ export interface OrgExtras {
   readonly planS1: string;
   readonly sessionTypeId: string;
   readonly documentIep: string;
+  /** A chat attachment in the group conversation. */
   readonly chatDocument: string;
+  /** A group conversation (about no student) of everyone of the organisation, the bare member included. */
+  readonly groupConversationId: string;
   readonly billingCodeId: string;
   readonly messagingConsentS1: string;
 }
@@ -54,11 +57,14 @@ export function policyWorldStatements(fx: Fixture): { readonly world: PolicyWorl
     stmt`insert into public.notifications (user_id, type, title) values (${users.self}, 'account.welcome', 'Welcome'), (${users.platformAdmin}, 'account.welcome', 'Welcome')`,
   ];
   const extras = { a: addPolicyExtras(statements, fx.a), b: addPolicyExtras(statements, fx.b) };
+  // The user without membership has an unanswered invitation of org A: it is theirs to read, and counts for nothing.
+  statements.push(stmt`insert into public.organization_members (organization_id, user_id, role, status) values (${fx.a.organizationId}, ${users.self}, 'guardian', 'invited')`);
   return { world: { fx, users, extras }, statements };
 }
 
 /**
- * Per organisation: a bare `member`; everyone of the organisation in its conversation (and a
+ * Per organisation: a bare `member`; everyone of the organisation in its conversation and in a group
+ * conversation about no student (and a
  * messaging consent for the student, s1) and a chat attachment; a notification for every persona;
  * the supervisor's own caseload (s3) and the SLPA consulting on s1; the supervisee's student s2 with a guardian (no login), plan,
  * mandate, goal, data point, shared progress report, document and a co-signed note with its charge,
@@ -77,12 +83,21 @@ function addPolicyExtras(out: string[], o: OrgFixture): OrgExtras {
   for (const user of [u.org_admin, u.supervisor, u.supervisee, u.student, u.school_staff, u.billing, member]) {
     out.push(stmt`insert into public.conversation_participants (organization_id, conversation_id, user_id) values (${org}, ${o.conversationId}, ${user})`);
   }
+  // The student team's conversation is about s1, so only staff, s1's guardian and s1 see it; the
+  // group conversation is everyone's (the bare member's too).
+  const groupConversationId = id('policy:conversation:group');
+  out.push(stmt`insert into public.conversations (id, organization_id, kind, title, created_by) values (${groupConversationId}, ${org}, 'group', 'Everyone', ${u.org_admin})`);
+  for (const user of [u.org_admin, u.therapist, u.supervisor, u.supervisee, u.guardian, u.student, u.school_staff, u.billing, member]) {
+    out.push(stmt`insert into public.conversation_participants (organization_id, conversation_id, user_id) values (${org}, ${groupConversationId}, ${user})`);
+  }
+  out.push(stmt`insert into public.messages (organization_id, conversation_id, sender_id, client_message_id, body)
+           values (${org}, ${groupConversationId}, ${u.org_admin}, ${id('policy:message:group')}, 'Welcome, everyone.')`);
   const messagingConsentS1 = id('policy:consent:messaging-s1');
   out.push(stmt`insert into public.consents (id, organization_id, student_id, guardian_id, consent_type, granted_at, signature_method, recorded_by)
            values (${messagingConsentS1}, ${org}, ${s1}, ${o.guardianId}, 'messaging', ${at(-150, 12)}, 'e_signature', ${u.org_admin})`);
   const chatDocument = id('policy:document:chat');
   out.push(stmt`insert into public.documents (id, organization_id, conversation_id, bucket_id, storage_path, category, file_name, mime_type, size_bytes, visibility, uploaded_by)
-           values (${chatDocument}, ${org}, ${o.conversationId}, 'chat-attachments', ${`${org}/conversations/${o.conversationId}/${chatDocument}.png`},
+           values (${chatDocument}, ${org}, ${groupConversationId}, 'chat-attachments', ${`${org}/conversations/${groupConversationId}/${chatDocument}.png`},
                    'chat_attachment', 'homework.png', 'image/png', 2048, 'participants', ${u.guardian})`);
   for (const user of [u.org_admin, u.therapist, u.supervisor, u.supervisee, u.student, u.school_staff, u.billing, member]) {
     out.push(stmt`insert into public.notifications (user_id, organization_id, type, title) values (${user}, ${org}, 'session.reminder', 'Upcoming session')`);
@@ -141,6 +156,7 @@ function addPolicyExtras(out: string[], o: OrgFixture): OrgExtras {
     sessionTypeId,
     documentIep: id('document:s1-iep'),
     chatDocument,
+    groupConversationId,
     billingCodeId,
     messagingConsentS1,
   };

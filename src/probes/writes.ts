@@ -50,7 +50,11 @@ export interface WriteContext {
   readonly x: OrgExtras;
   /** Whether the persona belongs to `o` (false in the cross-tenant probe and for users without membership). */
   readonly home: boolean;
-  /** The cross-tenant probe: rows keyed by user (profiles, notifications) are `o`'s users', never the persona's own. */
+  /**
+   * A probe of rows the persona must not reach (another organisation's, or their own organisation's
+   * once suspended, removed or deactivated): rows keyed by user (profiles, notifications) are `o`'s
+   * users', never the persona's own, and memberships are never accepted.
+   */
   readonly foreign?: boolean;
   /** A fresh id for a row the write creates: random in the test suite, a stable sequence in exported files. */
   readonly newId: () => string;
@@ -66,8 +70,13 @@ const clinicalPersonas: readonly Persona[] = ['therapist', 'supervisor'];
 /** A clinician of `o` (the rows name their therapist: in another organisation's rows, that organisation's). */
 const isClinician = (c: WriteContext) => clinicalPersonas.includes(c.persona) && c.uid !== null && c.home;
 
-/** The user whose own rows (profile, notifications) are written: the persona, else the organisation's guardian. */
-const owner = (c: WriteContext): string => (c.foreign || c.uid === null ? c.o.users.guardian : c.uid);
+/**
+ * The user whose own rows (profile, notifications) are written: the persona, else (anon, a foreign
+ * probe) the organisation's guardian — or its therapist when the prober is that guardian, so a
+ * foreign probe never writes the prober's own rows.
+ */
+const owner = (c: WriteContext): string =>
+  c.foreign || c.uid === null ? (c.uid === c.o.users.guardian ? c.o.users.therapist : c.o.users.guardian) : c.uid;
 /**
  * The user the row is attributed to (`created_by`, `recorded_by` …): the persona, or the org admin
  * for anon and for writers outside `o` (a row names members of its own organisation).
@@ -79,7 +88,18 @@ const clinician = (c: WriteContext): string => (isClinician(c) ? (c.uid as strin
 const caseloadStudent = (c: WriteContext): string => (c.persona === 'supervisor' && c.uid !== null ? c.o.studentIds[2] : c.o.studentIds[0]);
 /** Personas that take part in the organisation's conversation (see the extras). */
 const conversationPersonas: readonly Persona[] = ['org_admin', 'therapist', 'supervisor', 'school_staff', 'guardian', 'student', 'billing', 'member'];
-/** A participant of the conversation: the persona when it is one, else the fixture's therapist. */
+/**
+ * A conversation started by the writer: a group conversation, or for a guardian one about their
+ * child (guardians start conversations only about their own children).
+ */
+const conversationRow = (c: WriteContext, id: string): Row => ({
+  id,
+  organization_id: c.o.organizationId,
+  ...(c.persona === 'guardian' ? { kind: 'student_team', student_id: c.o.studentIds[0] } : { kind: 'group' }),
+  title: 'Probe chat',
+  created_by: actor(c),
+});
+/** A participant of the group conversation: the persona when it is one, else the fixture's therapist. */
 const participant = (c: WriteContext): string => (c.uid !== null && c.home && conversationPersonas.includes(c.persona) ? c.uid : c.o.users.therapist);
 
 /** A future session of `therapistId` (no participants), with a slot that overlaps nothing else. */
@@ -172,9 +192,22 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
     delete: (c) => ({ key: { id: owner(c) } }),
   },
   organization_members: {
-    // a new role for the guardian: never the writer's own row
-    insert: (c) => ({ row: { organization_id: c.o.organizationId, user_id: c.o.users.guardian, role: 'billing' } }),
-    update: (c) => ({ key: { organization_id: c.o.organizationId, user_id: c.o.users.guardian, role: 'guardian' }, set: { status: 'suspended' } }),
+    // inviting the guardian to a new role: never the writer's own row, always an invitation
+    insert: (c) => ({ row: { organization_id: c.o.organizationId, user_id: c.o.users.guardian, role: 'billing', status: 'invited' } }),
+    // org admins suspend the guardian; everyone else accepts an invitation of their own (in their
+    // own organisation: accepting one into another organisation is no cross-tenant write)
+    update: (c): UpdateWrite => {
+      if (c.persona === 'org_admin' || c.uid === null || c.foreign === true) {
+        return { key: { organization_id: c.o.organizationId, user_id: c.o.users.guardian, role: 'guardian' }, set: { status: 'suspended' } };
+      }
+      const id = c.newId();
+      const role = c.persona === 'guardian' || c.persona === 'self' ? 'billing' : 'guardian';
+      return {
+        seed: [{ table: 'organization_members', row: { id, organization_id: c.o.organizationId, user_id: c.uid, role, status: 'invited' } }],
+        key: { id },
+        set: { status: 'active' },
+      };
+    },
     delete: (c) => {
       const id = c.newId();
       return { seed: [{ table: 'organization_members', row: { id, organization_id: c.o.organizationId, user_id: c.o.users.guardian, role: 'billing' } }], key: { id } };
@@ -463,27 +496,24 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
     } satisfies WriteSpec;
   })(),
   // ------------------------------------------------------------------ chat
-  conversations: ownRowWrites(
-    'conversations',
-    (c, id) => ({ id, organization_id: c.o.organizationId, kind: 'group', title: 'Probe chat', created_by: actor(c) }),
-    { title: 'Renamed chat' },
-  ),
+  conversations: ownRowWrites('conversations', (c, id) => conversationRow(c, id), { title: 'Renamed chat' }),
   conversation_participants: {
-    // into a conversation the writer started: adding a colleague of the organisation
+    // into a conversation the writer started: adding a colleague of the organisation (a guardian:
+    // about their child, adding the child's therapist)
     insert: (c) => {
       const conversation = c.newId();
       const added = actor(c) === c.o.users.therapist ? c.o.users.guardian : c.o.users.therapist;
       return {
-        seed: [{ table: 'conversations', row: { id: conversation, organization_id: c.o.organizationId, kind: 'group', title: 'Probe chat', created_by: actor(c) } }],
+        seed: [{ table: 'conversations', row: conversationRow(c, conversation) }],
         row: { organization_id: c.o.organizationId, conversation_id: conversation, user_id: added },
       };
     },
-    update: (c) => ({ key: { conversation_id: c.o.conversationId, user_id: participant(c) }, set: { last_read_at: now } }),
-    delete: (c) => ({ key: { conversation_id: c.o.conversationId, user_id: c.o.users.billing } }),
+    update: (c) => ({ key: { conversation_id: c.x.groupConversationId, user_id: participant(c) }, set: { last_read_at: now } }),
+    delete: (c) => ({ key: { conversation_id: c.x.groupConversationId, user_id: c.o.users.billing } }),
   },
   messages: (() => {
     const message = (c: WriteContext, id: string): Row => ({
-      id, organization_id: c.o.organizationId, conversation_id: c.o.conversationId, sender_id: participant(c), client_message_id: c.newId(), body: 'Probe message.',
+      id, organization_id: c.o.organizationId, conversation_id: c.x.groupConversationId, sender_id: participant(c), client_message_id: c.newId(), body: 'Probe message.',
     });
     return {
       insert: (c) => ({ row: { ...message(c, c.newId()), sender_id: c.uid ?? c.o.users.therapist } }),
@@ -513,7 +543,7 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
       }
       return {
         row: {
-          id, organization_id: org, conversation_id: c.o.conversationId, bucket_id: 'chat-attachments', storage_path: `${org}/conversations/${c.o.conversationId}/${id}.png`,
+          id, organization_id: org, conversation_id: c.x.groupConversationId, bucket_id: 'chat-attachments', storage_path: `${org}/conversations/${c.x.groupConversationId}/${id}.png`,
           category: 'chat_attachment', file_name: 'photo.png', mime_type: 'image/png', size_bytes: '4096', visibility: 'participants', uploaded_by: actor(c),
         },
       };

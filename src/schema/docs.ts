@@ -425,7 +425,8 @@ export const tableDocumentation: readonly TableDocumentation[] = [
     columns: {
       organizationId: 'The organisation of the record; no FK, the trail outlives it.',
       actorId: 'auth.uid() of the acting user; null for service and system actions.',
-      actorRole: 'The acting database or app role.',
+      actorRole: 'The database role the change ran as (authenticated, service_role, a login role), read from the session, never from a JWT claim.',
+      actorMemberRoles: "The actor's active member roles in the record's organisation when the change was made, read from organization_members (null without an actor or an organisation).",
       action: 'insert, update, delete, view, export, disclose, sign, cosign or login.',
       tableName: 'Table of the record acted on.',
       recordId: 'Id of the record acted on.',

@@ -94,6 +94,8 @@ export const students = pgTable(
     index('students_organization_id_school_id_idx').on(t.organizationId, t.schoolId),
     // app.school_student_ids() (school staff see their school's students) filters on school_id alone.
     index('students_school_id_idx').on(t.schoolId).where(sql`${t.deletedAt} is null`),
+    // app.soft_deleted_ids(): an organisation's soft-deleted students (few: deletion is for mistakes).
+    index('students_organization_id_deleted_idx').on(t.organizationId).where(sql`${t.deletedAt} is not null`),
   ],
 ).enableRLS();
 

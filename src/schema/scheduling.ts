@@ -173,6 +173,8 @@ export const therapySessions = pgTable(
       .on(t.organizationId, t.makeupForSessionId)
       .where(sql`${t.makeupForSessionId} is not null`),
     index('therapy_sessions_created_by_idx').on(t.createdBy),
+    // app.soft_deleted_ids(): an organisation's soft-deleted sessions (few: deletion is for mistakes).
+    index('therapy_sessions_organization_id_deleted_idx').on(t.organizationId).where(sql`${t.deletedAt} is not null`),
   ],
 ).enableRLS();
 

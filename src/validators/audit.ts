@@ -11,7 +11,7 @@ import { defineTable } from './table';
 export const auditLogValidators = defineTable(auditLog, {
   server: ['occurredAt'],
   frozen: {
-    columns: ['organizationId', 'actorId', 'actorRole', 'action', 'tableName', 'recordId', 'oldData', 'newData', 'changedFields', 'requestId'],
+    columns: ['organizationId', 'actorId', 'actorRole', 'actorMemberRoles', 'action', 'tableName', 'recordId', 'oldData', 'newData', 'changedFields', 'requestId'],
     because: 'audit.audit_log is append-only',
   },
 });

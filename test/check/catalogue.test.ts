@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalogueChecks, runCatalogueChecks, unwrappedAuthCalls, predicateOnlyExcludesNulls } from '../../src/check/catalogue';
+import { armsWithoutRole, catalogueChecks, runCatalogueChecks, unwrappedAuthCalls, predicateOnlyExcludesNulls } from '../../src/check/catalogue';
 import { DEFAULT_API_ROLES, DEFAULT_EXPOSED_SCHEMAS, DEFAULT_PLATFORM_SCHEMAS } from '../../src/check/catalogue/context';
 import { noLocator } from '../../src/check/locate';
 import { runCheck, type CheckId, type CheckResult } from '../../src/check/model';
@@ -46,6 +46,29 @@ describe('unwrappedAuthCalls (policy expressions as Postgres prints them)', () =
     expect(predicateOnlyExcludesNulls('((a IS NOT NULL) AND (b IS NOT NULL))', ['a', 'b'])).toBe(true);
     expect(predicateOnlyExcludesNulls('(deleted_at IS NULL)', ['a'])).toBe(false);
     expect(predicateOnlyExcludesNulls('(other IS NOT NULL)', ['a'])).toBe(false);
+  });
+});
+
+describe('armsWithoutRole (policy expressions as Postgres prints them)', () => {
+  const app = ['app'];
+  it('splits the top-level OR into arms and names those that call no membership helper', () => {
+    const printed =
+      "((owner_id = ( SELECT auth.uid() AS uid)) OR (organization_id = ANY (( SELECT app.org_ids('{org_admin}'::text[]) AS org_ids))))";
+    expect(armsWithoutRole(printed, app)).toEqual(['owner_id = ( SELECT auth.uid() AS uid)']);
+    expect(armsWithoutRole('(organization_id = ANY (( SELECT app.org_ids() AS org_ids)))', app)).toEqual([]);
+  });
+
+  it('accepts an arm whose role is one conjunct, or inside an EXISTS; refuses one whose helper is negated', () => {
+    expect(
+      armsWithoutRole('((author_id = ( SELECT auth.uid() AS uid)) AND (organization_id = ANY (( SELECT app.org_ids(\'{therapist}\'::text[]) AS org_ids))))', app),
+    ).toEqual([]);
+    expect(armsWithoutRole('(EXISTS ( SELECT 1 FROM service_plans p WHERE ((p.id = service_plan_id) AND (p.student_id = ANY (( SELECT app.caseload_student_ids() AS x))))))', app)).toEqual([]);
+    const negated = '((author_id = ( SELECT auth.uid() AS uid)) AND (NOT (ARRAY[student_id] && ( SELECT app.soft_deleted_ids() AS x))))';
+    expect(armsWithoutRole(negated, app)).toEqual([negated.slice(1, -1)]);
+    // an OR nested inside an AND is one arm
+    expect(armsWithoutRole('(((a = 1) OR (b = 2)) AND ( SELECT app.is_active_user() AS x))', app)).toEqual([]);
+    // a function of another schema is no membership helper
+    expect(armsWithoutRole('(owner_id = public.current_owner())', app)).toEqual(['owner_id = public.current_owner()']);
   });
 });
 
@@ -99,6 +122,28 @@ describe('catalogue checks', () => {
     expect(result.status).toBe('failed');
     expect(objects(result)).toEqual(['public.check_auth policy check_auth_bad']);
     expect(result.findings[0]!.message).toContain('calls auth.uid() unwrapped in its WITH CHECK expression');
+  });
+
+  it('arms-have-roles: an arm that decides on auth.uid() alone (an author of any role, status or organisation)', async () => {
+    await db.sql.unsafe(`
+      create table public.check_arms (id int primary key, organization_id uuid, author_id uuid);
+      alter table public.check_arms enable row level security;
+      create policy check_arms_select on public.check_arms for select to authenticated
+        using (author_id = (select auth.uid()) or organization_id = any ((select app.org_ids('{org_admin}'::text[]))::uuid[]));
+      create policy check_arms_anon on public.check_arms for select to anon using (true);
+      create policy check_arms_tenant on public.check_arms as restrictive for all to authenticated using (author_id is not null);`);
+    const result = await check('arms-have-roles');
+    expect(result.status).toBe('failed');
+    expect(objects(result, 'public.check_arms')).toEqual(['public.check_arms policy check_arms_select']);
+    expect(result.findings.find((f) => f.object === 'public.check_arms policy check_arms_select')!.message).toMatch(
+      /^policy "check_arms_select" on public\.check_arms: an arm of its USING expression calls no membership helper \(app\.\*\).*author_id = \( SELECT auth\.uid\(\) AS uid\)/,
+    );
+    await db.sql.unsafe(`
+      drop policy check_arms_select on public.check_arms;
+      create policy check_arms_select on public.check_arms for select to authenticated
+        using ((author_id = (select auth.uid()) and organization_id = any ((select app.org_ids('{therapist}'::text[]))::uuid[]))
+               or organization_id = any ((select app.org_ids('{org_admin}'::text[]))::uuid[]));`);
+    expect(objects(await check('arms-have-roles'), 'public.check_arms')).toEqual([]);
   });
 
   it('foreign-keys-indexed: a foreign key without an index leading with its columns', async () => {

@@ -45,6 +45,7 @@ describe('therapy-db check (CLI)', () => {
       'grants-have-policies': 'passed',
       'client-privileges': 'passed',
       'auth-calls-wrapped': 'passed',
+      'arms-have-roles': 'passed',
       'foreign-keys-indexed': 'passed',
       'tenant-foreign-keys': 'passed',
       'primary-keys': 'passed',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedFixture, type Fixture } from '../../src/demo';
-import { conversationTopic, notificationsTopic, realtimeObjects, realtimeTables } from '../../src/integrations';
+import { conversationPeersTopic, conversationTopic, notificationsTopic, realtimeObjects, realtimeTables } from '../../src/integrations';
 import { asAnon, asUser } from '../../src/testing';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { rolledBack, sqlState } from './support';
@@ -112,10 +112,25 @@ describe('realtime: publication, private topics, broadcasts', () => {
       expect(await receive(f.a.users.guardian, topic)).toBe(2);
     });
 
-    it('participants can send broadcasts and track presence on their conversation', async () => {
-      const topic = conversationTopic(f.a.conversationId);
+    it('participants send broadcasts and track presence on the :peers topic, and receive there', async () => {
+      const topic = conversationPeersTopic(f.a.conversationId);
       expect(await send(f.a.users.therapist, topic)).toBe('ok');
       expect(await send(f.a.users.guardian, topic, 'presence')).toBe('ok');
+      expect(await receive(f.a.users.guardian, topic)).toBe(0); // nothing was left there (each send rolled back)
+    });
+
+    it('a participant cannot forge a system event: nobody sends on conversation:{id}, which carries the database\'s events only', async () => {
+      const topic = conversationTopic(f.a.conversationId);
+      expect(await send(f.a.users.therapist, topic)).toBe('42501');
+      expect(await send(f.a.users.guardian, topic, 'presence')).toBe('42501');
+      const forged = await sqlState(
+        asUser(db.sql, { sub: f.a.users.guardian }, async (tx) => {
+          await tx`select set_config('realtime.topic', ${topic}, true)`;
+          await tx`insert into realtime.messages (topic, extension, event, payload, private)
+                   values (${topic}, 'broadcast', 'message.deleted', ${JSON.stringify({ id: f.a.conversationId })}::jsonb, true)`;
+        }),
+      );
+      expect(forged).toBe('42501');
     });
 
     it('a non-participant of the same organisation cannot receive or send', async () => {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessIssues, allAccess, allow, and, auth, eq, exists, tableAccess } from '../../src/policies';
+import { accessIssues, allAccess, allow, and, anyOf, app, auth, eq, exists, tableAccess } from '../../src/policies';
 import { allTables, guardians, studentGuardians } from '../../src/schema';
 import { asAnon, asServiceRole, asUser } from '../../src/testing';
-import { asOwner, attempt, describeOutcome, qualified, type Outcome } from './support/probe';
+import { asOwner, attempt, describeOutcome, qualified } from './support/probe';
+import { affected, count, refused, signInAs, tryStatement } from './support/statements';
 import { createPolicyWorld, type PolicyWorld, type Tx } from './support/world';
 
 /**
@@ -20,24 +21,6 @@ afterAll(async () => {
 
 const a = () => world.fx.a;
 const b = () => world.fx.b;
-
-/** Rows of a query as the current user of `tx`. */
-async function count(tx: Tx, sql: string, params: readonly unknown[] = []): Promise<number> {
-  const [row] = await tx.unsafe<{ n: number }[]>(`select count(*)::int as n from (${sql}) q`, params as string[]);
-  return row?.n ?? 0;
-}
-
-/** Runs a statement in a savepoint (rolled back) and reports rows affected or the error. */
-const tryStatement = (tx: Tx, sql: string, params: readonly unknown[] = []): Promise<Outcome> =>
-  attempt(tx, async (sp) => (await sp.unsafe(sql, params as string[])).count);
-
-/** Switches the signed-in user inside the transaction (as a second API request would). */
-async function signInAs(tx: Tx, userId: string): Promise<void> {
-  await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: userId, role: 'authenticated' })}, true)`;
-}
-
-const refused = (o: Outcome) => expect(o.kind === 'error' && o.code === '42501', describeOutcome(o)).toBe(true);
-const affected = (o: Outcome, rows: number) => expect(o, describeOutcome(o)).toEqual({ kind: 'ok', rows });
 
 describe('a therapist loses access when the caseload assignment ends, but keeps reading the notes they authored', () => {
   const endAssignment = (tx: Tx, endsOn: string) =>
@@ -318,7 +301,7 @@ describe('policies do not recurse', () => {
       rules: [
         allow('select', {
           who: 'guardian',
-          using: ({ t }) => exists(guardians, 'g', (g) => and(eq(g.id, t.guardianId), eq(g.userId, auth.uid()))),
+          using: ({ t }) => exists(guardians, 'g', (g) => and(eq(g.id, t.guardianId), eq(g.userId, auth.uid()), anyOf(g.organizationId, app.orgIds('guardian')))),
         }),
       ],
     });
@@ -365,7 +348,7 @@ describe("students chat only with an active messaging consent", () => {
         revoke,
         messages: await count(tx, 'select 1 from public.messages'),
         send: await sendAsStudent(tx),
-        conversations: await count(tx, 'select 1 from public.conversations'),
+        conversations: await count(tx, 'select 1 from public.conversations where id = $1', [a().conversationId]),
       };
     });
     affected(result.revoke, 1);

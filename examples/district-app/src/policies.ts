@@ -29,17 +29,18 @@ export const homeworkAssignmentsAccess = tableAccess(homeworkAssignments, {
       summary: 'homework they assign to a student on their own caseload',
       withCheck: ({ t }) => and(eq(t.assignedBy, auth.uid()), anyOf(t.studentId, app.assignedStudentIds())),
     }),
+    // Every rule establishes the role it serves (the DSL refuses `eq(t.assignedBy, auth.uid())`
+    // alone: a suspended therapist, or one whose caseload assignment ended, would keep the row).
     allow('update', {
       who: 'therapist',
-      summary: 'homework they assigned: its text, due date and completion',
-      using: ({ t }) => eq(t.assignedBy, auth.uid()),
-      withCheck: ({ t }) => and(eq(t.assignedBy, auth.uid()), anyOf(t.studentId, app.assignedStudentIds())),
+      summary: 'homework they assigned to a student still on their caseload: its text, due date and completion',
+      using: ({ t }) => and(eq(t.assignedBy, auth.uid()), anyOf(t.studentId, app.assignedStudentIds())),
       columns: ['title', 'instructions', 'dueOn', 'completed'],
     }),
     allow('delete', {
       who: 'therapist',
-      summary: 'homework they assigned',
-      using: ({ t }) => eq(t.assignedBy, auth.uid()),
+      summary: 'homework they assigned to a student still on their caseload',
+      using: ({ t }) => and(eq(t.assignedBy, auth.uid()), anyOf(t.studentId, app.assignedStudentIds())),
     }),
   ],
 });

@@ -1,6 +1,7 @@
 import type postgres from 'postgres';
 import { noLocator, type Locator } from '../locate';
 import { runCheck, type Check, type CheckResult } from '../model';
+import { armsHaveRolesCheck } from './arms-have-roles';
 import { authCallsWrappedCheck } from './auth-calls-wrapped';
 import { clientPrivilegesCheck } from './client-privileges';
 import { DEFAULT_API_ROLES, DEFAULT_EXPOSED_SCHEMAS, DEFAULT_PLATFORM_SCHEMAS, type CatalogueContext } from './context';
@@ -16,6 +17,7 @@ import { viewsSecurityInvokerCheck } from './views-security-invoker';
 
 export { DEFAULT_API_ROLES, DEFAULT_EXPOSED_SCHEMAS, DEFAULT_PLATFORM_SCHEMAS, type CatalogueContext } from './context';
 export { unwrappedAuthCalls } from './auth-calls-wrapped';
+export { armsWithoutRole } from './arms-have-roles';
 export { predicateOnlyExcludesNulls } from './foreign-keys-indexed';
 export { NON_RLS_TABLE_PRIVILEGES, SEQUENCE_PRIVILEGES } from './client-privileges';
 export { staysInTenant, TENANT_COLUMN, type TenantForeignKey } from './tenant-foreign-keys';
@@ -26,6 +28,7 @@ export const catalogueChecks: readonly Check<CatalogueContext>[] = [
   grantsHavePoliciesCheck,
   clientPrivilegesCheck,
   authCallsWrappedCheck,
+  armsHaveRolesCheck,
   foreignKeysIndexedCheck,
   tenantForeignKeysCheck,
   primaryKeysCheck,

@@ -52,6 +52,8 @@ export interface AccessMatrixTable {
   readonly tenantUsing: string | undefined;
   /** Why rows without an organisation pass the tenant policy, when they do. */
   readonly tenantNullRows: string | undefined;
+  /** Why the signed-in user's own rows pass the tenant policy, when they do. */
+  readonly tenantOwnRows: string | undefined;
   readonly noClientAccess: string | undefined;
   readonly rules: readonly AccessMatrixRule[];
   readonly policies: readonly AccessMatrixPolicy[];
@@ -134,6 +136,7 @@ export function toAccessMatrix(accessList: readonly TableAccess[]): AccessMatrix
         tenantColumn: access.tenant?.column,
         tenantUsing: tenant === undefined ? undefined : renderPredicate(tenant),
         tenantNullRows: access.tenant?.nullRows,
+        tenantOwnRows: access.tenant?.ownRows?.reason,
         noClientAccess: access.noClientAccess,
         rules: Object.freeze(
           access.rules.map((rule) =>

@@ -33,7 +33,14 @@ export interface TableAccess {
    * `nullRows` (a reason) when rows with a null tenant column belong to no organisation and are
    * let through (the rules still decide who sees them), e.g. a shared catalogue.
    */
-  readonly tenant: { readonly column: string; readonly nullRows?: string } | undefined;
+  readonly tenant:
+    | {
+        readonly column: string;
+        readonly nullRows?: string;
+        /** A user column whose value `auth.uid()` lets the row through the tenant policy, and why. */
+        readonly ownRows?: { readonly column: string; readonly reason: string };
+      }
+    | undefined;
   readonly rules: readonly AccessRule[];
   /** Set by `noClientAccess`: why API users get nothing on this table. */
   readonly noClientAccess: string | undefined;
@@ -47,7 +54,16 @@ export interface TableAccessDeclaration<T extends AnyTable> {
    * say. `nullRows: 'why'` lets rows whose column is null through the tenant policy (shared rows that
    * belong to no organisation); the rules still decide who reaches them.
    */
-  readonly tenant?: { readonly column: T['_']['columns'][ColumnKey<T>]; readonly nullRows?: string };
+  readonly tenant?: {
+    readonly column: T['_']['columns'][ColumnKey<T>];
+    readonly nullRows?: string;
+    /**
+     * The signed-in user's own rows pass the tenant policy too, whatever their organisation: the
+     * user column and why (an invited user reads and accepts their own invitation before the
+     * organisation counts them). The rules still decide who reaches them.
+     */
+    readonly ownRows?: { readonly column: T['_']['columns'][ColumnKey<T>]; readonly reason: string };
+  };
   readonly rules: readonly RuleSpec<T>[];
 }
 
@@ -118,6 +134,18 @@ export function tableAccess<T extends AnyTable>(table: T & RequireRls<T>, declar
       }
     } else {
       tenant = Object.freeze({ column: column.name });
+    }
+    const own = declaration.tenant.ownRows;
+    if (tenant !== undefined && own !== undefined) {
+      const ownColumn: unknown = own.column;
+      const reason: unknown = own.reason;
+      if (!isColumn(ownColumn) || !sameTable(tableRefOf(ownColumn.table), ref)) {
+        issues.push({ code: 'invalid_tenant', table: name, path: [name, 'tenant', 'ownRows', 'column'], message: `${name}: tenant.ownRows.column must be a user column of ${name} (e.g. ${name}.userId)` });
+      } else if (typeof reason !== 'string' || reason.trim() === '') {
+        issues.push({ code: 'invalid_tenant', table: name, path: [name, 'tenant', 'ownRows', 'reason'], message: `${name}: tenant.ownRows must say why a user's own rows outside their organisations are theirs to reach` });
+      } else {
+        tenant = Object.freeze({ ...tenant, ownRows: Object.freeze({ column: ownColumn.name, reason }) });
+      }
     }
   }
 

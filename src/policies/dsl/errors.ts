@@ -23,6 +23,7 @@ export type PolicyIssueCode =
   | 'invalid_tenant'
   | 'self_reference'
   | 'policy_recursion'
+  | 'arm_without_role'
   | 'name_too_long';
 
 export interface PolicyIssue {

@@ -5,6 +5,8 @@ import {
   node,
   type ArrayHelper,
   type ComparisonOperator,
+  type Key,
+  type KeyHelper,
   type LiteralNode,
   type LiteralValue,
   type Predicate,
@@ -113,12 +115,53 @@ export function inList<A extends Operand>(a: A, values: readonly LiteralOf<A>[])
   return node({ kind: 'in-list', operand: toValueNode(a, 'inList'), values: Object.freeze(literals) });
 }
 
-/** `a = any ((select app.x())::uuid[])`, for the array helpers (`app.orgIds()`, `app.caseloadStudentIds()`, …). */
-export function anyOf<A extends Operand>(a: A, array: ArrayHelper): Predicate<ScopeOf<A>> {
-  if (typeof array !== 'object' || array === null || array.kind !== 'helper' || array.returns !== 'uuid[]') {
-    invalidArgument('anyOf', `the second argument must be an array helper such as app.orgIds('org_admin') or app.caseloadStudentIds(), received ${describe(array)}`);
+/**
+ * `a = any ((select app.x())::uuid[])`, for the array helpers (`app.orgIds()`, `app.caseloadStudentIds()`, …);
+ * or, for a composite key and a key helper, `(a::text || '/' || b::text) = any ((select app.x())::text[])`.
+ */
+export function anyOf<A extends Operand>(a: A, array: ArrayHelper): Predicate<ScopeOf<A>>;
+export function anyOf<S extends string>(a: Key<S>, array: KeyHelper): Predicate<S>;
+export function anyOf(a: unknown, array: unknown): PredicateNode {
+  const helper = array as { kind?: unknown; returns?: unknown } | null;
+  const isHelper = typeof helper === 'object' && helper !== null && helper.kind === 'helper';
+  if (isKeyNode(a)) {
+    if (!isHelper || helper.returns !== 'text[]') {
+      invalidArgument('anyOf', `a key(…) is compared with a key helper such as app.supervisionKeys(), received ${describe(array)}`);
+    }
+    return node({ kind: 'any', operand: a, array: array as KeyHelper });
   }
-  return node({ kind: 'any', operand: toValueNode(a, 'anyOf'), array });
+  if (!isHelper || helper.returns !== 'uuid[]') {
+    invalidArgument(
+      'anyOf',
+      `the second argument must be an array helper such as app.orgIds('org_admin') or app.caseloadStudentIds()${isHelper && helper.returns === 'text[]' ? ' (a key helper needs key(…) on the left)' : ''}, received ${describe(array)}`,
+    );
+  }
+  return node({ kind: 'any', operand: toValueNode(a, 'anyOf'), array: array as ArrayHelper });
+}
+
+function isKeyNode(value: unknown): value is Key {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'key';
+}
+
+/**
+ * A composite key of columns, `("t"."organization_id"::text || '/' || "t"."therapist_id"::text)`,
+ * for `anyOf(key(…), app.supervisionKeys())`: the pair matched as a pair.
+ */
+export function key<A extends Operand, B extends Operand>(a: A, b: B): Key<ScopeOf<A> | ScopeOf<B>> {
+  return node({ kind: 'key', parts: Object.freeze([toValueNode(a, 'key'), toValueNode(b, 'key')]) });
+}
+
+/**
+ * `not (array[a, b] && (select app.x())::uuid[])`: none of the columns is in the helper's set; a
+ * null column is in no set. For sets a row must stay out of, e.g.
+ * `noneOf([t.studentId, t.sessionId], app.softDeletedIds())`.
+ */
+export function noneOf<C extends readonly [Operand, ...Operand[]]>(columns: C, array: ArrayHelper): Predicate<ScopeOf<C[number]>> {
+  if (!Array.isArray(columns) || columns.length === 0) invalidArgument('noneOf', 'needs a non-empty array of columns');
+  if (typeof array !== 'object' || array === null || (array as { kind?: unknown }).kind !== 'helper' || array.returns !== 'uuid[]') {
+    invalidArgument('noneOf', `the second argument must be an array helper such as app.softDeletedIds(), received ${describe(array)}`);
+  }
+  return node({ kind: 'none', operands: Object.freeze(columns.map((c) => toValueNode(c, 'noneOf'))), array });
 }
 
 function junction(kind: 'and' | 'or', predicates: readonly unknown[]): PredicateNode {

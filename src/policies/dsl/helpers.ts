@@ -1,5 +1,5 @@
 import { invalidArgument } from './errors';
-import { node, type ArrayHelper, type HelperNode, type Predicate, type Value } from './nodes';
+import { node, type ArrayHelper, type HelperNode, type KeyHelper, type Predicate, type Value } from './nodes';
 import { MEMBER_ROLES, isMemberRole, type MemberRole } from './personas';
 import { describe } from './table';
 
@@ -21,7 +21,6 @@ export const auth = Object.freeze({
   },
 });
 
-/** The private `app` schema's SECURITY DEFINER helpers (they read memberships without recursion). */
 /** The member roles a role helper takes, validated, in canonical order (the same set always renders the same SQL). */
 function memberRoles(builder: string, roles: readonly MemberRole[]): readonly MemberRole[] {
   for (const role of roles) {
@@ -36,7 +35,21 @@ function roleHelper(name: 'app.org_ids' | 'app.member_user_ids', builder: string
   return canonical.length === 0 ? helper(name, 'uuid[]') : helper(name, 'uuid[]', canonical);
 }
 
+/**
+ * The private `app` schema's SECURITY DEFINER helpers. Each counts only the caller's active
+ * memberships (not invited, not suspended), of an account that is not deactivated, in a live
+ * organisation; a role's helper establishes that role (see `./roles`: every rule's predicate must
+ * establish the persona it serves).
+ */
 export const app = Object.freeze({
+  /**
+   * Whether the signed-in user's account is active (a profile that is not deactivated): a predicate by
+   * itself, the role of `self` rules about the user's own rows (`eq(t.userId, auth.uid())` alone says
+   * nothing about the account).
+   */
+  isActiveUser(): Predicate<never> {
+    return helper('app.is_active_user', 'boolean');
+  },
   /**
    * Organisations where the user has an active membership with one of `roles` (any role when none
    * are given): `(select app.org_ids('{org_admin,billing}'::text[]))`. Use with `anyOf`.
@@ -54,8 +67,8 @@ export const app = Object.freeze({
     return helper('app.has_role', 'boolean', memberRoles('app.hasRole', roles));
   },
   /**
-   * Users with a membership (any role, any status) in the organisations where the signed-in user is
-   * an active member with one of `roles` (any role when none are given), the user included:
+   * Active members of the organisations where the signed-in user is an active member with one of
+   * `roles` (any role when none are given), the user included:
    * `(select app.member_user_ids('{org_admin}'::text[]))`. For tables keyed by user (profiles, therapists).
    */
   memberUserIds(...roles: MemberRole[]): ArrayHelper {
@@ -69,9 +82,24 @@ export const app = Object.freeze({
   assignedStudentIds(): ArrayHelper {
     return helper('app.assigned_student_ids', 'uuid[]');
   },
-  /** Therapists the user actively supervises today. */
+  /**
+   * Therapists the user actively supervises today, in some organisation. A set of people only: pair it
+   * with `anyOf(key(t.organizationId, t.therapistId), app.supervisionKeys())`, which keeps each
+   * supervision in its own organisation.
+   */
   supervisedTherapistIds(): ArrayHelper {
     return helper('app.supervised_therapist_ids', 'uuid[]');
+  },
+  /** The user's supervisions as `'organization_id/supervisee_id'` keys, for `anyOf(key(…), …)`. */
+  supervisionKeys(): KeyHelper {
+    return helper('app.supervision_keys', 'text[]');
+  },
+  /**
+   * Therapists whose global record (NPI, licence) the user may write as an org admin: active members
+   * of an organisation the user administers who belong to no other organisation.
+   */
+  managedTherapistIds(): ArrayHelper {
+    return helper('app.managed_therapist_ids', 'uuid[]');
   },
   /** Students the user is a guardian of, with portal access. */
   guardianStudentIds(): ArrayHelper {
@@ -100,6 +128,10 @@ export const app = Object.freeze({
   careTeamIds(): ArrayHelper {
     return helper('app.care_team_ids', 'uuid[]');
   },
+  /** `careTeamIds()` per student, as `'student_id/therapist_id'` keys: who serves which of the user's students. */
+  careTeamKeys(): KeyHelper {
+    return helper('app.care_team_keys', 'text[]');
+  },
   /** Conversations the user currently participates in. */
   conversationIds(): ArrayHelper {
     return helper('app.conversation_ids', 'uuid[]');
@@ -125,6 +157,14 @@ export const app = Object.freeze({
   /** Users who take (or took) part in a conversation of `conversationIds()`. */
   conversationPeerIds(): ArrayHelper {
     return helper('app.conversation_peer_ids', 'uuid[]');
+  },
+  /**
+   * Soft-deleted schools, students and sessions of the user's organisations, and the students of a
+   * deleted school: `noneOf([t.studentId, t.sessionId], app.softDeletedIds())` hides what hangs off
+   * them. Establishes no role.
+   */
+  softDeletedIds(): ArrayHelper {
+    return helper('app.soft_deleted_ids', 'uuid[]');
   },
   /** Whether the user is a platform admin; a predicate by itself. */
   isPlatformAdmin(): Predicate<never> {

@@ -21,10 +21,12 @@ export {
   inList,
   isNotNull,
   isNull,
+  key,
   lit,
   lt,
   lte,
   ne,
+  noneOf,
   not,
   or,
   unsafeRaw,
@@ -45,7 +47,11 @@ export type {
   HelperName,
   HelperNode,
   InListNode,
+  Key,
+  KeyHelper,
+  KeyNode,
   LiteralNode,
+  NoneNode,
   NotNode,
   NullTestNode,
   OrNode,
@@ -67,6 +73,7 @@ export { policyName, tenantPolicyName } from './names';
 // validation
 export { PolicyDslError, type PolicyIssue, type PolicyIssueCode } from './errors';
 export { accessIssues, validateAccess, type SchemaTables } from './validate';
+export { establishesRole, personasOfHelper, personasServedBy, roleGuarantees } from './roles';
 
 // compilers
 export { planPolicies, type PolicyPlan } from './plan';

@@ -30,23 +30,28 @@ export interface LiteralNode {
 
 export type HelperName =
   | 'auth.uid'
+  | 'app.is_active_user'
   | 'app.org_ids'
   | 'app.has_role'
   | 'app.member_user_ids'
   | 'app.caseload_student_ids'
   | 'app.assigned_student_ids'
   | 'app.supervised_therapist_ids'
+  | 'app.supervision_keys'
+  | 'app.managed_therapist_ids'
   | 'app.guardian_student_ids'
   | 'app.own_student_ids'
   | 'app.own_adult_student_ids'
   | 'app.staff_school_ids'
   | 'app.school_student_ids'
   | 'app.care_team_ids'
+  | 'app.care_team_keys'
   | 'app.conversation_ids'
   | 'app.message_conversation_ids'
   | 'app.related_student_ids'
   | 'app.related_session_ids'
   | 'app.conversation_peer_ids'
+  | 'app.soft_deleted_ids'
   | 'app.is_platform_admin';
 
 /** A call of an auth/app helper, always rendered as `(select fn(...))` (evaluated once per statement). */
@@ -57,7 +62,8 @@ export interface HelperNode<R extends HelperReturn = HelperReturn> {
   readonly roles: readonly MemberRole[] | undefined;
   readonly returns: R;
 }
-export type HelperReturn = 'uuid' | 'uuid[]' | 'boolean';
+/** `text[]` helpers return composite keys (`'organization_id/user_id'`), compared with a `key(…)`. */
+export type HelperReturn = 'uuid' | 'uuid[]' | 'text[]' | 'boolean';
 
 /** SQL text nobody checked. Only `unsafeRaw` builds it. */
 export interface RawNode {
@@ -86,10 +92,31 @@ export interface InListNode {
   readonly values: readonly LiteralNode[];
 }
 
-/** `operand = any ((select app.x())::uuid[])`. */
-export interface AnyNode {
-  readonly kind: 'any';
-  readonly operand: ValueNode;
+/**
+ * A composite key of a row, `("t"."organization_id"::text || '/' || "t"."therapist_id"::text)`: the
+ * left side of `anyOf` against a key helper (`text[]`), so a pair (organisation, person) is matched
+ * as a pair and never as two independent sets.
+ */
+export interface KeyNode {
+  readonly kind: 'key';
+  readonly parts: readonly ValueNode[];
+}
+
+/**
+ * `operand = any ((select app.x())::uuid[])`, or for a key
+ * `(a::text || '/' || b::text) = any ((select app.x())::text[])`.
+ */
+export type AnyNode =
+  | { readonly kind: 'any'; readonly operand: ValueNode; readonly array: HelperNode<'uuid[]'> }
+  | { readonly kind: 'any'; readonly operand: KeyNode; readonly array: HelperNode<'text[]'> };
+
+/**
+ * `not (array[a, b] && (select app.x())::uuid[])`: none of the operands is in the helper's set (a
+ * null operand is in no set). For the sets a row must stay out of, such as `app.soft_deleted_ids()`.
+ */
+export interface NoneNode {
+  readonly kind: 'none';
+  readonly operands: readonly ValueNode[];
   readonly array: HelperNode<'uuid[]'>;
 }
 
@@ -131,6 +158,7 @@ export type PredicateNode =
   | NullTestNode
   | InListNode
   | AnyNode
+  | NoneNode
   | AndNode
   | OrNode
   | NotNode
@@ -139,7 +167,7 @@ export type PredicateNode =
   | HelperNode<'boolean'>
   | RawNode;
 
-export type ExprNode = ValueNode | PredicateNode | HelperNode;
+export type ExprNode = ValueNode | PredicateNode | HelperNode | KeyNode;
 
 /**
  * Type-level only: the tables (or `exists` aliases) an expression's columns come from, so a rule on
@@ -162,9 +190,13 @@ export type Value<S extends string = string, V = unknown> = ValueNode & Scoped<S
 
 /** An array-returning helper, the right side of `anyOf`. */
 export type ArrayHelper = HelperNode<'uuid[]'>;
+/** A key-returning helper (`text[]` of `'a/b'`), the right side of `anyOf(key(…), …)`. */
+export type KeyHelper = HelperNode<'text[]'>;
+/** A composite key whose columns come from `S`. */
+export type Key<S extends string = string> = KeyNode & Scoped<S>;
 
 const NODE_KINDS = new Set([
-  'column', 'literal', 'helper', 'raw', 'comparison', 'null-test', 'in-list', 'any', 'and', 'or', 'not', 'exists', 'constant',
+  'column', 'literal', 'helper', 'raw', 'comparison', 'null-test', 'in-list', 'any', 'none', 'key', 'and', 'or', 'not', 'exists', 'constant',
 ]);
 
 export function isExprNode(value: unknown): value is ExprNode {
@@ -179,7 +211,7 @@ export function isValueNode(value: unknown): value is ValueNode {
 export function isPredicateNode(value: unknown): value is PredicateNode {
   if (!isExprNode(value)) return false;
   if (value.kind === 'helper') return value.returns === 'boolean';
-  return value.kind !== 'column' && value.kind !== 'literal';
+  return value.kind !== 'column' && value.kind !== 'literal' && value.kind !== 'key';
 }
 
 /** Deep-freezes a freshly built node (its children are frozen already). */

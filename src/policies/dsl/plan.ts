@@ -1,6 +1,6 @@
 import type { AccessRule, TableAccess } from './access';
-import { anyOf, or } from './expr';
-import { app } from './helpers';
+import { anyOf, eq, or } from './expr';
+import { app, auth } from './helpers';
 import { policyName, tenantPolicyName } from './names';
 import { node, type ColumnNode, type PredicateNode, type TableRef } from './nodes';
 import { CLAUSES, OPERATIONS, type Operation } from './operations';
@@ -61,14 +61,18 @@ function plan(fields: Omit<PolicyPlan, 'usingSql' | 'withCheckSql'>): PolicyPlan
 
 /**
  * `organization_id = any ((select app.org_ids())::uuid[])` for the table's tenant column, preceded
- * by `organization_id is null or` when the declaration shares rows without an organisation.
+ * by `organization_id is null or` when the declaration shares rows without an organisation, and
+ * followed by `or user_id = (select auth.uid())` when it lets the user's own rows through.
  */
 export function tenantPredicate(access: TableAccess): PredicateNode | undefined {
   if (access.tenant === undefined) return undefined;
   const column: ColumnNode = node({ kind: 'column', table: access.table, alias: undefined, column: access.tenant.column });
   const member = anyOf(column, app.orgIds());
-  if (access.tenant.nullRows === undefined) return member;
-  return or(node({ kind: 'null-test', operand: column, negated: false }), member);
+  const own = access.tenant.ownRows;
+  const alsoOwn: PredicateNode =
+    own === undefined ? member : or(member, eq(node<ColumnNode>({ kind: 'column', table: access.table, alias: undefined, column: own.column }), auth.uid()));
+  if (access.tenant.nullRows === undefined) return alsoOwn;
+  return or(node({ kind: 'null-test', operand: column, negated: false }), alsoOwn);
 }
 
 /** The policies of one table: the tenant policy first, then by operation, then by role. */

@@ -1,4 +1,4 @@
-import type { ColumnNode, ExprNode, HelperNode, LiteralNode, PredicateNode, TableRef, ValueNode } from './nodes';
+import type { ColumnNode, ExprNode, HelperNode, KeyNode, LiteralNode, PredicateNode, TableRef, ValueNode } from './nodes';
 
 /**
  * Renders expression nodes to SQL text. Deterministic (same nodes, same bytes) and with few
@@ -46,6 +46,11 @@ function renderValue(value: ValueNode): string {
   }
 }
 
+/** `("t"."organization_id"::text || '/' || "t"."therapist_id"::text)`. */
+function renderKey(key: KeyNode): string {
+  return `(${key.parts.map((part) => `${renderValue(part)}::text`).join(" || '/' || ")})`;
+}
+
 type Context = 'top' | 'or' | 'and' | 'not';
 
 function wrapIf(condition: boolean, text: string): string {
@@ -70,7 +75,11 @@ function renderIn(predicate: PredicateNode, context: Context): string {
     case 'in-list':
       return `${renderValue(predicate.operand)} in (${predicate.values.map(renderLiteral).join(', ')})`;
     case 'any':
-      return `${renderValue(predicate.operand)} = any (${renderHelper(predicate.array)}::uuid[])`;
+      return predicate.operand.kind === 'key'
+        ? `${renderKey(predicate.operand)} = any (${renderHelper(predicate.array)}::text[])`
+        : `${renderValue(predicate.operand)} = any (${renderHelper(predicate.array)}::uuid[])`;
+    case 'none':
+      return `not (array[${predicate.operands.map(renderValue).join(', ')}] && ${renderHelper(predicate.array)}::uuid[])`;
     case 'exists': {
       const alias = predicate.alias === undefined ? '' : ` as ${quote(predicate.alias)}`;
       return `exists (select 1 from ${renderTable(predicate.table)}${alias} where ${renderIn(predicate.where, 'top')})`;
@@ -93,5 +102,6 @@ export function renderPredicate(predicate: PredicateNode): string {
 export function renderSql(expr: ExprNode): string {
   if (expr.kind === 'column' || expr.kind === 'literal') return renderValue(expr);
   if (expr.kind === 'helper') return renderHelper(expr);
+  if (expr.kind === 'key') return renderKey(expr);
   return renderPredicate(expr);
 }

@@ -5,6 +5,7 @@ import type { PredicateNode } from './nodes';
 import { CLAUSES, OPERATIONS, isOperation, type Operation } from './operations';
 import { POLICY_ROLES } from './personas';
 import { policyName, tenantPolicyName } from './names';
+import { establishesRole } from './roles';
 import { displayName, sameTable } from './table';
 import { bareHelperCalls, isAlwaysTrue, walk, type Scope } from './walk';
 
@@ -146,6 +147,19 @@ export function tableAccessIssues(access: TableAccess): PolicyIssue[] {
         );
       }
       predicateIssues(access, rule, clause, predicate, (code, message, sub = []) => issue(code, message, sub));
+    }
+    // Every arm requires the role it serves. Public rules (and anon's, which must be public) serve
+    // no role, and an always-true predicate is refused above already.
+    if (!isPublic && !rule.who.includes('anon')) {
+      for (const clause of ['using', 'withCheck'] as const) {
+        const predicate = rule[clause];
+        if (predicate === undefined || rule.who.length === 0 || isAlwaysTrue(predicate) || establishesRole(predicate, rule.who)) continue;
+        issue(
+          'arm_without_role',
+          `${name}: ${label} does not establish the role it serves: nothing in its ${clause} requires the caller to be ${rule.who.join(' or ')} (a comparison with auth.uid() matches a user of any role, status or organisation); add the role's helper, e.g. anyOf(t.organizationId, app.orgIds('${rule.who.find((p) => p !== 'self' && p !== 'member' && p !== 'supervisor') ?? 'therapist'}')), or for a user's own rows app.isActiveUser()`,
+          [clause],
+        );
+      }
     }
     if (rule.who.includes('anon') && !isPublic) {
       issue('public_without_reason', `${name}: ${label} opens rows to unauthenticated requests (anon); mark it deliberatelyPublic: '<why>'`, ['who']);

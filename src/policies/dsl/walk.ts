@@ -22,6 +22,13 @@ export function walk(expr: ExprNode, visit: (node: ExprNode, scopes: readonly Sc
       walk(expr.operand, visit, scopes);
       walk(expr.array, visit, scopes);
       return;
+    case 'none':
+      for (const operand of expr.operands) walk(operand, visit, scopes);
+      walk(expr.array, visit, scopes);
+      return;
+    case 'key':
+      for (const part of expr.parts) walk(part, visit, scopes);
+      return;
     case 'and':
     case 'or':
       for (const operand of expr.operands) walk(operand, visit, scopes);

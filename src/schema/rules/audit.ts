@@ -4,7 +4,9 @@ import { defineTriggerFunction, defineTrigger, type DdlObject } from '../../ddl'
 import { auditLog } from '../audit';
 
 /**
- * Writes one `audit.audit_log` row per changed row: who (auth.uid() and the JWT role), what
+ * Writes one `audit.audit_log` row per changed row: who (auth.uid(), the database role the
+ * statement ran as, and the actor's active member roles in the row's organisation — facts of the
+ * database, never a JWT claim), what
  * (insert/update/delete, or sign/cosign for notes), which record, the old and new data and the
  * changed fields. Security definer so the log is written whatever the writer may read, and
  * nobody can write it any other way.
@@ -19,7 +21,19 @@ declare
   v_row jsonb := coalesce(v_new, v_old);
   v_action text := pg_catalog.lower(tg_op);
   v_changed text[];
+  v_actor uuid := (select auth.uid());
+  v_org uuid := (v_row ->> 'organization_id')::uuid;
+  -- The role the statement runs as: SET ROLE's (PostgREST's set local role), else the login role.
+  -- A SECURITY DEFINER function runs as its owner, but the role setting is the caller's.
+  v_role text := coalesce(nullif(pg_catalog.current_setting('role', true), 'none'), session_user);
+  v_member_roles text[];
 begin
+  if v_actor is not null and v_org is not null then
+    select pg_catalog.array_agg(distinct m.role order by m.role) into v_member_roles
+      from public.organization_members m
+     where m.user_id = v_actor and m.organization_id = v_org and m.status = 'active';
+    v_member_roles := coalesce(v_member_roles, '{}');
+  end if;
   if tg_op = 'UPDATE' then
     select pg_catalog.array_agg(n.key order by n.key) into v_changed
       from pg_catalog.jsonb_each(v_new) n
@@ -34,11 +48,12 @@ begin
         else v_action end;
     end if;
   end if;
-  insert into audit.audit_log (organization_id, actor_id, actor_role, action, table_name, record_id, old_data, new_data, changed_fields)
+  insert into audit.audit_log (organization_id, actor_id, actor_role, actor_member_roles, action, table_name, record_id, old_data, new_data, changed_fields)
   values (
-    (v_row ->> 'organization_id')::uuid,
-    (select auth.uid()),
-    coalesce(auth.role(), pg_catalog.current_setting('role', true)),
+    v_org,
+    v_actor,
+    v_role,
+    v_member_roles,
     v_action,
     tg_table_name,
     case when v_row ? 'id' then (v_row ->> 'id')::uuid end,

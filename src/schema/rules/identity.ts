@@ -2,9 +2,15 @@ import { defineTriggerFunction, defineTrigger, type DdlObject } from '../../ddl'
 import { organizationMembers, profiles } from '../identity';
 
 /**
- * Nobody changes their own membership (role, organisation, status) through the API — not even an
- * org admin — so no one can promote themselves or move into another tenant. Platform admins and
- * server code (no JWT) are exempt.
+ * Membership needs the member's consent, and nobody changes their own membership through the API —
+ * not even an org admin — so no one can promote themselves or move into another tenant:
+ *
+ * - a user's own rows: the only change is accepting their own invitation (`invited` → `active`,
+ *   every other column unchanged), never inserting, deleting, or changing role or organisation;
+ * - other people's rows (an org admin's writes): a new membership starts `invited`, and no one but
+ *   the invited user moves a membership out of `invited` (or back into it).
+ *
+ * Platform admins and server code (no JWT) are exempt.
  */
 export const protectOwnMembership = defineTriggerFunction({
   name: 'protect_own_membership',
@@ -13,15 +19,28 @@ export const protectOwnMembership = defineTriggerFunction({
 declare
   v_uid uuid := (select auth.uid());
 begin
-  if v_uid is not null
-     and (old.user_id = v_uid or new.user_id = v_uid)
-     and not coalesce((select p.is_platform_admin from public.profiles p where p.id = v_uid), false) then
-    raise exception 'users cannot change their own membership: organization_members.user_id is the signed-in user (organization_members_protect_own)'
+  if v_uid is null or coalesce((select p.is_platform_admin from public.profiles p where p.id = v_uid), false) then
+    return coalesce(new, old);
+  end if;
+  if (tg_op <> 'INSERT' and old.user_id = v_uid) or (tg_op <> 'DELETE' and new.user_id = v_uid) then
+    if tg_op = 'UPDATE' and old.user_id = v_uid and old.status = 'invited' and new.status = 'active'
+       and (pg_catalog.to_jsonb(new) - '{status,updated_at}'::text[]) = (pg_catalog.to_jsonb(old) - '{status,updated_at}'::text[]) then
+      return new;  -- the invited user accepts their own invitation
+    end if;
+    raise exception 'users cannot change their own membership, only accept their own invitation (invited → active, nothing else): organization_members.user_id is the signed-in user (organization_members_protect_own)'
       using errcode = 'insufficient_privilege', table = 'organization_members', column = 'user_id', constraint = 'organization_members_protect_own';
+  end if;
+  if tg_op = 'INSERT' and new.status <> 'invited' then
+    raise exception 'a membership added through the API starts as invited (got %): the user accepts it themselves (organization_members_invitation)', new.status
+      using errcode = 'insufficient_privilege', table = 'organization_members', column = 'status', constraint = 'organization_members_invitation';
+  end if;
+  if tg_op = 'UPDATE' and old.status is distinct from new.status and 'invited' in (old.status, new.status) then
+    raise exception 'only the invited user accepts an invitation; a membership cannot be moved % → % by someone else (organization_members_invitation)', old.status, new.status
+      using errcode = 'insufficient_privilege', table = 'organization_members', column = 'status', constraint = 'organization_members_invitation';
   end if;
   return coalesce(new, old);
 end`,
-  comment: "Trigger: refuses any insert, update or delete of the signed-in user's own membership rows.",
+  comment: "Trigger: a user changes nothing of their own membership but accepting their own invitation; memberships added through the API start invited, and only the invited user accepts them.",
 });
 
 /** `is_platform_admin` is granted by the platform, never by the user: API roles cannot set it. */

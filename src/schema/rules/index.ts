@@ -5,6 +5,7 @@ import * as t from '../tables';
 import { auditRules, auditTriggers } from './audit';
 import { billingRules } from './billing';
 import { caseloadRules } from './caseload';
+import { chatRules } from './chat';
 import { touchUpdatedAt, touchTriggers } from './common';
 import { documentationRules } from './documentation';
 import { goalRules } from './goals';
@@ -37,6 +38,7 @@ export const schemaRules: readonly DdlObject[] = [
   ...schedulingRules,
   ...documentationRules,
   ...goalRules,
+  ...chatRules,
   ...billingRules,
   ...tenancyRules,
   ...serverTimeRules,

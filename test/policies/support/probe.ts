@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { asAnon, asUser } from '../../../src/testing';
 import type { Persona } from '../../../src/policies';
 import type { Probe } from '../../../src/probes';
+import { selectSql } from '../../../src/rows';
 import type { Tx } from './world';
 
 export { qualified } from '../../../src/rows';
@@ -73,6 +74,10 @@ export async function attempt(tx: Tx, run: (sp: Tx) => Promise<number>, setup: r
 /** Runs one probe (its setup, then its action as the transaction's persona): rows read or written, or the error. */
 export const runProbe = (tx: Tx, probe: Probe): Promise<Outcome> => attempt(tx, async (sp) => (await sp.unsafe(probe.action)).count, probe.setup);
 
+/** Counts the rows of `table` the persona sees (optionally only those matching `filter`, a condition with `$n` parameters). */
+export const probeSelect = (tx: Tx, table: string, filter?: { sql: string; params: readonly string[] }): Promise<Outcome> =>
+  attempt(tx, async (sp) => (await sp.unsafe(selectSql(table, filter?.sql), [...(filter?.params ?? [])])).count);
+
 /** Runs `fn` in one rolled-back transaction as the persona's user, or as anon for `null`. */
 export function asPersona<T>(sql: Parameters<typeof asUser>[0], userId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return userId === null ? asAnon(sql, fn) : asUser(sql, { sub: userId }, fn);
@@ -80,6 +85,8 @@ export function asPersona<T>(sql: Parameters<typeof asUser>[0], userId: string |
 
 /** Whether an outcome is a refusal: permission denied or an RLS violation (SQLSTATE 42501). */
 export const isRefusal = (o: Outcome): boolean => o.kind === 'error' && o.code === '42501';
+/** Whether a member-reference rule refused the row (23503 `<table>_<column>_member`): it runs before the policies' check. */
+export const isNotMember = (o: Outcome): boolean => o.kind === 'error' && o.code === '23503' && /_member\)$/.test(o.message);
 /** Whether nothing was read or written: refused, or zero rows. */
 export const isNothing = (o: Outcome): boolean => isRefusal(o) || (o.kind === 'ok' && o.rows === 0);
 
@@ -105,6 +112,8 @@ export function problemWith(probe: Probe, o: Outcome): string | undefined {
       return isRefusal(o) ? undefined : context;
     case 'nothing':
       return isNothing(o) ? undefined : context;
+    case 'refused-or-not-member':
+      return isRefusal(o) || isNotMember(o) ? undefined : context;
     case 'one-row':
       return o.kind === 'ok' && o.rows === 1 ? undefined : context;
     case 'rows':
