@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { conversationPeersTopic, conversationTopic } from '../../src/integrations';
 import { asUser } from '../../src/testing';
 import { attempt, describeOutcome, type Outcome } from './support/probe';
 import { affected, asOwnerDo, count, refused, refusedOrNotMember, signInAs, tryStatement } from './support/statements';
-import { createPolicyWorld, type PolicyWorld, type Tx } from './support/world';
+import { usePolicyWorld, type Tx } from './support/world';
 
 /**
  * Issue 12, item 5 (realtime without membership) and the chat decisions: a conversation counts only
@@ -13,15 +13,9 @@ import { createPolicyWorld, type PolicyWorld, type Tx } from './support/world';
  * and nobody forges the database's events on a conversation topic.
  */
 
-let world: PolicyWorld;
-beforeAll(async () => {
-  world = await createPolicyWorld();
-});
-afterAll(async () => {
-  await world?.db.close();
-});
+const world = usePolicyWorld();
 
-const a = () => world.fx.a;
+const a = () => world().fx.a;
 
 /** What Realtime does when the user joins `topic`: reads the topic's rows (receive) and writes one (send). */
 async function realtime(tx: Tx, topic: string): Promise<{ receive: number; send: Outcome }> {
@@ -55,7 +49,7 @@ function shutOut(chat: Awaited<ReturnType<typeof teamChat>>) {
 
 describe('item 5: realtime without membership', () => {
   it('a participant receives the database events and sends on :peers while an active member', async () => {
-    const chat = await asUser(world.db.sql, { sub: a().users.guardian }, teamChat);
+    const chat = await asUser(world().db.sql, { sub: a().users.guardian }, teamChat);
     expect(chat.topic.receive).toBeGreaterThan(0);
     affected(chat.send, 1);
     refused(chat.topic.send); // the database's topic: nobody sends there
@@ -68,7 +62,7 @@ describe('item 5: realtime without membership', () => {
     ['deactivated', 'update public.profiles set deactivated_at = now() where id = $1'],
   ] as const) {
     it(`a ${label} guardian neither receives nor sends on the conversation's topics, nor reads or writes its messages`, async () => {
-      const chat = await asUser(world.db.sql, { sub: a().users.guardian }, async (tx) => {
+      const chat = await asUser(world().db.sql, { sub: a().users.guardian }, async (tx) => {
         await asOwnerDo(tx, [change, [a().users.guardian]]);
         return teamChat(tx);
       });
@@ -77,7 +71,7 @@ describe('item 5: realtime without membership', () => {
   }
 
   it('a suspended therapist neither receives nor sends either (every role, not only guardians)', async () => {
-    const chat = await asUser(world.db.sql, { sub: a().users.therapist }, async (tx) => {
+    const chat = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => {
       await asOwnerDo(tx, [`update public.organization_members set status = 'suspended' where user_id = $1`, [a().users.therapist]]);
       return teamChat(tx);
     });
@@ -91,7 +85,7 @@ describe("a guardian whose link to the child is removed, or whose portal access 
     ['portal access withdrawn', 'update public.student_guardians set portal_access = false where guardian_id = $1'],
   ] as const) {
     it(`${label}: no messages, no sending, no topic`, async () => {
-      const chat = await asUser(world.db.sql, { sub: a().users.guardian }, async (tx) => {
+      const chat = await asUser(world().db.sql, { sub: a().users.guardian }, async (tx) => {
         await asOwnerDo(tx, [change, [a().guardianId]]);
         return teamChat(tx);
       });
@@ -100,7 +94,7 @@ describe("a guardian whose link to the child is removed, or whose portal access 
   }
 
   it('…while staff of the organisation keep it', async () => {
-    const chat = await asUser(world.db.sql, { sub: a().users.therapist }, async (tx) => {
+    const chat = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => {
       await asOwnerDo(tx, ['delete from public.student_guardians where guardian_id = $1', [a().guardianId]]);
       return teamChat(tx);
     });
@@ -119,7 +113,7 @@ describe('guardians start conversations only about their own children, with that
     ]);
 
   it('not about no child, not about another child; about their own child yes', async () => {
-    const outcomes = await asUser(world.db.sql, { sub: a().users.guardian }, async (tx) => ({
+    const outcomes = await asUser(world().db.sql, { sub: a().users.guardian }, async (tx) => ({
       noChild: await start(tx, 'c0ffee00-0000-4000-8000-0000000000a1', null),
       otherChild: await start(tx, 'c0ffee00-0000-4000-8000-0000000000a2', a().studentIds[1]),
       ownChild: await start(tx, 'c0ffee00-0000-4000-8000-0000000000a3', a().studentIds[0]),
@@ -131,7 +125,7 @@ describe('guardians start conversations only about their own children, with that
 
   it("adds themselves and the child's current therapists, nobody else of the organisation and nobody of another", async () => {
     const conversation = 'c0ffee00-0000-4000-8000-0000000000b1';
-    const outcomes = await asUser(world.db.sql, { sub: a().users.guardian }, async (tx) => {
+    const outcomes = await asUser(world().db.sql, { sub: a().users.guardian }, async (tx) => {
       await tx.unsafe(`insert into public.conversations (id, organization_id, kind, student_id, title, created_by) values ($1, $2, 'student_team', $3, 'Homework', $4)`, [
         conversation,
         a().organizationId,
@@ -147,7 +141,7 @@ describe('guardians start conversations only about their own children, with that
         supervisor: await add(a().users.supervisor), // serves s3, not s1
         billing: await add(a().users.billing),
         admin: await add(a().users.org_admin),
-        otherOrg: await add(world.fx.b.users.therapist),
+        otherOrg: await add(world().fx.b.users.therapist),
       };
     });
     affected(outcomes.self, 1);
@@ -163,7 +157,7 @@ describe('a participant who left cannot rejoin without being added again', () =>
     tryStatement(tx, `update public.conversation_participants set left_at = ${value} where conversation_id = $1 and user_id = $2`, [a().conversationId, a().users.guardian]);
 
   it('the guardian leaves, then cannot clear left_at; the starter (the therapist) adds them back', async () => {
-    const outcomes = await asUser(world.db.sql, { sub: a().users.guardian }, async (tx) => {
+    const outcomes = await asUser(world().db.sql, { sub: a().users.guardian }, async (tx) => {
       const leave = await leftAt(tx, 'now()');
       await tx.unsafe('update public.conversation_participants set left_at = now() where conversation_id = $1 and user_id = $2', [a().conversationId, a().users.guardian]);
       const rejoin = await leftAt(tx, 'null');
@@ -194,7 +188,7 @@ describe('a participant who left cannot rejoin without being added again', () =>
 
 describe('a participant cannot forge system events on a topic', () => {
   it('no participant inserts message.deleted (or anything) on conversation:{id}; the database does, through realtime.send', async () => {
-    const outcomes = await asUser(world.db.sql, { sub: a().users.therapist }, async (tx) => {
+    const outcomes = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => {
       await tx`select set_config('realtime.topic', ${conversationTopic(a().conversationId)}, true)`;
       const forged = await tryStatement(tx, `insert into realtime.messages (topic, extension, event, payload, private) values ($1, 'broadcast', 'message.deleted', $2::jsonb, true)`, [
         conversationTopic(a().conversationId),

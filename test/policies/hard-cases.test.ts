@@ -1,26 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accessIssues, allAccess, allow, and, anyOf, app, auth, eq, exists, tableAccess } from '../../src/policies';
 import { allTables, guardians, studentGuardians } from '../../src/schema';
 import { asAnon, asServiceRole, asUser } from '../../src/testing';
 import { asOwner, attempt, describeOutcome, qualified } from './support/probe';
 import { affected, count, refused, signInAs, tryStatement } from './support/statements';
-import { createPolicyWorld, type PolicyWorld, type Tx } from './support/world';
+import { usePolicyWorld, type Tx } from './support/world';
 
 /**
  * The hard cases of the design (domain.md, "Who may do what"), each shown on the fixture: what a
  * naive policy gets wrong, and that these policies get it right.
  */
 
-let world: PolicyWorld;
-beforeAll(async () => {
-  world = await createPolicyWorld();
-});
-afterAll(async () => {
-  await world?.db.close();
-});
+const world = usePolicyWorld();
 
-const a = () => world.fx.a;
-const b = () => world.fx.b;
+const a = () => world().fx.a;
+const b = () => world().fx.b;
 
 describe('a therapist loses access when the caseload assignment ends, but keeps reading the notes they authored', () => {
   const endAssignment = (tx: Tx, endsOn: string) =>
@@ -36,12 +30,12 @@ describe('a therapist loses access when the caseload assignment ends, but keeps 
   });
 
   it('sees s1 while assigned', async () => {
-    const seen = await asUser(world.db.sql, { sub: a().users.therapist }, s1Records);
+    const seen = await asUser(world().db.sql, { sub: a().users.therapist }, s1Records);
     expect(seen).toEqual({ student: 1, plans: 1, goals: 1, consents: 3, documents: 1, guardians: 1, authoredNote: 1 });
   });
 
   it('sees none of s1 once the assignment ended yesterday, except the note they wrote', async () => {
-    const seen = await asUser(world.db.sql, { sub: a().users.therapist }, async (tx) => {
+    const seen = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => {
       await endAssignment(tx, 'yesterday');
       return s1Records(tx);
     });
@@ -49,7 +43,7 @@ describe('a therapist loses access when the caseload assignment ends, but keeps 
   });
 
   it('can no longer write s1 records once the assignment ended', async () => {
-    const outcomes = await asUser(world.db.sql, { sub: a().users.therapist }, async (tx) => {
+    const outcomes = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => {
       await endAssignment(tx, 'yesterday');
       return {
         goal: await tryStatement(
@@ -71,7 +65,7 @@ describe('a therapist loses access when the caseload assignment ends, but keeps 
   });
 
   it('has no access before the assignment starts either', async () => {
-    const seen = await asUser(world.db.sql, { sub: a().users.therapist }, async (tx) => {
+    const seen = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => {
       await asOwner(tx, () => tx`update public.caseload_assignments set starts_on = current_date + 7, ends_on = null where student_id = ${a().studentIds[0]} and therapist_id = ${a().users.therapist}`);
       return s1Records(tx);
     });
@@ -83,7 +77,7 @@ describe('an org admin cannot change their own membership', () => {
   const admin = () => a().users.org_admin;
 
   it('cannot update, delete or add to their own membership through the API (0 rows / refused)', async () => {
-    const outcomes = await asUser(world.db.sql, { sub: admin() }, async (tx) => ({
+    const outcomes = await asUser(world().db.sql, { sub: admin() }, async (tx) => ({
       update: await tryStatement(tx, `update public.organization_members set role = 'billing' where user_id = $1`, [admin()]),
       suspend: await tryStatement(tx, `update public.organization_members set status = 'suspended' where user_id = $1`, [admin()]),
       delete: await tryStatement(tx, 'delete from public.organization_members where user_id = $1', [admin()]),
@@ -101,14 +95,14 @@ describe('an org admin cannot change their own membership', () => {
   });
 
   it('cannot move a membership of theirs between users either (user_id is not updatable)', async () => {
-    const outcome = await asUser(world.db.sql, { sub: admin() }, (tx) =>
+    const outcome = await asUser(world().db.sql, { sub: admin() }, (tx) =>
       tryStatement(tx, 'update public.organization_members set user_id = $1 where user_id = $2', [admin(), a().users.billing]),
     );
     refused(outcome);
   });
 
   it('is also refused by the trigger when no policy stands in the way (defence in depth)', async () => {
-    const outcome = await asUser(world.db.sql, { sub: admin() }, async (tx) => {
+    const outcome = await asUser(world().db.sql, { sub: admin() }, async (tx) => {
       // the owner bypasses RLS; the JWT still says who is asking
       await tx`select set_config('role', 'none', true)`;
       return tryStatement(tx, `update public.organization_members set role = 'billing' where user_id = $1`, [admin()]);
@@ -119,11 +113,11 @@ describe('an org admin cannot change their own membership', () => {
 
 describe('a user cannot set is_platform_admin', () => {
   it('is not an updatable column of profiles (permission denied), for themselves or anyone', async () => {
-    const outcomes = await asUser(world.db.sql, { sub: a().users.org_admin }, async (tx) => ({
+    const outcomes = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) => ({
       self: await tryStatement(tx, 'update public.profiles set is_platform_admin = true where id = $1', [a().users.org_admin]),
       withSafeColumns: await tryStatement(tx, `update public.profiles set display_name = 'Avery', is_platform_admin = true where id = $1`, [a().users.org_admin]),
       other: await tryStatement(tx, 'update public.profiles set is_platform_admin = true where id = $1', [a().users.therapist]),
-      insert: await tryStatement(tx, `insert into public.profiles (id, display_name, is_platform_admin) values ($1, 'New', true)`, [world.users.self]),
+      insert: await tryStatement(tx, `insert into public.profiles (id, display_name, is_platform_admin) values ($1, 'New', true)`, [world().users.self]),
       safe: await tryStatement(tx, `update public.profiles set display_name = 'Avery A.' where id = $1`, [a().users.org_admin]),
     }));
     refused(outcomes.self);
@@ -134,7 +128,7 @@ describe('a user cannot set is_platform_admin', () => {
   });
 
   it('is refused by the trigger even if a grant widened by mistake (defence in depth)', async () => {
-    const outcome = await asUser(world.db.sql, { sub: a().users.therapist }, async (tx) => {
+    const outcome = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => {
       await asOwner(tx, () => tx`grant update (is_platform_admin) on public.profiles to authenticated`);
       return tryStatement(tx, 'update public.profiles set is_platform_admin = true where id = $1', [a().users.therapist]);
     });
@@ -142,7 +136,7 @@ describe('a user cannot set is_platform_admin', () => {
   });
 
   it('a platform admin gets no clinical access from the flag', async () => {
-    const seen = await asUser(world.db.sql, { sub: world.users.platformAdmin }, async (tx) => ({
+    const seen = await asUser(world().db.sql, { sub: world().users.platformAdmin }, async (tx) => ({
       students: await count(tx, 'select 1 from public.students'),
       notes: await count(tx, 'select 1 from public.session_notes'),
       organizations: await count(tx, 'select 1 from public.organizations'),
@@ -153,7 +147,7 @@ describe('a user cannot set is_platform_admin', () => {
 
 describe("a guessed id from another organisation fails the composite foreign key", () => {
   it("an org admin of A cannot point A's rows at B's student, guardian or session", async () => {
-    const outcomes = await asUser(world.db.sql, { sub: a().users.org_admin }, async (tx) => ({
+    const outcomes = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) => ({
       caseload: await tryStatement(
         tx,
         `insert into public.caseload_assignments (organization_id, student_id, therapist_id, discipline, assignment_role) values ($1, $2, $3, 'ot', 'consult')`,
@@ -184,7 +178,7 @@ describe("a guessed id from another organisation fails the composite foreign key
   });
 
   it('even the server (service role, no RLS) cannot', async () => {
-    const outcome = await asServiceRole(world.db.sql, (tx) =>
+    const outcome = await asServiceRole(world().db.sql, (tx) =>
       tryStatement(
         tx,
         `insert into public.caseload_assignments (organization_id, student_id, therapist_id, discipline, assignment_role) values ($1, $2, $3, 'ot', 'consult')`,
@@ -200,12 +194,12 @@ describe('soft delete: an RLS select filter on deleted_at defeats update … set
   const softDelete = 'update public.therapy_sessions set deleted_at = now() where id = $1 returning id';
 
   it('a therapist cannot soft-delete their own session: the updated row would fail the select policy', async () => {
-    const outcome = await asUser(world.db.sql, { sub: a().users.therapist }, (tx) => tryStatement(tx, softDelete, [session()]));
+    const outcome = await asUser(world().db.sql, { sub: a().users.therapist }, (tx) => tryStatement(tx, softDelete, [session()]));
     expect(outcome).toMatchObject({ kind: 'error', code: '42501', message: expect.stringMatching(/row-level security/) });
   });
 
   it('an org admin (whose select policy shows deleted rows) can, and the row disappears for everyone else', async () => {
-    const result = await asUser(world.db.sql, { sub: a().users.org_admin }, async (tx) => {
+    const result = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) => {
       const deleted = await tryStatement(tx, 'update public.therapy_sessions set deleted_at = now() where id = $1', [session()]);
       await tx.unsafe('update public.therapy_sessions set deleted_at = now() where id = $1', [session()]);
       const admin = await count(tx, 'select 1 from public.therapy_sessions where id = $1', [session()]);
@@ -220,7 +214,7 @@ describe('soft delete: an RLS select filter on deleted_at defeats update … set
   });
 
   it('hard delete is not granted on soft-deleted tables, not even to org admins', async () => {
-    const outcome = await asUser(world.db.sql, { sub: a().users.org_admin }, (tx) => tryStatement(tx, 'delete from public.students where id = $1', [a().studentIds[2]]));
+    const outcome = await asUser(world().db.sql, { sub: a().users.org_admin }, (tx) => tryStatement(tx, 'delete from public.students where id = $1', [a().studentIds[2]]));
     expect(outcome).toMatchObject({ kind: 'error', code: '42501', message: expect.stringMatching(/permission denied/) });
   });
 
@@ -231,7 +225,7 @@ describe('soft delete: an RLS select filter on deleted_at defeats update … set
     };
 
     it('update … set deleted_at (read back, as PostgREST does) works for the sender; the message disappears for every other participant', async () => {
-      const result = await asUser(world.db.sql, { sub: a().users.guardian }, async (tx) => {
+      const result = await asUser(world().db.sql, { sub: a().users.guardian }, async (tx) => {
         const id = await guardianMessage(tx);
         const direct = (await tx.unsafe('update public.messages set deleted_at = now() where id = $1 returning id', [id])).length;
         const sender = await count(tx, 'select 1 from public.messages where id = $1 and deleted_at is not null', [id]);
@@ -248,17 +242,17 @@ describe('soft delete: an RLS select filter on deleted_at defeats update … set
     });
 
     it("a participant cannot soft-delete someone else's message, and anon cannot at all", async () => {
-      const outcomes = await asUser(world.db.sql, { sub: a().users.therapist }, async (tx) => {
+      const outcomes = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => {
         const id = await guardianMessage(tx);
         return { other: await tryStatement(tx, 'update public.messages set deleted_at = now() where id = $1', [id]), id };
       });
       expect(outcomes.other).toEqual({ kind: 'ok', rows: 0 });
-      const anon = await asAnon(world.db.sql, (tx) => tryStatement(tx, 'update public.messages set deleted_at = now() where id = $1', [outcomes.id]));
+      const anon = await asAnon(world().db.sql, (tx) => tryStatement(tx, 'update public.messages set deleted_at = now() where id = $1', [outcomes.id]));
       expect(anon).toMatchObject({ kind: 'error', code: '42501', message: expect.stringMatching(/permission denied/) });
     });
 
     it('public.soft_delete_message is gone: no SECURITY DEFINER function in public is executable by signed-in users', async () => {
-      const rows = await world.db.sql<{ fn: string }[]>`
+      const rows = await world().db.sql<{ fn: string }[]>`
         select p.oid::regprocedure::text as fn from pg_proc p join pg_namespace n on n.oid = p.pronamespace
          where n.nspname = 'public' and p.prosecdef and (has_function_privilege('authenticated', p.oid, 'execute') or has_function_privilege('anon', p.oid, 'execute'))`;
       expect(rows).toEqual([]);
@@ -269,9 +263,9 @@ describe('soft delete: an RLS select filter on deleted_at defeats update … set
 describe('policies do not recurse', () => {
   it('every persona reads every table, and joins across them, without "infinite recursion detected in policy"', async () => {
     const errors: string[] = [];
-    const users = [...Object.entries(a().users), ['member', world.extras.a.member] as const];
+    const users = [...Object.entries(a().users), ['member', world().extras.a.member] as const];
     for (const [persona, uid] of users) {
-      await asUser(world.db.sql, { sub: uid }, async (tx) => {
+      await asUser(world().db.sql, { sub: uid }, async (tx) => {
         for (const access of allAccess) {
           const table = access.table.schema === 'public' ? access.table.name : `${access.table.schema}.${access.table.name}`;
           const o = await attempt(tx, (sp) => count(sp, `select 1 from ${qualified(table)}`));
@@ -309,7 +303,7 @@ describe('policies do not recurse', () => {
     expect(issues.map((i) => i.code)).toEqual(['policy_recursion']);
     expect(issues[0]?.message).toMatch(/guardians → student_guardians|student_guardians → guardians/);
 
-    const outcome = await asUser(world.db.sql, { sub: a().users.guardian }, async (tx) => {
+    const outcome = await asUser(world().db.sql, { sub: a().users.guardian }, async (tx) => {
       await asOwner(tx, () =>
         tx.unsafe(`create policy probe_recursive on public.student_guardians for select to authenticated
                    using (exists (select 1 from public.guardians g where g.id = student_guardians.guardian_id and g.user_id = (select auth.uid())))`),
@@ -329,7 +323,7 @@ describe("students chat only with an active messaging consent", () => {
     ]);
 
   it('reads and sends with the consent', async () => {
-    const result = await asUser(world.db.sql, { sub: a().users.student }, async (tx) => ({
+    const result = await asUser(world().db.sql, { sub: a().users.student }, async (tx) => ({
       messages: await count(tx, 'select 1 from public.messages'),
       send: await sendAsStudent(tx),
     }));
@@ -338,11 +332,11 @@ describe("students chat only with an active messaging consent", () => {
   });
 
   it('once the guardian revokes it, sees no message and cannot send, but still sees the conversation', async () => {
-    const result = await asUser(world.db.sql, { sub: a().users.guardian }, async (tx) => {
+    const result = await asUser(world().db.sql, { sub: a().users.guardian }, async (tx) => {
       const revoke = await tryStatement(tx, `update public.consents set revoked_at = now(), revoked_reason = 'Too much screen time.' where id = $1`, [
-        world.extras.a.messagingConsentS1,
+        world().extras.a.messagingConsentS1,
       ]);
-      await tx.unsafe(`update public.consents set revoked_at = now(), revoked_reason = 'Too much screen time.' where id = $1`, [world.extras.a.messagingConsentS1]);
+      await tx.unsafe(`update public.consents set revoked_at = now(), revoked_reason = 'Too much screen time.' where id = $1`, [world().extras.a.messagingConsentS1]);
       await signInAs(tx, a().users.student);
       return {
         revoke,
@@ -363,7 +357,7 @@ describe('session notes: drafts for authors, pending co-signature for supervisor
   const draft = () => a().noteIds.draftS2;
 
   it('nobody edits a signed note through a policy: the author matches no row', async () => {
-    const outcomes = await asUser(world.db.sql, { sub: a().users.therapist }, async (tx) => ({
+    const outcomes = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => ({
       edit: await tryStatement(tx, `update public.session_notes set subjective = 'Rewritten.' where id = $1`, [signed()]),
       unsign: await tryStatement(tx, `update public.session_notes set status = 'draft' where id = $1`, [signed()]),
       delete: await tryStatement(tx, 'delete from public.session_notes where id = $1', [signed()]),
@@ -376,7 +370,7 @@ describe('session notes: drafts for authors, pending co-signature for supervisor
   });
 
   it('an org admin voids a signed note or hides it from guardians, and cannot rewrite it (the trigger refuses what the column grant allows)', async () => {
-    const outcomes = await asUser(world.db.sql, { sub: a().users.org_admin }, async (tx) => ({
+    const outcomes = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) => ({
       hide: await tryStatement(tx, 'update public.session_notes set visible_to_guardian = false where id = $1', [signed()]),
       void: await tryStatement(tx, `update public.session_notes set status = 'void', void_reason = 'Wrong student.' where id = $1`, [signed()]),
       rewrite: await tryStatement(tx, `update public.session_notes set subjective = 'Rewritten.' where id = $1`, [signed()]),
@@ -389,7 +383,7 @@ describe('session notes: drafts for authors, pending co-signature for supervisor
   });
 
   it('the guardian sees the signed note only while it is shared', async () => {
-    const seen = await asUser(world.db.sql, { sub: a().users.org_admin }, async (tx) => {
+    const seen = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) => {
       await signInAs(tx, a().users.guardian);
       const shared = await count(tx, 'select 1 from public.session_notes');
       await signInAs(tx, a().users.org_admin);
@@ -401,7 +395,7 @@ describe('session notes: drafts for authors, pending co-signature for supervisor
   });
 
   it('the SLPA sends a draft for co-signature; their supervisor co-signs it, in person only; other therapists cannot', async () => {
-    const result = await asUser(world.db.sql, { sub: a().users.supervisee }, async (tx) => {
+    const result = await asUser(world().db.sql, { sub: a().users.supervisee }, async (tx) => {
       const send = await tryStatement(tx, `update public.session_notes set status = 'pending_cosign' where id = $1`, [draft()]);
       await tx.unsafe(`update public.session_notes set status = 'pending_cosign' where id = $1`, [draft()]);
       await signInAs(tx, a().users.therapist);
@@ -428,10 +422,10 @@ describe('session notes: drafts for authors, pending co-signature for supervisor
 });
 
 describe('consents are append-only: revocation is the only update', () => {
-  const consent = () => world.extras.a.messagingConsentS1;
+  const consent = () => world().extras.a.messagingConsentS1;
 
   it('an org admin revokes, but cannot change what was consented to', async () => {
-    const outcomes = await asUser(world.db.sql, { sub: a().users.org_admin }, async (tx) => ({
+    const outcomes = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) => ({
       type: await tryStatement(tx, `update public.consents set consent_type = 'media' where id = $1`, [consent()]),
       delete: await tryStatement(tx, 'delete from public.consents where id = $1', [consent()]),
       revoke: await tryStatement(tx, `update public.consents set revoked_at = now(), revoked_reason = 'Requested by family.' where id = $1`, [consent()]),
@@ -442,7 +436,7 @@ describe('consents are append-only: revocation is the only update', () => {
   });
 
   it('a guardian revokes their child\'s consent but cannot record one; a therapist cannot revoke', async () => {
-    const guardian = await asUser(world.db.sql, { sub: a().users.guardian }, async (tx) => ({
+    const guardian = await asUser(world().db.sql, { sub: a().users.guardian }, async (tx) => ({
       insert: await tryStatement(
         tx,
         `insert into public.consents (organization_id, student_id, consent_type, granted_at, signature_method, recorded_by) values ($1, $2, 'media', now(), 'e_signature', $3)`,
@@ -452,7 +446,7 @@ describe('consents are append-only: revocation is the only update', () => {
     }));
     refused(guardian.insert);
     affected(guardian.revoke, 1);
-    const therapist = await asUser(world.db.sql, { sub: a().users.therapist }, (tx) =>
+    const therapist = await asUser(world().db.sql, { sub: a().users.therapist }, (tx) =>
       tryStatement(tx, `update public.consents set revoked_at = now(), revoked_reason = 'x' where id = $1`, [consent()]),
     );
     affected(therapist, 0);
@@ -460,13 +454,13 @@ describe('consents are append-only: revocation is the only update', () => {
 
   it('a student of 14 neither reads nor revokes their consents; at 18 they do both, and still cannot record one', async () => {
     const revoke = `update public.consents set revoked_at = now(), revoked_reason = 'I no longer agree.' where id = $1`;
-    const minor = await asUser(world.db.sql, { sub: a().users.student }, async (tx) => ({
+    const minor = await asUser(world().db.sql, { sub: a().users.student }, async (tx) => ({
       read: await count(tx, 'select 1 from public.consents'),
       revoke: await tryStatement(tx, revoke, [consent()]),
     }));
     expect(minor.read).toBe(0);
     affected(minor.revoke, 0);
-    const adult = await asUser(world.db.sql, { sub: a().users.student }, async (tx) => {
+    const adult = await asUser(world().db.sql, { sub: a().users.student }, async (tx) => {
       await asOwner(tx, () => tx`update public.students set date_of_birth = current_date - interval '18 years' where id = ${a().studentIds[0]}`);
       return {
         read: await count(tx, 'select 1 from public.consents'),
@@ -490,7 +484,7 @@ describe('consents are append-only: revocation is the only update', () => {
 
 describe("a supervisor reads their supervisees' caseload but writes only their own", () => {
   it("sees the SLPA's student and notes, cannot write their goals, can write their own student's", async () => {
-    const result = await asUser(world.db.sql, { sub: a().users.supervisor }, async (tx) => {
+    const result = await asUser(world().db.sql, { sub: a().users.supervisor }, async (tx) => {
       const goal = (student: string) =>
         tryStatement(
           tx,
@@ -517,9 +511,9 @@ describe('the server and anonymous requests', () => {
     const seen: Record<string, number> = {};
     for (const access of allAccess) {
       const table = qualified(access.table.schema === 'public' ? access.table.name : `${access.table.schema}.${access.table.name}`);
-      expected[table] = await count(world.db.sql as unknown as Tx, `select 1 from ${table}`);
+      expected[table] = await count(world().db.sql as unknown as Tx, `select 1 from ${table}`);
     }
-    const write = await asServiceRole(world.db.sql, async (tx) => {
+    const write = await asServiceRole(world().db.sql, async (tx) => {
       for (const table of Object.keys(expected)) seen[table] = await count(tx, `select 1 from ${table}`);
       return tryStatement(
         tx,
@@ -532,7 +526,7 @@ describe('the server and anonymous requests', () => {
   });
 
   it('anon can neither read a table nor call the RLS helpers', async () => {
-    const outcomes = await asAnon(world.db.sql, async (tx) => ({
+    const outcomes = await asAnon(world().db.sql, async (tx) => ({
       helper: await tryStatement(tx, 'select app.org_ids()'),
       students: await tryStatement(tx, 'select * from public.students'),
     }));

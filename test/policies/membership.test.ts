@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { allAccess } from '../../src/policies';
 import { asUser } from '../../src/testing';
 import { describeOutcome, isNothing, probeSelect } from './support/probe';
 import { affected, asOwnerDo, count, refused, signInAs, tryStatement } from './support/statements';
-import { createPolicyWorld, personaUser, type PolicyWorld, type Tx } from './support/world';
+import { personaUser, usePolicyWorld, type Tx } from './support/world';
 
 /**
  * Issue 12, item 2 (membership without consent) and item 7 (deactivated accounts keep access).
@@ -12,18 +12,12 @@ import { createPolicyWorld, personaUser, type PolicyWorld, type Tx } from './sup
  * opens nothing.
  */
 
-let world: PolicyWorld;
-beforeAll(async () => {
-  world = await createPolicyWorld();
-});
-afterAll(async () => {
-  await world?.db.close();
-});
+const world = usePolicyWorld();
 
-const a = () => world.fx.a;
+const a = () => world().fx.a;
 /** Every table with a declaration, as `schema.table` outside public. */
 const tables = allAccess.map((access) => (access.table.schema === 'public' ? access.table.name : `${access.table.schema}.${access.table.name}`));
-const b = () => world.fx.b;
+const b = () => world().fx.b;
 
 const invite = (tx: Tx, org: string, user: string, role = 'therapist') =>
   tryStatement(tx, `insert into public.organization_members (organization_id, user_id, role, status) values ($1, $2, $3, 'invited')`, [org, user, role]);
@@ -31,14 +25,14 @@ const profileOf = (tx: Tx, user: string) => count(tx, 'select 1 from public.prof
 
 describe('item 2: membership without consent', () => {
   it("org A admin cannot add org B's therapist to A without their consent: a membership starts invited", async () => {
-    const outcome = await asUser(world.db.sql, { sub: a().users.org_admin }, (tx) =>
+    const outcome = await asUser(world().db.sql, { sub: a().users.org_admin }, (tx) =>
       tryStatement(tx, `insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'therapist')`, [a().organizationId, b().users.therapist]),
     );
     expect(outcome, describeOutcome(outcome)).toMatchObject({ kind: 'error', code: '42501', message: expect.stringMatching(/organization_members_invitation/) });
   });
 
   it("org A admin who invited B's therapist reads nothing of them (contact details) until they accept", async () => {
-    const seen = await asUser(world.db.sql, { sub: a().users.org_admin }, async (tx) => {
+    const seen = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) => {
       await tx.unsafe(`insert into public.organization_members (organization_id, user_id, role, status) values ($1, $2, 'therapist', 'invited')`, [
         a().organizationId,
         b().users.therapist,
@@ -74,7 +68,7 @@ describe('item 2: membership without consent', () => {
 
   it('an invited user accepts only invited → active on their own row: never a role, an organisation or another column', async () => {
     const invitee = b().users.therapist;
-    const outcomes = await asUser(world.db.sql, { sub: invitee }, async (tx) => {
+    const outcomes = await asUser(world().db.sql, { sub: invitee }, async (tx) => {
       await asOwnerDo(tx, [`insert into public.organization_members (organization_id, user_id, role, status) values ($1, $2, 'therapist', 'invited')`, [a().organizationId, invitee]]);
       const where = `where organization_id = '${a().organizationId}' and user_id = '${invitee}'`;
       return {
@@ -84,7 +78,7 @@ describe('item 2: membership without consent', () => {
         otherOrg: await tryStatement(tx, `update public.organization_members set organization_id = $1 ${where}`, [b().organizationId]),
         inviteSelf: await invite(tx, a().organizationId, invitee, 'org_admin'),
         // someone else's invitation stays theirs
-        othersInvitation: await tryStatement(tx, `update public.organization_members set status = 'active' where user_id = $1`, [world.users.self]),
+        othersInvitation: await tryStatement(tx, `update public.organization_members set status = 'active' where user_id = $1`, [world().users.self]),
       };
     });
     expect(outcomes.asAdmin).toMatchObject({ kind: 'error', code: '42501', message: expect.stringMatching(/organization_members_protect_own/) });
@@ -96,14 +90,14 @@ describe('item 2: membership without consent', () => {
   });
 
   it('an invited member counts for nothing: they read nothing of the organisation that invited them', async () => {
-    const seen = await asUser(world.db.sql, { sub: world.users.self }, async (tx) => {
+    const seen = await asUser(world().db.sql, { sub: world().users.self }, async (tx) => {
       const seenRows: string[] = [];
       for (const table of tables) {
         const mine = ({ profiles: 'id', organization_members: 'user_id', notifications: 'user_id' } as Record<string, string>)[table];
-        const outcome = await probeSelect(tx, table, mine === undefined ? undefined : { sql: `${mine} <> $1`, params: [world.users.self] });
+        const outcome = await probeSelect(tx, table, mine === undefined ? undefined : { sql: `${mine} <> $1`, params: [world().users.self] });
         if (!isNothing(outcome)) seenRows.push(`${table}: ${describeOutcome(outcome)}`);
       }
-      return { seenRows, invitation: await count(tx, `select 1 from public.organization_members where user_id = $1 and status = 'invited'`, [world.users.self]) };
+      return { seenRows, invitation: await count(tx, `select 1 from public.organization_members where user_id = $1 and status = 'invited'`, [world().users.self]) };
     });
     expect(seen.invitation).toBe(1);
     expect(seen.seenRows).toEqual([]);
@@ -111,7 +105,7 @@ describe('item 2: membership without consent', () => {
 
   it("org A admin cannot rewrite the therapist record (NPI, licence) of a therapist org B relies on; they can while A is the therapist's only organisation", async () => {
     const shared = b().users.therapist;
-    const outcomes = await asUser(world.db.sql, { sub: a().users.org_admin }, async (tx) => {
+    const outcomes = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) => {
       await asOwnerDo(tx, [`insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'therapist')`, [a().organizationId, shared]]);
       return {
         reads: await count(tx, 'select 1 from public.therapists where id = $1', [shared]),
@@ -126,7 +120,7 @@ describe('item 2: membership without consent', () => {
 
   it('a suspended member reads nothing of the organisation but their own membership', async () => {
     const guardian = a().users.guardian;
-    const seen = await asUser(world.db.sql, { sub: guardian }, async (tx) => {
+    const seen = await asUser(world().db.sql, { sub: guardian }, async (tx) => {
       await asOwnerDo(tx, [`update public.organization_members set status = 'suspended' where user_id = $1`, [guardian]]);
       return {
         students: await count(tx, 'select 1 from public.students'),
@@ -142,8 +136,8 @@ describe('item 2: membership without consent', () => {
 describe('item 7: deactivated accounts keep access', () => {
   for (const persona of ['org_admin', 'therapist', 'supervisor', 'school_staff', 'guardian', 'student', 'billing', 'platform_admin'] as const) {
     it(`a deactivated ${persona} of org A reads nothing in any table, and no helper answers for them`, async () => {
-      const user = personaUser(world, persona, 'a')!;
-      const seen = await asUser(world.db.sql, { sub: user }, async (tx) => {
+      const user = personaUser(world(), persona, 'a')!;
+      const seen = await asUser(world().db.sql, { sub: user }, async (tx) => {
         const before = await count(tx, 'select 1 from public.profiles where id = $1', [user]);
         await asOwnerDo(tx, [`update public.profiles set deactivated_at = now() where id = $1`, [user]]);
         const seenRows: string[] = [];

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { identitySequences } from '../../src/policies';
 import { allTables } from '../../src/schema';
 import { asAnon, asUser } from '../../src/testing';
 import { asOwner, attempt, type Outcome } from './support/probe';
-import { createPolicyWorld, type PolicyWorld, type Tx } from './support/world';
+import { usePolicyWorld, type Tx } from './support/world';
 
 /**
  * Privileges no policy governs (issue 12, item 10): sequences, TRUNCATE / REFERENCES / TRIGGER,
@@ -12,13 +12,7 @@ import { createPolicyWorld, type PolicyWorld, type Tx } from './support/world';
  * test is an attack that worked before the revokes.
  */
 
-let world: PolicyWorld;
-beforeAll(async () => {
-  world = await createPolicyWorld();
-});
-afterAll(async () => {
-  await world?.db.close();
-});
+const world = usePolicyWorld();
 
 const run = (tx: Tx, sql: string): Promise<Outcome> => attempt(tx, async (sp) => (await sp.unsafe(sql)).count);
 const denied = { kind: 'error', code: '42501', message: expect.stringMatching(/permission denied/) };
@@ -28,16 +22,16 @@ describe('sequences: no API role holds a privilege on any of them', () => {
   const attacks = ["select setval('public.outbox_events_id_seq', 1)", "select nextval('public.outbox_events_id_seq')", 'select last_value from public.outbox_events_id_seq'];
 
   it.each(attacks)('anon cannot `%s`', async (statement) => {
-    expect(await asAnon(world.db.sql, (tx) => run(tx, statement))).toMatchObject(denied);
+    expect(await asAnon(world().db.sql, (tx) => run(tx, statement))).toMatchObject(denied);
   });
 
   it.each(attacks)('a signed-in org admin cannot `%s`', async (statement) => {
-    expect(await asUser(world.db.sql, { sub: world.fx.a.users.org_admin }, (tx) => run(tx, statement))).toMatchObject(denied);
+    expect(await asUser(world().db.sql, { sub: world().fx.a.users.org_admin }, (tx) => run(tx, statement))).toMatchObject(denied);
   });
 
   it('every identity sequence of the schema is declared, and none grants anything to anon or authenticated', async () => {
     expect(identitySequences(allTables)).toEqual(['audit.audit_log_id_seq', 'public.outbox_events_id_seq']);
-    const granted = await world.db.sql<{ sequence: string; role: string }[]>`
+    const granted = await world().db.sql<{ sequence: string; role: string }[]>`
       select c.oid::regclass::text as sequence, r.rolname as role
         from pg_class c cross join pg_roles r
        where c.relkind = 'S' and r.rolname = any (${[...API_ROLES]}::text[])
@@ -47,11 +41,11 @@ describe('sequences: no API role holds a privilege on any of them', () => {
   });
 
   it('the outbox still numbers the events a signed-in user causes (identity columns need no privilege on their sequence)', async () => {
-    const a = world.fx.a;
-    const events = await asUser(world.db.sql, { sub: a.users.org_admin }, async (tx) => {
+    const a = world().fx.a;
+    const events = await asUser(world().db.sql, { sub: a.users.org_admin }, async (tx) => {
       const [session] = await tx<{ id: string }[]>`
         insert into public.therapy_sessions (organization_id, therapist_id, session_type_id, school_id, start_time, end_time, created_by)
-        values (${a.organizationId}, ${a.users.therapist}, ${world.extras.a.sessionTypeId}, ${a.schoolIds[0]},
+        values (${a.organizationId}, ${a.users.therapist}, ${world().extras.a.sessionTypeId}, ${a.schoolIds[0]},
                 now() + interval '60 days', now() + interval '60 days 30 minutes', ${a.users.org_admin})
         returning id`;
       await tx`set constraints all immediate`; // session.created is enqueued by a deferred trigger, at commit
@@ -63,7 +57,7 @@ describe('sequences: no API role holds a privilege on any of them', () => {
 
 describe('tables: no API role holds TRUNCATE, REFERENCES or TRIGGER (row level security does not govern them)', () => {
   it('no table of public, audit or storage grants them to anon or authenticated', async () => {
-    const granted = await world.db.sql<{ grant: string }[]>`
+    const granted = await world().db.sql<{ grant: string }[]>`
       select c.oid::regclass::text || ' ' || r.rolname || ' ' || p as grant
         from pg_class c cross join pg_roles r cross join unnest(array['TRUNCATE', 'REFERENCES', 'TRIGGER']) p
        where c.relkind in ('r', 'p') and c.relnamespace::regnamespace::text in ('public', 'audit', 'storage')
@@ -73,14 +67,14 @@ describe('tables: no API role holds TRUNCATE, REFERENCES or TRIGGER (row level s
   });
 
   it.each(['public.messages', 'public.session_notes', 'audit.audit_log', 'storage.objects'])('a signed-in user cannot truncate %s', async (table) => {
-    expect(await asUser(world.db.sql, { sub: world.fx.a.users.org_admin }, (tx) => run(tx, `truncate ${table}`))).toMatchObject(denied);
+    expect(await asUser(world().db.sql, { sub: world().fx.a.users.org_admin }, (tx) => run(tx, `truncate ${table}`))).toMatchObject(denied);
   });
 
 });
 
 describe('functions: no SECURITY DEFINER function in an exposed schema is executable by API roles', () => {
   it('none in public or audit', async () => {
-    const rows = await world.db.sql<{ fn: string; role: string }[]>`
+    const rows = await world().db.sql<{ fn: string; role: string }[]>`
       select p.oid::regprocedure::text as fn, r.rolname as role
         from pg_proc p join pg_namespace n on n.oid = p.pronamespace cross join pg_roles r
        where p.prosecdef and n.nspname in ('public', 'audit') and r.rolname = any (${[...API_ROLES]}::text[])
@@ -89,7 +83,7 @@ describe('functions: no SECURITY DEFINER function in an exposed schema is execut
   });
 
   it('a signed-in user finds no public.soft_delete_message to call with definer rights', async () => {
-    const outcome = await asUser(world.db.sql, { sub: world.fx.a.users.guardian }, (tx) => run(tx, "select public.soft_delete_message('00000000-0000-0000-0000-000000000000')"));
+    const outcome = await asUser(world().db.sql, { sub: world().fx.a.users.guardian }, (tx) => run(tx, "select public.soft_delete_message('00000000-0000-0000-0000-000000000000')"));
     expect(outcome).toMatchObject({ kind: 'error', code: '42883' });
   });
 });

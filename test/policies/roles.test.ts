@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { asServiceRole, asUser, rolledBack } from '../../src/testing';
 import { asOwner } from './support/probe';
 import { affected, asOwnerDo, count, refusedOrNotMember, tryStatement } from './support/statements';
-import { createPolicyWorld, type PolicyWorld, type Tx } from './support/world';
+import { usePolicyWorld, type Tx } from './support/world';
 
 /**
  * Issue 12, item 6 (role confusion) and the caseload decision: an arm keyed on "I am the author /
@@ -12,15 +12,9 @@ import { createPolicyWorld, type PolicyWorld, type Tx } from './support/world';
  * arm of the migrated database lacks one: the arms-have-roles check.)
  */
 
-let world: PolicyWorld;
-beforeAll(async () => {
-  world = await createPolicyWorld();
-});
-afterAll(async () => {
-  await world?.db.close();
-});
+const world = usePolicyWorld();
 
-const a = () => world.fx.a;
+const a = () => world().fx.a;
 
 /** What the SLPA (author of s2's draft note, therapist of s2's sessions, uploader of s2's evaluation, rendering provider of a charge) reaches as author. */
 async function authoredRecords(tx: Tx) {
@@ -38,7 +32,7 @@ async function authoredRecords(tx: Tx) {
 describe('item 6: role confusion — every arm requires the role it serves', () => {
   it('a therapist suspended as therapist but active as guardian reads none of the notes, sessions, files, reports or charges they authored', async () => {
     const slpa = a().users.supervisee;
-    const seen = await asUser(world.db.sql, { sub: slpa }, async (tx) => {
+    const seen = await asUser(world().db.sql, { sub: slpa }, async (tx) => {
       const before = await authoredRecords(tx);
       await asOwnerDo(
         tx,
@@ -54,7 +48,7 @@ describe('item 6: role confusion — every arm requires the role it serves', () 
   it('…and cannot edit, sign or delete their draft note, nor write their session or leave', async () => {
     const slpa = a().users.supervisee;
     const draft = a().noteIds.draftS2;
-    const outcomes = await asUser(world.db.sql, { sub: slpa }, async (tx) => {
+    const outcomes = await asUser(world().db.sql, { sub: slpa }, async (tx) => {
       await asOwnerDo(
         tx,
         [`insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'guardian')`, [a().organizationId, slpa]],
@@ -82,9 +76,9 @@ describe('item 6: role confusion — every arm requires the role it serves', () 
   it('a guardian who is no therapist reads no charge naming them as rendering provider, and no document naming them as uploader', async () => {
     // rows written by the server (or before a write-time rule) that name the guardian
     const guardian = a().users.guardian;
-    const seen = await asUser(world.db.sql, { sub: guardian }, async (tx) => {
-      await asOwnerDo(tx, [`update public.documents set uploaded_by = $1, visibility = 'staff' where id = $2`, [guardian, world.extras.a.documentIep]]);
-      return count(tx, 'select 1 from public.documents where id = $1', [world.extras.a.documentIep]);
+    const seen = await asUser(world().db.sql, { sub: guardian }, async (tx) => {
+      await asOwnerDo(tx, [`update public.documents set uploaded_by = $1, visibility = 'staff' where id = $2`, [guardian, world().extras.a.documentIep]]);
+      return count(tx, 'select 1 from public.documents where id = $1', [world().extras.a.documentIep]);
     });
     expect(seen).toBe(0);
   });
@@ -95,7 +89,7 @@ describe("a therapist whose caseload assignment ended loses write access to that
   const s1 = () => a().studentIds[0];
 
   it('cannot edit, sign or delete their own draft note about the student, nor update the progress report they authored', async () => {
-    const outcomes = await asUser(world.db.sql, { sub: therapist() }, async (tx) => {
+    const outcomes = await asUser(world().db.sql, { sub: therapist() }, async (tx) => {
       const draft = 'c0ffee00-0000-4000-8000-000000000001';
       await asOwnerDo(
         tx,
@@ -125,7 +119,7 @@ describe("a therapist whose caseload assignment ended loses write access to that
 });
 
 describe('the audit log records the real database role and the member’s roles, not a claim', () => {
-  const goal = () => world.extras.a.goalS1;
+  const goal = () => world().extras.a.goalS1;
   const audited = (tx: Tx) =>
     asOwner(tx, () =>
       tx<{ actor_id: string | null; actor_role: string; actor_member_roles: string[] | null }[]>`
@@ -134,7 +128,7 @@ describe('the audit log records the real database role and the member’s roles,
   const edit = (tx: Tx) => tx.unsafe(`update public.goals set goal_text = $2 where id = $1`, [goal(), `Edited at ${Date.now()}.`]);
 
   it("a therapist whose JWT claims the service role is recorded as authenticated, with the roles organization_members gives them", async () => {
-    const [row] = await asUser(world.db.sql, { sub: a().users.therapist }, async (tx) => {
+    const [row] = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => {
       await asOwnerDo(tx, [`insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'guardian')`, [a().organizationId, a().users.therapist]]);
       await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: a().users.therapist, role: 'service_role', app_role: 'org_admin' })}, true)`;
       await edit(tx);
@@ -144,12 +138,12 @@ describe('the audit log records the real database role and the member’s roles,
   });
 
   it('the server is recorded as service_role with no member roles, the owner as its login role', async () => {
-    const server = await asServiceRole(world.db.sql, async (tx) => {
+    const server = await asServiceRole(world().db.sql, async (tx) => {
       await edit(tx);
       return audited(tx);
     });
     expect(server[0]).toEqual({ actor_id: null, actor_role: 'service_role', actor_member_roles: null });
-    const owner = await rolledBack(world.db.sql, async (tx) => {
+    const owner = await rolledBack(world().db.sql, async (tx) => {
       await edit(tx);
       const [login] = await tx<{ user: string }[]>`select session_user as user`;
       return { row: (await audited(tx))[0], login: login!.user };

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { allAccess } from '../../src/policies';
 import { asUser } from '../../src/testing';
 import { describeOutcome, isNothing, probeSelect } from './support/probe';
 import { count, plant, signInAs } from './support/statements';
-import { createPolicyWorld, type PolicyWorld, type Tx } from './support/world';
+import { usePolicyWorld, type Tx } from './support/world';
 
 /**
  * Issue 12, decision: soft-deleting a student, session, school or organisation hides what hangs off
@@ -12,15 +12,9 @@ import { createPolicyWorld, type PolicyWorld, type Tx } from './support/world';
  * deletion passes, such as voiding a billed session's charges first).
  */
 
-let world: PolicyWorld;
-beforeAll(async () => {
-  world = await createPolicyWorld();
-});
-afterAll(async () => {
-  await world?.db.close();
-});
+const world = usePolicyWorld();
 
-const a = () => world.fx.a;
+const a = () => world().fx.a;
 const softDelete = (tx: Tx, table: string, id: string) => plant(tx, [`update public.${table} set deleted_at = now() where id = $1`, [id]]);
 
 /** What the signed-in user sees of student s1 of org A. */
@@ -51,7 +45,7 @@ const noneOfS1 = {
 
 describe('soft delete hides what hangs off the deleted row from everyone but org admins', () => {
   it("a soft-deleted student: their therapist, guardian, school staff, billing and the student see none of the student's records; the org admin sees them all", async () => {
-    const seen = await asUser(world.db.sql, { sub: a().users.org_admin }, async (tx) => {
+    const seen = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) => {
       await softDelete(tx, 'students', a().studentIds[0]);
       const result: Record<string, Awaited<ReturnType<typeof s1Records>>> = {};
       for (const persona of ['therapist', 'guardian', 'student', 'school_staff', 'billing', 'org_admin'] as const) {
@@ -65,7 +59,7 @@ describe('soft delete hides what hangs off the deleted row from everyone but org
   });
 
   it('a soft-deleted student takes the access that existed only through them: their guardian no longer sees the care team or the team chat', async () => {
-    const seen = await asUser(world.db.sql, { sub: a().users.guardian }, async (tx) => {
+    const seen = await asUser(world().db.sql, { sub: a().users.guardian }, async (tx) => {
       const team = async () => ({
         therapist: await count(tx, 'select 1 from public.profiles where id = $1', [a().users.therapist]),
         therapistRecord: await count(tx, 'select 1 from public.therapists where id = $1', [a().users.therapist]),
@@ -82,7 +76,7 @@ describe('soft delete hides what hangs off the deleted row from everyone but org
 
   it("a soft-deleted session: its participations, notes, data points and charges disappear for the therapist, guardian and billing; not for the org admin", async () => {
     const session = a().sessionIds.pastS1;
-    const seen = await asUser(world.db.sql, { sub: a().users.org_admin }, async (tx) => {
+    const seen = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) => {
       await softDelete(tx, 'therapy_sessions', session);
       const of = async () => ({
         session: await count(tx, 'select 1 from public.therapy_sessions where id = $1', [session]),
@@ -105,7 +99,7 @@ describe('soft delete hides what hangs off the deleted row from everyone but org
 
   it("a soft-deleted school: its students, their records and its sessions disappear for everyone but the org admin, and its staff lose the access they had through it", async () => {
     const school = a().schoolIds[0]; // Cedar: s1 and s3, the therapist's sessions, the school staff member's school
-    const seen = await asUser(world.db.sql, { sub: a().users.org_admin }, async (tx) => {
+    const seen = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) => {
       await softDelete(tx, 'schools', school);
       const of = async () => ({
         students: await count(tx, 'select 1 from public.students where school_id = $1', [school]),
@@ -127,7 +121,7 @@ describe('soft delete hides what hangs off the deleted row from everyone but org
   });
 
   it('a soft-deleted organisation: its members but org admins see nothing of it at all, not even the organisation', async () => {
-    const seen = await asUser(world.db.sql, { sub: a().users.org_admin }, async (tx) => {
+    const seen = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) => {
       await softDelete(tx, 'organizations', a().organizationId);
       const result: Record<string, string[]> = {};
       for (const persona of ['therapist', 'supervisor', 'guardian', 'student', 'school_staff', 'billing', 'org_admin'] as const) {

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { thisYear } from '../../src/rows';
 import { asUser } from '../../src/testing';
 import { asOwner, describeOutcome } from './support/probe';
 import { affected, asOwnerDo, count, plant, tryStatement } from './support/statements';
-import { thisYear } from '../../src/rows';
-import { createPolicyWorld, type PolicyWorld, type Tx } from './support/world';
+import { usePolicyWorld, type Tx } from './support/world';
 
 /**
  * Issue 12, item 1: supervision crosses tenants. A supervision assignment belongs to its
@@ -13,16 +13,10 @@ import { createPolicyWorld, type PolicyWorld, type Tx } from './support/world';
  * the read side right regardless.
  */
 
-let world: PolicyWorld;
-beforeAll(async () => {
-  world = await createPolicyWorld();
-});
-afterAll(async () => {
-  await world?.db.close();
-});
+const world = usePolicyWorld();
 
-const a = () => world.fx.a;
-const b = () => world.fx.b;
+const a = () => world().fx.a;
+const b = () => world().fx.b;
 
 /** A supervision row, planted as privileged code would write it. */
 const supervision = (tx: Tx, org: string, supervisor: string, supervisee: string) =>
@@ -31,6 +25,18 @@ const supervision = (tx: Tx, org: string, supervisor: string, supervisee: string
      values ($1, $2, $3, 'slpa', ${thisYear().sql})`,
     [org, supervisor, supervisee],
   ]);
+
+/**
+ * `supervisor` co-signs `note`: through the policies (`policy`), then as the owner (`trigger`: no
+ * policy in the way, the JWT still says who co-signs).
+ */
+async function cosignAttempts(tx: Tx, note: string, supervisor: string) {
+  const cosign = `update public.session_notes set status = 'signed', cosigned_by = $2 where id = $1`;
+  const policy = await tryStatement(tx, cosign, [note, supervisor]);
+  await tx`select set_config('role', 'none', true)`;
+  const trigger = await tryStatement(tx, cosign, [note, supervisor]);
+  return { policy, trigger };
+}
 
 /** Organisation B's clinical rows the signed-in user sees. */
 const orgBRecords = async (tx: Tx) => {
@@ -53,7 +59,7 @@ const nothing = { students: 0, guardians: 0, studentGuardians: 0, caseload: 0, p
 describe('item 1: supervision crosses tenants', () => {
   it("org A admin who is a therapist in org B cannot read B's students, guardians, notes or files through an org-A supervision of a B therapist", async () => {
     const attacker = a().users.org_admin;
-    const seen = await asUser(world.db.sql, { sub: attacker }, async (tx) => {
+    const seen = await asUser(world().db.sql, { sub: attacker }, async (tx) => {
       await asOwnerDo(
         tx,
         [`insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'therapist')`, [b().organizationId, attacker]],
@@ -72,7 +78,7 @@ describe('item 1: supervision crosses tenants', () => {
   it("a therapist of A and B supervising someone in A cannot read that supervisee's work in B (the supervision stays in its organisation)", async () => {
     const supervisor = a().users.supervisor;
     const supervisee = b().users.supervisee; // B's SLPA: caseload s2, sessions, a draft note, a charge in B
-    const seen = await asUser(world.db.sql, { sub: supervisor }, async (tx) => {
+    const seen = await asUser(world().db.sql, { sub: supervisor }, async (tx) => {
       await asOwnerDo(
         tx,
         [`insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'therapist')`, [b().organizationId, supervisor]],
@@ -90,7 +96,7 @@ describe('item 1: supervision crosses tenants', () => {
     const supervisor = a().users.supervisor;
     const supervisee = b().users.supervisee;
     const note = b().noteIds.draftS2;
-    const outcomes = await asUser(world.db.sql, { sub: supervisor }, async (tx) => {
+    const outcomes = await asUser(world().db.sql, { sub: supervisor }, async (tx) => {
       await asOwnerDo(
         tx,
         [`insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'therapist')`, [b().organizationId, supervisor]],
@@ -98,12 +104,7 @@ describe('item 1: supervision crosses tenants', () => {
         [`update public.session_notes set status = 'pending_cosign' where id = $1`, [note]],
       );
       await supervision(tx, a().organizationId, supervisor, supervisee);
-      const cosign = `update public.session_notes set status = 'signed', cosigned_by = $2 where id = $1`;
-      const policy = await tryStatement(tx, cosign, [note, supervisor]);
-      // without the policies (the owner), the JWT still says who co-signs
-      await tx`select set_config('role', 'none', true)`;
-      const trigger = await tryStatement(tx, cosign, [note, supervisor]);
-      return { policy, trigger };
+      return cosignAttempts(tx, note, supervisor);
     });
     affected(outcomes.policy, 0);
     expect(outcomes.trigger, describeOutcome(outcomes.trigger)).toMatchObject({ kind: 'error', code: '23514', message: expect.stringMatching(/session_notes_cosigner_supervises/) });
@@ -112,17 +113,13 @@ describe('item 1: supervision crosses tenants', () => {
   it('a supervisor suspended as a therapist co-signs nothing, even where their assignment is in the right organisation', async () => {
     const supervisor = a().users.supervisor;
     const note = a().noteIds.draftS2;
-    const outcomes = await asUser(world.db.sql, { sub: supervisor }, async (tx) => {
+    const outcomes = await asUser(world().db.sql, { sub: supervisor }, async (tx) => {
       await asOwnerDo(
         tx,
         [`update public.session_notes set status = 'pending_cosign' where id = $1`, [note]],
         [`update public.organization_members set status = 'suspended' where user_id = $1 and role = 'therapist'`, [supervisor]],
       );
-      const cosign = `update public.session_notes set status = 'signed', cosigned_by = $2 where id = $1`;
-      const policy = await tryStatement(tx, cosign, [note, supervisor]);
-      await tx`select set_config('role', 'none', true)`;
-      const trigger = await tryStatement(tx, cosign, [note, supervisor]);
-      return { policy, trigger };
+      return cosignAttempts(tx, note, supervisor);
     });
     affected(outcomes.policy, 0);
     // the co-sign trigger, or the integrity half's member rule before it, refuses the suspended co-signer
@@ -134,7 +131,7 @@ describe('item 1: supervision crosses tenants', () => {
 
   it("the co-sign webhook's supervisor_ids names only active supervisors of the note's organisation, never an org-A assignment's", async () => {
     const supervisee = b().users.supervisee;
-    const ids = await asUser(world.db.sql, { sub: b().users.supervisee }, async (tx) => {
+    const ids = await asUser(world().db.sql, { sub: b().users.supervisee }, async (tx) => {
       await asOwnerDo(
         tx,
         [`insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'therapist')`, [a().organizationId, supervisee]],

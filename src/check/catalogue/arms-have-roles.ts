@@ -1,7 +1,7 @@
 import { at } from '../locate';
 import type { Check, Finding } from '../model';
 import { isPunct, isWord, tokenize, type Token } from '../../sql';
-import { projectSchema, type CatalogueContext } from './context';
+import { policyExpressions, projectSchema, type CatalogueContext, type PolicyRow } from './context';
 
 /** The role of anonymous API clients: its policies are deliberately public and serve no role. */
 const ANONYMOUS_ROLE = 'anon';
@@ -77,14 +77,6 @@ export function armsWithoutRole(expression: string, helperSchemas: readonly stri
   return found;
 }
 
-interface Row {
-  readonly schema: string;
-  readonly table: string;
-  readonly policy: string;
-  readonly qual: string | null;
-  readonly with_check: string | null;
-}
-
 /**
  * Every arm of every permissive policy for signed-in API roles calls a membership helper — a
  * function of a project schema the API does not expose and that holds SECURITY DEFINER functions
@@ -107,7 +99,7 @@ export const armsHaveRolesCheck: Check<CatalogueContext> = {
         [[...platformSchemas], [...exposedSchemas]],
       )
     ).map((r) => r.name);
-    const rows = await sql.unsafe<Row[]>(
+    const rows = await sql.unsafe<PolicyRow[]>(
       `select p.schemaname as schema, p.tablename as table, p.policyname as policy, p.qual, p.with_check
          from pg_catalog.pg_policies p
         where p.schemaname = any($1::text[]) and p.permissive = 'PERMISSIVE'
@@ -117,11 +109,7 @@ export const armsHaveRolesCheck: Check<CatalogueContext> = {
     );
     const findings: Finding[] = [];
     for (const row of rows) {
-      for (const [clause, expression] of [
-        ['USING', row.qual],
-        ['WITH CHECK', row.with_check],
-      ] as const) {
-        if (!expression) continue;
+      for (const { clause, expression } of policyExpressions(row)) {
         const table = `${row.schema}.${row.table}`;
         for (const arm of armsWithoutRole(expression, helperSchemas)) {
           findings.push({

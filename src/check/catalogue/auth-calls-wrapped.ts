@@ -1,7 +1,7 @@
 import { at } from '../locate';
 import type { Check, Finding } from '../model';
 import { isPunct, isWord, tokenize, type Token } from '../../sql';
-import type { CatalogueContext } from './context';
+import { policyExpressions, type CatalogueContext, type PolicyRow } from './context';
 
 /** The Supabase auth helpers a policy should call once per statement, not once per row. */
 export const AUTH_FUNCTIONS: readonly string[] = ['uid', 'jwt', 'role', 'email'];
@@ -42,30 +42,18 @@ export function unwrappedAuthCalls(expression: string): string[] {
   return calls.filter((c) => !c.enclosing.some((g) => g.select && !g.from)).map((c) => c.name);
 }
 
-interface Row {
-  readonly schema: string;
-  readonly table: string;
-  readonly policy: string;
-  readonly qual: string | null;
-  readonly with_check: string | null;
-}
-
 /** No policy calls `auth.uid()`, `auth.jwt()` (or `auth.role()`, `auth.email()`) unwrapped. */
 export const authCallsWrappedCheck: Check<CatalogueContext> = {
   id: 'auth-calls-wrapped',
   title: 'policies call auth.uid() and auth.jwt() as (select auth.…())',
   async run({ sql, locate }) {
-    const rows = await sql.unsafe<Row[]>(
+    const rows = await sql.unsafe<PolicyRow[]>(
       `select schemaname as schema, tablename as table, policyname as policy, qual, with_check
          from pg_catalog.pg_policies order by 1, 2, 3`,
     );
     const findings: Finding[] = [];
     for (const row of rows) {
-      for (const [clause, expression] of [
-        ['USING', row.qual],
-        ['WITH CHECK', row.with_check],
-      ] as const) {
-        if (!expression) continue;
+      for (const { clause, expression } of policyExpressions(row)) {
         const calls = [...new Set(unwrappedAuthCalls(expression))];
         if (calls.length === 0) continue;
         const table = `${row.schema}.${row.table}`;

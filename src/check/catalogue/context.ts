@@ -52,3 +52,20 @@ export function projectSchema(alias: string): string {
 export function notExtensionMember(catalog: string, oid: string): string {
   return `not exists (select 1 from pg_catalog.pg_depend d where d.classid = '${catalog}'::regclass and d.objid = ${oid} and d.deptype = 'e')`;
 }
+
+/** A policy as `pg_policies` prints it (`schema`, `table`, `policy`, `qual`, `with_check` columns). */
+export interface PolicyRow {
+  readonly schema: string;
+  readonly table: string;
+  readonly policy: string;
+  readonly qual: string | null;
+  readonly with_check: string | null;
+}
+
+/** A policy's expressions, each with its clause: USING and WITH CHECK, those it has. */
+export function policyExpressions(row: PolicyRow): { readonly clause: 'USING' | 'WITH CHECK'; readonly expression: string }[] {
+  return [
+    { clause: 'USING' as const, expression: row.qual },
+    { clause: 'WITH CHECK' as const, expression: row.with_check },
+  ].flatMap((e) => (e.expression ? [{ clause: e.clause, expression: e.expression }] : []));
+}

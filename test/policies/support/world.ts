@@ -1,4 +1,5 @@
 import type postgres from 'postgres';
+import { afterAll, beforeAll } from 'vitest';
 import { fixtureStatements, seedFixture, type Fixture } from '../../../src/demo';
 import { policyWorldStatements, type GlobalUsers, type OrgExtras, type PolicyWorldIds } from '../../../src/probes';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
@@ -30,4 +31,22 @@ export async function createPolicyWorld(): Promise<PolicyWorld> {
     for (const statement of statements) await tx.unsafe(statement);
   });
   return { db, ...world };
+}
+
+/**
+ * The policy world of a test file: created before its tests, closed after them. Call it at the top
+ * of the file; the getter answers inside tests and hooks.
+ */
+export function usePolicyWorld(): () => PolicyWorld {
+  let world: PolicyWorld | undefined;
+  beforeAll(async () => {
+    world = await createPolicyWorld();
+  });
+  afterAll(async () => {
+    await world?.db.close();
+  });
+  return () => {
+    if (world === undefined) throw new Error('the policy world exists only inside tests and hooks (usePolicyWorld creates it in beforeAll)');
+    return world;
+  };
 }
