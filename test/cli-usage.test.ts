@@ -30,6 +30,7 @@ const usageErrors: readonly (readonly [string, readonly string[], RegExp])[] = [
   ['a --lease shorter than the request timeout plus the margin', ['deliver', '--watch', '--lease', '2'], /--lease 2 is shorter than the request timeout \(10 s\) plus 5 s.*Use --lease 15 or more/],
   ['a --timeout the default lease cannot cover', ['deliver', '--once', '--timeout', '200'], /--timeout 200 needs a longer lease than the default 120 s: add --lease 205 or more/],
   ['--timeout 0', ['deliver', '--once', '--timeout', '0'], /--timeout must be a number of seconds greater than 0/],
+  ['an unknown --signature', ['deliver', '--once', '--signature', 'sha1'], /--signature must be one of both, standard-webhooks, therapy-db \(got "sha1"\)/],
   ['both --once and --watch', ['deliver', '--once', '--watch'], /exactly one of --once and --watch/],
   ['a value for a flag', ['deliver', '--once=yes'], /'--once' does not take an argument/],
   ['an unknown option', ['migrate', '--no-such-option'], /Unknown option '--no-such-option'/],

@@ -14,6 +14,7 @@ import {
   type SecretSource,
   watchWebhooks,
 } from '../integrations/delivery';
+import { signatureSchemes, type SignatureScheme } from '../integrations';
 import type { Logger } from '../log';
 
 /**
@@ -34,6 +35,8 @@ export interface DeliverCommandOptions {
   readonly leaseSeconds?: number;
   /** Per-request timeout (default 10 s). */
   readonly timeoutMs?: number;
+  /** Signature headers (default both schemes). */
+  readonly signatureScheme?: SignatureScheme;
   /** Pause between polls when nothing is due (`watch`). */
   readonly intervalMs?: number;
   readonly log: Logger;
@@ -79,6 +82,7 @@ export async function runDeliver(options: DeliverCommandOptions): Promise<Delive
     ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
     ...(options.leaseSeconds !== undefined ? { leaseSeconds: options.leaseSeconds } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.signatureScheme !== undefined ? { signatureScheme: options.signatureScheme } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   };
   let total: DeliverCommandSummary;
@@ -103,6 +107,7 @@ export interface DeliverCliValues {
   readonly interval?: string | undefined;
   readonly lease?: string | undefined;
   readonly timeout?: string | undefined;
+  readonly signature?: string | undefined;
   readonly secrets?: string | undefined;
 }
 
@@ -149,6 +154,10 @@ export async function deliverCommand(options: {
   if (leaseSeconds === undefined && defaultLeaseSeconds < shortest) {
     throw usageError(`--timeout ${timeoutSeconds} needs a longer lease than the default ${defaultLeaseSeconds} s: add --lease ${shortest} or more`);
   }
+  const signatureScheme = values.signature as SignatureScheme | undefined;
+  if (signatureScheme !== undefined && !signatureSchemes.includes(signatureScheme)) {
+    throw usageError(`--signature must be one of ${signatureSchemes.join(', ')} (got "${values.signature}")`);
+  }
   const secretFor = loadSecretSource({ file: values.secrets });
   const { connect } = await import('../db');
   const database = options.url
@@ -177,6 +186,7 @@ export async function deliverCommand(options: {
       ...(leaseSeconds !== undefined ? { leaseSeconds } : {}),
       ...(intervalSeconds !== undefined ? { intervalMs: intervalSeconds * 1000 } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(signatureScheme !== undefined ? { signatureScheme } : {}),
     });
     return 0;
   } finally {

@@ -31,6 +31,8 @@ Commands:
                            [--timeout SECONDS]     per request (default 10)
                            [--lease SECONDS]       claim duration, at least the timeout + 5
                                                    and at most 3600 (default 120)
+                           [--signature SCHEME]    both (default), standard-webhooks (webhook-*
+                                                   headers) or therapy-db (X-Webhook-* headers)
                            [--secrets FILE]        JSON {"<subscription id>": "<secret>"}; else
                            THERAPY_DB_WEBHOOK_SECRET_<SUBSCRIPTION_ID> (upper case, - as _)
   generate [--name NAME]   (development) write the migrations the TypeScript source needs since the
@@ -84,6 +86,7 @@ async function run(argv: readonly string[]): Promise<number> {
       interval: { type: 'string' },
       lease: { type: 'string' },
       timeout: { type: 'string' },
+      signature: { type: 'string' },
       secrets: { type: 'string' },
       check: { type: 'boolean' },
       version: { type: 'string' },

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { seedFixture, type Fixture } from '../../src/demo';
 import { secretEnvName, verifyWebhookSignature } from '../../src/integrations';
@@ -104,6 +105,8 @@ describe.skipIf(!hasOpenssl)('therapy-db deliver (CLI)', () => {
       signature: String(request!.headers['x-webhook-signature']),
     });
     expect(verification).toEqual({ valid: true });
+    // The Standard Webhooks headers too, checked by the standardwebhooks library.
+    expect(new Webhook(secret, { format: 'raw' }).verify(request!.body, request!.headers as Record<string, string>)).toMatchObject({ type: 'message.created' });
     expect(request!.body).not.toContain('Tuesday');
     const [row] = await db.sql`select status from public.outbox_events`;
     expect(row?.status).toBe('delivered');

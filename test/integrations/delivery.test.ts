@@ -1,3 +1,4 @@
+import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { seedFixture, type Fixture } from '../../src/demo';
 import {
@@ -121,6 +122,36 @@ describe('webhook delivery', () => {
     for (const row of rows) expect(row).toEqual({ status: 'delivered', attempts: 1, last_status_code: 200, stamped: true });
     // Nothing is left to claim.
     expect((await deliverWebhooks(options())).claimed).toBe(0);
+  });
+
+  it('receivers verify with the standardwebhooks library (webhook-* headers) or with X-Webhook-Signature; one scheme alone on request', async () => {
+    const sub = await subscribe('/standard', ['message.created']);
+    const whsec = `whsec_${Buffer.from('thirty-two bytes of webhook key!').toString('base64')}`;
+    secrets.set(sub, whsec);
+    await sendMessage('standard');
+    expect(await drainWebhooks(options())).toMatchObject({ delivered: 1 });
+    const [both] = receiver.requests;
+    // What a receiver on any Standard Webhooks SDK does; the library parses the body it verified.
+    const event = new Webhook(whsec).verify(both!.body, both!.headers as Record<string, string>) as { id: string };
+    expect(event.id).toBe(header(both!, 'webhook-id'));
+    expect(header(both!, 'webhook-id')).toBe(header(both!, 'X-Webhook-Id'));
+    expect(await verifyWebhookSignature({ secret: whsec, body: both!.body, timestamp: header(both!, 'X-Webhook-Timestamp'), signature: header(both!, 'X-Webhook-Signature') })).toEqual({ valid: true });
+
+    // A secret that is not whsec_: the library verifies it as a raw key.
+    secrets.set(sub, 'plain-text-secret');
+    for (const signatureScheme of ['standard-webhooks', 'therapy-db'] as const) {
+      receiver.requests.length = 0;
+      await sendMessage(signatureScheme);
+      expect(await drainWebhooks(options({ signatureScheme }))).toMatchObject({ delivered: 1 });
+      const [request] = receiver.requests;
+      expect(Boolean(request!.headers['webhook-signature'])).toBe(signatureScheme === 'standard-webhooks');
+      expect(Boolean(request!.headers['x-webhook-signature'])).toBe(signatureScheme === 'therapy-db');
+      expect(request!.headers['x-webhook-event']).toBe('message.created');
+      if (signatureScheme === 'standard-webhooks') {
+        expect(() => new Webhook('plain-text-secret', { format: 'raw' }).verify(request!.body, request!.headers as Record<string, string>)).not.toThrow();
+      }
+    }
+    await expect(deliverWebhooks(options({ signatureScheme: 'sha1' as never }))).rejects.toThrow(/signatureScheme must be one of both, standard-webhooks, therapy-db/);
   });
 
   it('a 500 is retried with backoff and then delivered; later events of the aggregate wait for it', async () => {

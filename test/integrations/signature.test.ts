@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import {
   envelopeBody,
@@ -6,7 +7,9 @@ import {
   secretEnvName,
   secretsFromEnv,
   secretsFromMap,
+  signStandardWebhook,
   signWebhook,
+  verifyStandardWebhook,
   verifyWebhookRequest,
   verifyWebhookSignature,
   webhookEventCatalogue,
@@ -14,9 +17,9 @@ import {
   webhookEventTypes,
 } from '../../src/integrations';
 
-describe('webhook signatures', () => {
-  const body = '{"id":"x","type":"session.created"}';
+const body = '{"id":"x","type":"session.created"}';
 
+describe('webhook signatures', () => {
   it('is sha256=hex(HMAC-SHA256(secret, timestamp + "." + body)), as any HMAC library computes it', async () => {
     const expected = createHmac('sha256', 'top-secret').update(`1700000000.${body}`).digest('hex');
     expect(await signWebhook('top-secret', 1700000000, body)).toBe(`sha256=${expected}`);
@@ -59,6 +62,69 @@ describe('webhook signatures', () => {
       body,
     });
     expect(await verifyWebhookRequest(request, 's')).toEqual({ valid: true, body });
+  });
+});
+
+describe('a missing secret is an invalid request, never an exception', () => {
+  it('an empty, missing or all-empty list of secrets answers missing_secret (an unset environment variable, say)', async () => {
+    const now = 1_700_000_000_000;
+    const timestamp = String(now / 1000);
+    const signature = await signWebhook('s', timestamp, body);
+    const check = (secret: unknown) => verifyWebhookSignature({ secret: secret as string, body, timestamp, signature, now });
+    for (const secret of ['', undefined, null, [], ['', undefined], new Uint8Array()]) {
+      expect(await check(secret)).toEqual({ valid: false, reason: 'missing_secret' });
+    }
+    expect(await check(['', 's'])).toEqual({ valid: true }); // an empty slot in a rotation is skipped
+    expect(await verifyStandardWebhook({ secret: '', id: 'msg', body, timestamp, signature: 'v1,AAAA', now })).toEqual({ valid: false, reason: 'missing_secret' });
+    const request = new Request('https://example.org/hook', { method: 'POST', headers: { 'X-Webhook-Timestamp': timestamp, 'X-Webhook-Signature': signature }, body });
+    expect(await verifyWebhookRequest(request, process.env.THERAPY_DB_TEST_SECRET_THAT_IS_NOT_SET, { now })).toEqual({ valid: false, reason: 'missing_secret', body });
+  });
+});
+
+describe('Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)', () => {
+  const id = 'f47ac10b-58cc-4372-a567-0e02b2c3d479';
+  const whsec = `whsec_${Buffer.from('a 32-byte key for the test suite').toString('base64')}`;
+
+  it('signs exactly as the standardwebhooks library does: a whsec_ secret by its base64 key, another by its bytes (format raw)', async () => {
+    const at = new Date(1_700_000_000_000);
+    expect(await signStandardWebhook(whsec, id, 1_700_000_000, body)).toBe(new Webhook(whsec).sign(id, at, body));
+    expect(await signStandardWebhook('top-secret', id, '1700000000', body)).toBe(new Webhook('top-secret', { format: 'raw' }).sign(id, at, body));
+    const expected = createHmac('sha256', Buffer.from(whsec.slice(6), 'base64')).update(`${id}.1700000000.${body}`).digest('base64');
+    expect(await signStandardWebhook(whsec, id, 1_700_000_000, body)).toBe(`v1,${expected}`);
+  });
+
+  it('verifies what the library signs, and the library verifies what the worker signs', async () => {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const signature = await signStandardWebhook(whsec, id, timestamp, body);
+    const headers = { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature };
+    expect(new Webhook(whsec).verify(body, headers)).toEqual(JSON.parse(body));
+    const libraries = new Webhook(whsec).sign(id, new Date(Number(timestamp) * 1000), body);
+    expect(await verifyStandardWebhook({ secret: whsec, id, body, timestamp, signature: libraries })).toEqual({ valid: true });
+    // Several signatures (a rotation on the sender's side): any one that matches.
+    expect(await verifyStandardWebhook({ secret: whsec, id, body, timestamp, signature: `v1,${Buffer.alloc(32).toString('base64')} ${libraries}` })).toEqual({ valid: true });
+    const request = new Request('https://example.org/hook', { method: 'POST', headers, body });
+    expect(await verifyWebhookRequest(request, whsec)).toEqual({ valid: true, body });
+  });
+
+  it('refuses a changed body or id, another secret, a stale timestamp and malformed headers', async () => {
+    const now = 1_700_000_000_000;
+    const timestamp = String(now / 1000);
+    const signature = await signStandardWebhook(whsec, id, timestamp, body);
+    const check = (o: Partial<Parameters<typeof verifyStandardWebhook>[0]>) => verifyStandardWebhook({ secret: whsec, id, body, timestamp, signature, now, ...o });
+    expect(await check({})).toEqual({ valid: true });
+    expect(await check({ body: body.replace('created', 'cancelled') })).toEqual({ valid: false, reason: 'signature_mismatch' });
+    expect(await check({ id: 'another-message' })).toEqual({ valid: false, reason: 'signature_mismatch' });
+    expect(await check({ secret: 'whsec_b3RoZXI=' })).toEqual({ valid: false, reason: 'signature_mismatch' });
+    expect(await check({ secret: 'whsec_' })).toEqual({ valid: false, reason: 'signature_mismatch' });
+    expect(await check({ now: now + 301_000 })).toEqual({ valid: false, reason: 'timestamp_out_of_tolerance' });
+    expect(await check({ id: null })).toEqual({ valid: false, reason: 'missing_header' });
+    expect(await check({ signature: 'v2,abc' })).toEqual({ valid: false, reason: 'malformed_signature' });
+    expect(await check({ signature: signature.replace('v1,', 'v1a,') })).toEqual({ valid: false, reason: 'malformed_signature' });
+    // A therapy-db signature presented as a standard one (or the reverse) matches nothing.
+    expect(await check({ signature: `v1,${Buffer.from((await signWebhook(whsec, timestamp, body)).slice(7), 'hex').toString('base64')}` })).toEqual({
+      valid: false,
+      reason: 'signature_mismatch',
+    });
   });
 });
 

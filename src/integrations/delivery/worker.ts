@@ -1,4 +1,14 @@
-import { idHeader, signatureHeader, signWebhook, timestampHeader, type WebhookSecret } from '../signature';
+import {
+  idHeader,
+  signatureHeader,
+  signatureSchemes,
+  signStandardWebhook,
+  signWebhook,
+  standardWebhookHeaders,
+  timestampHeader,
+  type SignatureScheme,
+  type WebhookSecret,
+} from '../signature';
 import { outboxDelivery } from './policy';
 import type { AckResult, ClaimedEvent, DeliveryStore } from './store';
 
@@ -62,6 +72,13 @@ export interface DeliverWebhooksOptions {
   readonly now?: () => number;
   /** `User-Agent` of the requests. */
   readonly userAgent?: string;
+  /**
+   * The signature headers sent: `both` (default), `standard-webhooks` (`webhook-id`,
+   * `webhook-timestamp`, `webhook-signature`) or `therapy-db` (`X-Webhook-Id`,
+   * `X-Webhook-Timestamp`, `X-Webhook-Signature`). `X-Webhook-Event` and `X-Webhook-Attempt` are
+   * always sent.
+   */
+  readonly signatureScheme?: SignatureScheme;
 }
 
 export type DeliveryOutcome = 'delivered' | 'failed' | 'dead' | 'lease_lost';
@@ -145,6 +162,22 @@ interface Attempt {
   readonly retryAfter: number | null;
 }
 
+/** The signature headers of one delivery, in the chosen scheme(s); the event id is the message id. */
+async function signatureHeaders(secret: WebhookSecret, id: string, timestamp: string, body: string, scheme: SignatureScheme): Promise<Record<string, string>> {
+  const headers: Record<string, string> = {};
+  if (scheme !== 'therapy-db') {
+    headers[standardWebhookHeaders.id] = id;
+    headers[standardWebhookHeaders.timestamp] = timestamp;
+    headers[standardWebhookHeaders.signature] = await signStandardWebhook(secret, id, timestamp, body);
+  }
+  if (scheme !== 'standard-webhooks') {
+    headers[idHeader] = id;
+    headers[timestampHeader] = timestamp;
+    headers[signatureHeader] = await signWebhook(secret, timestamp, body);
+  }
+  return headers;
+}
+
 async function attempt(event: ClaimedEvent, options: DeliverWebhooksOptions, fetchImpl: FetchLike, now: () => number): Promise<Attempt> {
   let secret: WebhookSecret | null | undefined;
   try {
@@ -157,16 +190,19 @@ async function attempt(event: ClaimedEvent, options: DeliverWebhooksOptions, fet
   }
   const body = envelopeBody(event.payload);
   const timestamp = String(Math.floor(now() / 1000));
-  const signature = await signWebhook(secret, timestamp, body);
+  let headers: Record<string, string>;
+  try {
+    headers = await signatureHeaders(secret, event.eventId, timestamp, body, options.signatureScheme ?? 'both');
+  } catch (error) {
+    return { delivered: false, statusCode: null, error: `cannot sign with the secret of subscription ${event.subscriptionId}: ${describeError(error)}`, retryAfter: null };
+  }
   try {
     const response = await fetchImpl(event.targetUrl, {
       method: 'POST',
       headers: {
         'Content-Type': 'application/json',
         'User-Agent': options.userAgent ?? 'therapy-db-webhooks/1',
-        [idHeader]: event.eventId,
-        [timestampHeader]: timestamp,
-        [signatureHeader]: signature,
+        ...headers,
         'X-Webhook-Event': event.eventType,
         'X-Webhook-Attempt': String(event.attempt),
       },
@@ -200,6 +236,9 @@ function deliveryLimits(options: DeliverWebhooksOptions): { batchSize: number; l
   }
   if (!Number.isInteger(leaseSeconds) || leaseSeconds < outboxDelivery.minLeaseSeconds || leaseSeconds > outboxDelivery.maxLeaseSeconds) {
     throw new RangeError(`leaseSeconds must be an integer between ${outboxDelivery.minLeaseSeconds} and ${outboxDelivery.maxLeaseSeconds} (got ${leaseSeconds})`);
+  }
+  if (options.signatureScheme !== undefined && !signatureSchemes.includes(options.signatureScheme)) {
+    throw new RangeError(`signatureScheme must be one of ${signatureSchemes.join(', ')} (got ${String(options.signatureScheme)})`);
   }
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) throw new RangeError(`timeoutMs must be a positive number (got ${timeoutMs})`);
