@@ -225,26 +225,30 @@ async function anyKeyVerifies(
 }
 
 /**
- * Reads the headers and body of a `Request` (Fetch API) and verifies them; returns the body too. A
- * request with a `webhook-signature` header is checked as Standard Webhooks, any other by
- * `X-Webhook-Signature`.
+ * Reads the headers and body of a `Request` (Fetch API) and verifies them; returns the body and the
+ * request's webhook id too (`webhook-id` or `X-Webhook-Id`, the receiver's deduplication key; null
+ * when absent). A request with a `webhook-signature` header is checked as Standard Webhooks, any
+ * other by `X-Webhook-Signature`.
  */
 export async function verifyWebhookRequest(
   request: Request,
   secret: SecretOption,
   options: { readonly toleranceSeconds?: number; readonly now?: number } = {},
-): Promise<WebhookVerification & { readonly body: string }> {
+): Promise<WebhookVerification & { readonly body: string; readonly id: string | null }> {
   const body = await request.text();
   const headers = request.headers;
-  const result = headers.has(standardWebhookHeaders.signature)
-    ? await verifyStandardWebhook({
-        secret,
-        body,
-        id: headers.get(standardWebhookHeaders.id),
-        timestamp: headers.get(standardWebhookHeaders.timestamp),
-        signature: headers.get(standardWebhookHeaders.signature),
-        ...options,
-      })
-    : await verifyWebhookSignature({ secret, body, timestamp: headers.get(timestampHeader), signature: headers.get(signatureHeader), ...options });
-  return { ...result, body };
+  if (headers.has(standardWebhookHeaders.signature)) {
+    const id = headers.get(standardWebhookHeaders.id);
+    const result = await verifyStandardWebhook({
+      secret,
+      body,
+      id,
+      timestamp: headers.get(standardWebhookHeaders.timestamp),
+      signature: headers.get(standardWebhookHeaders.signature),
+      ...options,
+    });
+    return { ...result, body, id };
+  }
+  const result = await verifyWebhookSignature({ secret, body, timestamp: headers.get(timestampHeader), signature: headers.get(signatureHeader), ...options });
+  return { ...result, body, id: headers.get(idHeader) };
 }

@@ -1,3 +1,4 @@
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedFixture, type Fixture } from '../../src/demo';
 import { idHeader, secretEnvName, signatureHeader, signWebhook, timestampHeader } from '../../src/integrations';
@@ -34,13 +35,20 @@ interface CallbackOptions {
   /** Replace the body after signing it. */
   readonly tamper?: string;
   readonly unsigned?: boolean;
+  /** Sign with Standard Webhooks' webhook-* headers (by the standardwebhooks library) instead of X-Webhook-*. */
+  readonly standard?: boolean;
 }
 
 async function callback(body: unknown, options: CallbackOptions = {}): Promise<{ status: number; body: Record<string, unknown> }> {
   const raw = JSON.stringify(body);
   const timestamp = Math.floor(Date.now() / 1000) - (options.age ?? 0);
-  const headers: Record<string, string> = { 'content-type': 'application/json', [idHeader]: options.id ?? crypto.randomUUID() };
-  if (!options.unsigned) {
+  const id = options.id ?? crypto.randomUUID();
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (options.standard) {
+    const signature = new Webhook(options.secret ?? secrets.a, { format: 'raw' }).sign(id, new Date(timestamp * 1000), raw);
+    Object.assign(headers, { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature });
+  } else headers[idHeader] = id;
+  if (!options.unsigned && !options.standard) {
     headers[timestampHeader] = String(timestamp);
     headers[signatureHeader] = await signWebhook(options.secret ?? secrets.a, timestamp, raw);
   }
@@ -88,6 +96,17 @@ describe('n8n-callback: a signed result is recorded on its outbox event', () => 
     const again = await callback({ event_id: event.event_id, status: 'failed', detail: 'first' }, { id });
     expect(again).toEqual({ status: 200, body: { recorded: false, duplicate: true, event_id: event.event_id } });
     expect(await rowOf(event.event_id)).toEqual(first);
+  });
+
+  it('a callback signed with Standard Webhooks (webhook-* headers, by the standardwebhooks library) is recorded, once per webhook-id', async () => {
+    const event = await eventOf('a');
+    const id = crypto.randomUUID();
+    const body = { event_id: event.event_id, status: 'succeeded', detail: 'signed the standard way' };
+    expect(await callback(body, { id, standard: true })).toEqual({ status: 200, body: { recorded: true, duplicate: false, event_id: event.event_id } });
+    expect((await rowOf(event.event_id)).result).toEqual({ status: 'succeeded', detail: 'signed the standard way', callback_id: id });
+    expect(await callback(body, { id, standard: true })).toEqual({ status: 200, body: { recorded: false, duplicate: true, event_id: event.event_id } });
+    const forged = await callback(body, { standard: true, secret: 'not-the-subscription-secret-0000000000' });
+    expect(forged).toMatchObject({ status: 401, body: { error: 'invalid_signature' } });
   });
 
   it('422: a body that is not a result, named by field', async () => {

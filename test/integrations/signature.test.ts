@@ -58,10 +58,10 @@ describe('webhook signatures', () => {
     const timestamp = String(Math.floor(now / 1000));
     const request = new Request('https://example.org/hook', {
       method: 'POST',
-      headers: { 'X-Webhook-Timestamp': timestamp, 'X-Webhook-Signature': await signWebhook('s', timestamp, body) },
+      headers: { 'X-Webhook-Id': 'evt-1', 'X-Webhook-Timestamp': timestamp, 'X-Webhook-Signature': await signWebhook('s', timestamp, body) },
       body,
     });
-    expect(await verifyWebhookRequest(request, 's')).toEqual({ valid: true, body });
+    expect(await verifyWebhookRequest(request, 's')).toEqual({ valid: true, body, id: 'evt-1' });
   });
 });
 
@@ -77,7 +77,7 @@ describe('a missing secret is an invalid request, never an exception', () => {
     expect(await check(['', 's'])).toEqual({ valid: true }); // an empty slot in a rotation is skipped
     expect(await verifyStandardWebhook({ secret: '', id: 'msg', body, timestamp, signature: 'v1,AAAA', now })).toEqual({ valid: false, reason: 'missing_secret' });
     const request = new Request('https://example.org/hook', { method: 'POST', headers: { 'X-Webhook-Timestamp': timestamp, 'X-Webhook-Signature': signature }, body });
-    expect(await verifyWebhookRequest(request, process.env.THERAPY_DB_TEST_SECRET_THAT_IS_NOT_SET, { now })).toEqual({ valid: false, reason: 'missing_secret', body });
+    expect(await verifyWebhookRequest(request, process.env.THERAPY_DB_TEST_SECRET_THAT_IS_NOT_SET, { now })).toEqual({ valid: false, reason: 'missing_secret', body, id: null });
   });
 });
 
@@ -103,7 +103,7 @@ describe('Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)',
     // Several signatures (a rotation on the sender's side): any one that matches.
     expect(await verifyStandardWebhook({ secret: whsec, id, body, timestamp, signature: `v1,${Buffer.alloc(32).toString('base64')} ${libraries}` })).toEqual({ valid: true });
     const request = new Request('https://example.org/hook', { method: 'POST', headers, body });
-    expect(await verifyWebhookRequest(request, whsec)).toEqual({ valid: true, body });
+    expect(await verifyWebhookRequest(request, whsec)).toEqual({ valid: true, body, id });
   });
 
   it('refuses a changed body or id, another secret, a stale timestamp and malformed headers', async () => {

@@ -4,15 +4,16 @@
  * recorded on that event's outbox row.
  *
  * The request is signed like the deliveries, with the subscription's secret (the same
- * THERAPY_DB_WEBHOOK_SECRET_<id> the delivery worker uses), and verified by the package's webhook
- * signature check on the raw body before anything is parsed: 401 for a missing, wrong or stale
+ * THERAPY_DB_WEBHOOK_SECRET_<id> the delivery worker uses), in either scheme (Standard Webhooks'
+ * webhook-* headers or X-Webhook-*), and verified by the package's webhook signature check on the
+ * raw body before anything is parsed: 401 for a missing, wrong or stale
  * (replayed) signature. A callback can only record on its own subscription's events (404 otherwise);
  * a callback delivered twice (same webhook id) is recorded once.
  *
  *   { "event_id": "…", "status": "succeeded" | "failed", "detail"?: "…", "execution_id"?: "…" }
  */
 import { enterServiceRole } from 'therapy-db/rls';
-import { idHeader, recordWebhookResult, secretEnvName, verifyWebhookRequest, webhookResultSchema } from 'therapy-db/integrations';
+import { recordWebhookResult, secretEnvName, verifyWebhookRequest, webhookResultSchema } from 'therapy-db/integrations';
 import { isUuid } from 'therapy-db/validators';
 import { sql } from '../_shared/database.ts';
 import { json, problemResponse } from '../_shared/http.ts';
@@ -27,7 +28,7 @@ serveFunction('n8n-callback', async (request: Request, context: RequestContext):
 
   // An unknown subscription and a wrong signature answer alike: the caller learns nothing.
   const secret = Deno.env.get(secretEnvName(subscriptionId));
-  const verified = secret ? await verifyWebhookRequest(request, secret) : ({ valid: false, reason: 'signature_mismatch' } as const);
+  const verified = secret ? await verifyWebhookRequest(request, secret) : ({ valid: false, reason: 'signature_mismatch', body: '', id: null } as const);
   if (!verified.valid) {
     log('warn', 'callback_signature_refused', { request_id: context.requestId, subscription_id: subscriptionId, reason: verified.reason });
     return problemResponse({ status: 401, error: 'invalid_signature', message: `the callback's signature is not valid (${verified.reason})` });
@@ -45,7 +46,8 @@ serveFunction('n8n-callback', async (request: Request, context: RequestContext):
     return problemResponse({ status: 422, error: 'invalid', message: 'the callback is not valid', issues });
   }
 
-  const callbackId = request.headers.get(idHeader) ?? undefined;
+  // The callback's own id (webhook-id or X-Webhook-Id, whichever scheme signed it): a retry is recorded once.
+  const callbackId = verified.id ?? undefined;
   // The function's own connection, with service_role's grants (not the owner's): it writes one row.
   const recorded = await sql().begin(async (tx) => {
     await enterServiceRole(tx);
