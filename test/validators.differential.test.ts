@@ -20,7 +20,9 @@ import fc from 'fast-check';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedFixture, stableId, type Fixture } from '../src/demo';
-import { maxDocumentBytes } from '../src/schema/codes';
+import { emailPattern, maxDocumentBytes, timeZones } from '../src/schema/codes';
+
+const emailRegex = new RegExp(emailPattern);
 import { asServiceRole } from '../src/testing';
 import { columnName, validatorsByTable, type AnyTableValidators } from '../src/validators';
 import { createTestDatabase, type TestDatabase } from './support/database';
@@ -147,9 +149,20 @@ function pattern(regex: RegExp, misses: readonly Probe[]): Field {
 function phone(): Field {
   return pattern(/^\+[1-9][0-9]{6,14}$/, ['+1234567', '+123456', `+1${'2'.repeat(14)}`, `+1${'2'.repeat(15)}`, '+0123456789', '15035550123', '+1 503 555 0123', '+1-503-555-0123', '(503) 555-0123', '+١٢٣٤٥٦٧٨', '+15035550123\n', ' +15035550123', '']);
 }
-/** A person's first or last name: 1 to 100 characters after btrim (not blank). */
+/** A person's first or last name: 1 to 100 characters after trimming whitespace (not blank). */
 function personName(): Field {
-  return also(textLength(1, 100, { trimmed: true }), ' ', '   ', '\t', '\n', ' \u00a0 ', 'Zoë', "O'Brien", 'Anne-Marie', 'José María');
+  return also(
+    textLength(1, 100, { trimmed: true }),
+    ' ', '   ', '\t', '\n', ' \u00a0 ', '\u3000', '\u2028\u0085', '\u200b', '\ufeff', '\t Zoë \u00a0', 'Zoë', "O'Brien", 'Anne-Marie', 'José María',
+  );
+}
+/** An e-mail address (profiles.email, guardians.email). */
+function email(): Field {
+  return pattern(emailRegex, [
+    'a@b.co', 'first.last+tag@sub.example.org', "o'brien@example.org", 'x@localhost', 'x@@example.org', '@example.org', 'x@example.', 'x@.example.org',
+    'x@-example.org', 'x@example-.org', 'x y@example.org', 'zoë@example.org', 'x@exämple.org', 'x@example.org\n', ' x@example.org', 'x@example.org ',
+    `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.org`, `${'a'.repeat(100)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(20)}.org`, '',
+  ]);
 }
 /** An event type, `^[a-z_]+\.[a-z_]+$` (outbox_events.event_type, webhook_subscriptions.event_types elements). */
 function eventType(misses: readonly Probe[]): Field {
@@ -432,7 +445,7 @@ function cases(w: World): Record<string, TableCase> {
         slug: pattern(/^[a-z0-9][a-z0-9-]{1,62}$/, ['A-b', '-ab', 'a', 'ab', 'a'.repeat(63), 'a'.repeat(64), 'ab_c', 'ab\n', 'ab ', 'äb', '', '0-', 'a--']),
         orgType: codes(['school_district', 'charter_school', 'private_school', 'clinic', 'contract_agency']),
         stateCode: fixedChar(['OR', 'WA']),
-        timezone: text(),
+        timezone: codes(timeZones),
         npi: pattern(/^[0-9]{10}$/, ['123456789', '12345678901', '123456789a', '١٢٣٤٥٦٧٨٩٠', '1234567890\n', ' 1234567890']),
         medicaidProviderId: text(),
         settings: jsonObject(),
@@ -446,7 +459,7 @@ function cases(w: World): Record<string, TableCase> {
         name: textLength(2, 200, { trimmed: true }),
         ncesSchoolId: pattern(/^[0-9]{12}$/, ['12345678901', '1234567890123', '12345678901a', '']),
         address: jsonObject(),
-        timezone: text(),
+        timezone: codes(timeZones),
       },
       construct: (row) => ({ ...row, name: avoid(row.name, ['Cedar Elementary', 'Birch Middle School'], 'Validator School') as Json }),
     },
@@ -455,7 +468,7 @@ function cases(w: World): Record<string, TableCase> {
       fields: {
         id: ref(w.freeAuthUsers),
         displayName: textLength(1, 120),
-        email: text(),
+        email: email(),
         phone: phone(),
         avatarPath: text(),
         locale: text(),
@@ -518,7 +531,7 @@ function cases(w: World): Record<string, TableCase> {
         userId: ref(w.guardianLogins),
         firstName: personName(),
         lastName: personName(),
-        email: text(),
+        email: email(),
         phone: phone(),
         preferredLanguage: text(),
         preferredContact: codes(['app', 'email', 'sms', 'phone']),
@@ -660,7 +673,7 @@ function cases(w: World): Record<string, TableCase> {
         rrule: pattern(/^FREQ=(DAILY|WEEKLY|MONTHLY)(;[A-Z]+=[A-Za-z0-9,+-]+)*$/, ['FREQ=YEARLY', 'freq=weekly', 'FREQ=WEEKLY;', 'FREQ=WEEKLY;byday=MO', 'FREQ=WEEKLY;BYDAY=MO WE', 'FREQ=WEEKLY\n', 'RRULE:FREQ=WEEKLY', 'FREQ=DAILY;COUNT=', '']),
         localStartTime: time(),
         durationMinutes: int([5, 240]),
-        timezone: text(),
+        timezone: codes(timeZones),
         activeDuring: daterange(),
         createdBy: profile,
       },

@@ -68,7 +68,7 @@ const session = {
 describe('messages a form can show', () => {
   it('names the column and says what is wrong', () => {
     expect(issues(organizationInsertSchema.safeParse({ name: ' a ', slug: '-x', orgType: 'school', stateCode: 'O', npi: '12345', settings: [] }))).toEqual({
-      name: 'name must be 2 to 200 characters, not counting leading and trailing spaces',
+      name: 'name must be 2 to 200 characters, not counting leading and trailing whitespace',
       slug: 'slug must be 2 to 63 lowercase letters, digits or hyphens, starting with a letter or digit',
       orgType: 'org_type must be one of: school_district, charter_school, private_school, clinic, contract_agency',
       stateCode: 'state_code must be two capital letters (e.g. OR)',
@@ -88,9 +88,27 @@ describe('messages a form can show', () => {
     });
   });
 
+  it('trims every whitespace character before a name is judged blank, and checks e-mail addresses and time zones', () => {
+    const guardian = { organizationId: id(1), firstName: 'Ana', lastName: 'Reyes' };
+    for (const blank of ['\t', '\n', '\u00a0', ' \u3000 ', '\u2028']) {
+      expect(issues(guardianInsertSchema.safeParse({ ...guardian, firstName: blank }))).toEqual({
+        firstName: 'first_name must be 1 to 100 characters, not counting leading and trailing whitespace',
+      });
+    }
+    expect(guardianInsertSchema.safeParse({ ...guardian, firstName: '\tAna María\u00a0', email: "ana.o'neil+school@mail.example.org" }).success).toBe(true);
+    expect(issues(guardianInsertSchema.safeParse({ ...guardian, email: 'ana@example' }))).toEqual({
+      email: 'email must be an e-mail address (name@example.org, ASCII, at most 254 characters)',
+    });
+    expect(guardianInsertSchema.safeParse({ ...guardian, email: 'ana@exämple.org' }).success).toBe(false);
+    const organization = { name: 'North District', slug: 'north', orgType: 'clinic' };
+    expect(organizationInsertSchema.safeParse({ ...organization, timezone: 'America/Indiana/Knox' }).success).toBe(true);
+    expect(organizationInsertSchema.safeParse({ ...organization, timezone: 'Europe/Paris' }).success).toBe(false);
+    expect(organizationInsertSchema.safeParse({ ...organization, timezone: 'america/chicago' }).success).toBe(false);
+  });
+
   it('refuses what the CHECKs refuse: blank names, non-E.164 phones, bad state codes, bad event types, NaN', () => {
     expect(issues(guardianInsertSchema.safeParse({ organizationId: id(1), firstName: '   ', lastName: 'Reyes', phone: '503-555-0123' }))).toEqual({
-      firstName: 'first_name must be 1 to 100 characters, not counting leading and trailing spaces',
+      firstName: 'first_name must be 1 to 100 characters, not counting leading and trailing whitespace',
       phone: 'phone must be an E.164 phone number: + and 7 to 15 digits (e.g. +15035550123)',
     });
     expect(issues(therapistInsertSchema.safeParse({ id: id(2), discipline: 'slp', credential: 'CCC-SLP', licenseNumber: 'SLP-1', licenseState: 'O' }))).toEqual({

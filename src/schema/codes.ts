@@ -17,6 +17,46 @@ export type MemberRole = (typeof memberRoles)[number];
 export const memberStatuses = ['invited', 'active', 'suspended'] as const;
 export type MemberStatus = (typeof memberStatuses)[number];
 
+/**
+ * The IANA time zones a school or an organisation of this platform may be in: those of the United
+ * States and its territories (the canonical zones of the IANA database, as PostgreSQL and every
+ * browser know them), and `UTC`. `at time zone` must understand the value wherever it is used, so
+ * the list is closed; another zone is a schema change.
+ */
+export const timeZones = [
+  'America/New_York', 'America/Detroit', 'America/Kentucky/Louisville', 'America/Kentucky/Monticello',
+  'America/Indiana/Indianapolis', 'America/Indiana/Vincennes', 'America/Indiana/Winamac', 'America/Indiana/Marengo',
+  'America/Indiana/Petersburg', 'America/Indiana/Vevay', 'America/Chicago', 'America/Indiana/Tell_City',
+  'America/Indiana/Knox', 'America/Menominee', 'America/North_Dakota/Center', 'America/North_Dakota/New_Salem',
+  'America/North_Dakota/Beulah', 'America/Denver', 'America/Boise', 'America/Phoenix', 'America/Los_Angeles',
+  'America/Anchorage', 'America/Juneau', 'America/Sitka', 'America/Metlakatla', 'America/Yakutat', 'America/Nome',
+  'America/Adak', 'Pacific/Honolulu', 'America/Puerto_Rico', 'America/St_Thomas', 'Pacific/Guam', 'Pacific/Saipan',
+  'Pacific/Pago_Pago', 'UTC',
+] as const;
+export type TimeZone = (typeof timeZones)[number];
+
+/**
+ * The characters trimmed before a name is judged blank or measured: Unicode's White_Space (tab,
+ * line feed, vertical tab, form feed, carriage return, space, next line, no-break space, ogham
+ * space mark, the en quad to hair space, line and paragraph separators, narrow no-break space,
+ * medium mathematical space, ideographic space). PostgreSQL's `btrim(x)` alone trims spaces only.
+ */
+export const whitespace = [
+  '\u0009', '\u000a', '\u000b', '\u000c', '\u000d', '\u0020', '\u0085', '\u00a0', '\u1680',
+  '\u2000', '\u2001', '\u2002', '\u2003', '\u2004', '\u2005', '\u2006', '\u2007', '\u2008', '\u2009', '\u200a',
+  '\u2028', '\u2029', '\u202f', '\u205f', '\u3000',
+] as const;
+
+/**
+ * An e-mail address as the database stores it (profiles.email, guardians.email): the HTML
+ * standard's valid e-mail address (what `<input type=email>` accepts) with a dot in the domain, in
+ * ASCII, at most 254 characters. Written with explicit classes so it means the same to
+ * PostgreSQL's regular expressions and to JavaScript's.
+ */
+export const emailPattern =
+  "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$";
+export const emailMaxLength = 254;
+
 // ------------------------------------------------------------------ people
 export const disciplines = ['slp', 'ot', 'pt', 'counseling', 'psychology', 'audiology'] as const;
 export type Discipline = (typeof disciplines)[number];

@@ -1,5 +1,6 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { check, customType, timestamp, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { emailMaxLength, emailPattern, whitespace } from './codes';
 
 /**
  * Column types and helpers shared by the area files. Nothing here is exported from the package's
@@ -42,6 +43,24 @@ export function literalList(values: readonly string[]): SQL {
 /** `check(name, column in ('a', 'b', ...))` over one of the code lists in `./codes`. */
 export function oneOf(name: string, column: SQLWrapper, values: readonly string[]) {
   return check(name, sql`${column} in (${literalList(values)})`);
+}
+
+/** `E'\u0009\u000a…'`: the whitespace characters as an escaped literal, readable in a migration. */
+const whitespaceLiteral = `E'${whitespace.map((c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`).join('')}'`;
+
+/** `btrim(x, <every Unicode whitespace character>)`: `btrim(x)` alone trims spaces only. */
+export function trimmed(column: SQLWrapper): SQL {
+  return sql`btrim(${column}, ${sql.raw(whitespaceLiteral)})`;
+}
+
+/** `check(name, char_length(trimmed(x)) between min and max)`: text that is not blank, measured without surrounding whitespace. */
+export function trimmedLength(name: string, column: SQLWrapper, min: number, max: number) {
+  return check(name, sql`char_length(${trimmed(column)}) between ${sql.raw(String(min))} and ${sql.raw(String(max))}`);
+}
+
+/** `check(name, x ~ <emailPattern> and char_length(x) <= 254)` (null passes). */
+export function emailCheck(name: string, column: SQLWrapper) {
+  return check(name, sql`${column} ~ ${sql.raw(literal(emailPattern))} and char_length(${column}) <= ${sql.raw(String(emailMaxLength))}`);
 }
 
 /**

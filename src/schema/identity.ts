@@ -1,8 +1,8 @@
 import { relations, sql } from 'drizzle-orm';
 import { boolean, check, char, foreignKey, index, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { authUsers } from 'drizzle-orm/supabase';
-import { memberRoles, memberStatuses, orgTypes } from './codes';
-import { createdAt, deletedAt, oneOf, updatedAt } from './columns';
+import { memberRoles, memberStatuses, orgTypes, timeZones } from './codes';
+import { createdAt, deletedAt, emailCheck, oneOf, trimmedLength, updatedAt } from './columns';
 import { caseloadAssignments, consents, serviceMandates, servicePlans } from './caseload';
 import { conversationParticipants, conversations } from './chat';
 import { documents } from './files';
@@ -22,7 +22,7 @@ export const organizations = pgTable(
     slug: text('slug').notNull(),
     orgType: text('org_type', { enum: orgTypes }).notNull(),
     stateCode: char('state_code', { length: 2 }),
-    timezone: text('timezone').notNull().default('America/New_York'),
+    timezone: text('timezone', { enum: timeZones }).notNull().default('America/New_York'),
     npi: text('npi'),
     medicaidProviderId: text('medicaid_provider_id'),
     settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
@@ -32,12 +32,13 @@ export const organizations = pgTable(
   },
   (t) => [
     unique('organizations_slug_key').on(t.slug),
-    check('organizations_name_check', sql`char_length(btrim(${t.name})) between 2 and 200`),
+    trimmedLength('organizations_name_check', t.name, 2, 200),
     check('organizations_slug_check', sql`${t.slug} ~ '^[a-z0-9][a-z0-9-]{1,62}$'`),
     oneOf('organizations_org_type_check', t.orgType, orgTypes),
     check('organizations_state_code_check', sql`${t.stateCode} ~ '^[A-Z]{2}$'`),
     check('organizations_npi_check', sql`${t.npi} ~ '^\\d{10}$'`),
     check('organizations_settings_check', sql`jsonb_typeof(${t.settings}) = 'object'`),
+    oneOf('organizations_timezone_check', t.timezone, timeZones),
   ],
 ).enableRLS();
 
@@ -51,7 +52,7 @@ export const schools = pgTable(
     name: text('name').notNull(),
     ncesSchoolId: text('nces_school_id'),
     address: jsonb('address').$type<Record<string, unknown>>(),
-    timezone: text('timezone'),
+    timezone: text('timezone', { enum: timeZones }),
     createdAt: createdAt(),
     deletedAt: deletedAt(),
   },
@@ -60,9 +61,10 @@ export const schools = pgTable(
     // Target of the children's composite (organization_id, school_id) FKs; also leads the org index.
     unique('schools_organization_id_id_key').on(t.organizationId, t.id),
     unique('schools_organization_id_name_key').on(t.organizationId, t.name),
-    check('schools_name_check', sql`char_length(btrim(${t.name})) between 2 and 200`),
+    trimmedLength('schools_name_check', t.name, 2, 200),
     check('schools_nces_school_id_check', sql`${t.ncesSchoolId} ~ '^\\d{12}$'`),
     check('schools_address_check', sql`${t.address} is null or jsonb_typeof(${t.address}) = 'object'`),
+    oneOf('schools_timezone_check', t.timezone, timeZones),
   ],
 ).enableRLS();
 
@@ -86,6 +88,7 @@ export const profiles = pgTable(
     foreignKey({ name: 'profiles_id_fkey', columns: [t.id], foreignColumns: [authUsers.id] }).onDelete('cascade'),
     check('profiles_display_name_check', sql`char_length(${t.displayName}) between 1 and 120`),
     check('profiles_phone_check', sql`${t.phone} ~ '^\\+[1-9]\\d{6,14}$'`),
+    emailCheck('profiles_email_check', t.email),
   ],
 ).enableRLS();
 

@@ -11,7 +11,7 @@ import {
   supervisedCredentials,
   supervisionTypes,
 } from './codes';
-import { createdAt, daterange, deletedAt, literalList, oneOf, updatedAt } from './columns';
+import { createdAt, daterange, deletedAt, emailCheck, literalList, oneOf, trimmedLength, updatedAt } from './columns';
 import { organizations, profiles, schools } from './identity';
 import { caseloadAssignments, consents, servicePlans } from './caseload';
 import { calendarBlackouts, sessionParticipants, sessionSeries, therapySessions } from './scheduling';
@@ -83,8 +83,8 @@ export const students = pgTable(
     unique('students_organization_id_id_key').on(t.organizationId, t.id),
     unique('students_organization_id_local_student_id_key').on(t.organizationId, t.localStudentId),
     unique('students_user_id_key').on(t.userId),
-    check('students_first_name_check', sql`char_length(btrim(${t.firstName})) between 1 and 100`),
-    check('students_last_name_check', sql`char_length(btrim(${t.lastName})) between 1 and 100`),
+    trimmedLength('students_first_name_check', t.firstName, 1, 100),
+    trimmedLength('students_last_name_check', t.lastName, 1, 100),
     check('students_date_of_birth_check', sql`${t.dateOfBirth} > date '1995-01-01'`),
     oneOf('students_grade_level_check', t.gradeLevel, gradeLevels),
     oneOf('students_eligibility_check', t.eligibility, eligibilities),
@@ -121,10 +121,11 @@ export const guardians = pgTable(
     foreignKey({ name: 'guardians_user_id_fkey', columns: [t.userId], foreignColumns: [profiles.id] }).onDelete('set null'),
     unique('guardians_organization_id_id_key').on(t.organizationId, t.id),
     unique('guardians_organization_id_user_id_key').on(t.organizationId, t.userId),
-    check('guardians_first_name_check', sql`char_length(btrim(${t.firstName})) between 1 and 100`),
-    check('guardians_last_name_check', sql`char_length(btrim(${t.lastName})) between 1 and 100`),
+    trimmedLength('guardians_first_name_check', t.firstName, 1, 100),
+    trimmedLength('guardians_last_name_check', t.lastName, 1, 100),
     // E.164, as profiles.phone.
     check('guardians_phone_check', sql`${t.phone} ~ '^\\+[1-9][0-9]{6,14}$'`),
+    emailCheck('guardians_email_check', t.email),
     oneOf('guardians_preferred_contact_check', t.preferredContact, preferredContacts),
     // app.guardian_student_ids() looks guardians up by login.
     index('guardians_user_id_idx').on(t.userId).where(sql`${t.userId} is not null`),

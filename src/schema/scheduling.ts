@@ -8,6 +8,7 @@ import {
   disciplines,
   sessionKinds,
   sessionStatuses,
+  timeZones,
 } from './codes';
 import { createdAt, daterange, deletedAt, oneOf, setNullOnly, tstzrange, updatedAt } from './columns';
 import { organizations, profiles, schools } from './identity';
@@ -67,7 +68,7 @@ export const sessionSeries = pgTable(
     rrule: text('rrule').notNull(),
     localStartTime: time('local_start_time').notNull(),
     durationMinutes: smallint('duration_minutes').notNull(),
-    timezone: text('timezone').notNull(),
+    timezone: text('timezone', { enum: timeZones }).notNull(),
     activeDuring: daterange('active_during').notNull(),
     createdBy: uuid('created_by').notNull(),
     createdAt: createdAt(),
@@ -87,6 +88,7 @@ export const sessionSeries = pgTable(
       foreignColumns: [schools.organizationId, schools.id],
     }),
     foreignKey({ name: 'session_series_created_by_fkey', columns: [t.createdBy], foreignColumns: [profiles.id] }).onDelete('restrict'),
+    oneOf('session_series_timezone_check', t.timezone, timeZones),
     // `\x3B` is `;`: drizzle-kit stores checks as `name;expression` and would cut a literal `;`.
     check('session_series_rrule_check', sql`${t.rrule} ~ '^FREQ=(DAILY|WEEKLY|MONTHLY)(\\x3B[A-Z]+=[A-Za-z0-9,+-]+)*$'`),
     check('session_series_duration_minutes_check', sql`${t.durationMinutes} between 5 and 240`),

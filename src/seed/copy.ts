@@ -98,12 +98,24 @@ function columnNames(table: PgTable, keys: readonly string[]): string[] {
   });
 }
 
-/** Rows of one table as COPY text: the keys of the first row, in order, for every row. */
-export function encodeRows<T extends PgTable>(table: T, rows: readonly T['$inferInsert'][]): { columns: string[]; data: string } {
+/**
+ * Rows of one table as COPY text: the keys of the first row, in order, for every row. With
+ * `present` (the table's columns in the target database), keys whose column the database does not
+ * have are left out: an older schema (a release being upgraded from) lacks columns added since.
+ */
+export function encodeRows<T extends PgTable>(
+  table: T,
+  rows: readonly T['$inferInsert'][],
+  present?: ReadonlySet<string>,
+): { columns: string[]; data: string; omitted: string[] } {
   const first = rows[0] as Record<string, unknown> | undefined;
-  if (!first) return { columns: [], data: '' };
-  const keys = Object.keys(first);
-  const columns = columnNames(table, keys);
+  if (!first) return { columns: [], data: '', omitted: [] };
+  const all = Object.keys(first);
+  const names = columnNames(table, all);
+  const keep = all.map((_, k) => !present || present.has(names[k]!));
+  const keys = all.filter((_, k) => keep[k]);
+  const columns = names.filter((_, k) => keep[k]);
+  const omitted = names.filter((_, k) => !keep[k]);
   const lines: string[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as Record<string, unknown>;
@@ -114,18 +126,28 @@ export function encodeRows<T extends PgTable>(table: T, rows: readonly T['$infer
     }
     lines[i] = line;
   }
-  return { columns, data: `${lines.join('\n')}\n` };
+  return { columns, data: `${lines.join('\n')}\n`, omitted };
 }
 
 /** How many rows a COPY statement carries at most (bounds memory and the after-trigger queue). */
 export const COPY_BATCH_ROWS = 25_000;
 
-/** Copies `rows` into `table` in batches; returns the row count. */
-export async function copyRows<T extends PgTable>(sink: CopySink, table: T, rows: readonly T['$inferInsert'][]): Promise<number> {
+/**
+ * Copies `rows` into `table` in batches; returns the row count and the columns left out because
+ * the database lacks them (see `encodeRows`).
+ */
+export async function copyRows<T extends PgTable>(
+  sink: CopySink,
+  table: T,
+  rows: readonly T['$inferInsert'][],
+  present?: ReadonlySet<string>,
+): Promise<{ rows: number; omitted: string[] }> {
   const target = qualifiedTableName(table);
+  const omitted = new Set<string>();
   for (let i = 0; i < rows.length; i += COPY_BATCH_ROWS) {
-    const { columns, data } = encodeRows(table, rows.slice(i, i + COPY_BATCH_ROWS));
-    if (columns.length > 0) await sink.copy(target, columns, data);
+    const encoded = encodeRows(table, rows.slice(i, i + COPY_BATCH_ROWS), present);
+    for (const column of encoded.omitted) omitted.add(column);
+    if (encoded.columns.length > 0) await sink.copy(target, encoded.columns, encoded.data);
   }
-  return rows.length;
+  return { rows: rows.length, omitted: [...omitted] };
 }

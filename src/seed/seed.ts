@@ -1,4 +1,4 @@
-import type { PgTable } from 'drizzle-orm/pg-core';
+import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import net from 'node:net';
 import postgres from 'postgres';
 import type { Connection } from '../db';
@@ -219,6 +219,9 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
     return serverSink(tx);
   };
   const rows: Record<string, number> = {};
+  // The columns the database has: a release being upgraded from lacks the ones added since.
+  const present = await tableColumns(sql);
+  const omitted = new Set<string>();
   const totals = planTotals(plan);
   log(
     `seed: scale ${plan.scale} (seed "${plan.seed}", anchor ${plan.anchor.toISOString().slice(0, 10)}): ${formatCount(totals.organizations)} organisations, ` +
@@ -248,8 +251,14 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
       },
       async copy<T extends PgTable>(table: T, batch: readonly T['$inferInsert'][]) {
         const t0 = performance.now();
-        const n = await copyRows(sink, table, batch);
         const name = tableName(table);
+        const copied = await copyRows(sink, table, batch, present.get(qualifiedName(table)));
+        const n = copied.rows;
+        for (const column of copied.omitted) {
+          if (omitted.has(`${name}.${column}`)) continue;
+          omitted.add(`${name}.${column}`);
+          log(`seed: ${name}.${column} is not in this database (an older schema): left out`);
+        }
         if (process.env.SEED_TIMING) log(`\n  ${name}: ${n} rows in ${Math.round(performance.now() - t0)} ms`);
         rows[name] = (rows[name] ?? 0) + n;
         written += n;
@@ -337,6 +346,22 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   };
   await recordDataset(sql, result);
   return result;
+}
+
+/** `schema.table` → its columns, for the schemas the seed writes. */
+async function tableColumns(sql: postgres.Sql): Promise<Map<string, Set<string>>> {
+  const rows = await sql<{ table_name: string; column_name: string }[]>`
+    select table_schema || '.' || table_name as table_name, column_name from information_schema.columns
+     where table_schema in ('public', 'audit', 'auth')`;
+  const columns = new Map<string, Set<string>>();
+  for (const r of rows) columns.set(r.table_name, (columns.get(r.table_name) ?? new Set()).add(r.column_name));
+  return columns;
+}
+
+/** `schema.table` of a Drizzle table, unquoted. */
+function qualifiedName(table: PgTable): string {
+  const config = getTableConfig(table);
+  return `${config.schema ?? 'public'}.${config.name}`;
 }
 
 function loadingClient(url: string, jobs: number): postgres.Sql {

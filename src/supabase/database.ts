@@ -724,7 +724,7 @@ export type Database = {
           settings: NonNullable<Json>
           slug: string
           state_code: string | null
-          timezone: string
+          timezone: "America/New_York" | "America/Detroit" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Indiana/Indianapolis" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Vevay" | "America/Chicago" | "America/Indiana/Tell_City" | "America/Indiana/Knox" | "America/Menominee" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/North_Dakota/Beulah" | "America/Denver" | "America/Boise" | "America/Phoenix" | "America/Los_Angeles" | "America/Anchorage" | "America/Juneau" | "America/Sitka" | "America/Metlakatla" | "America/Yakutat" | "America/Nome" | "America/Adak" | "Pacific/Honolulu" | "America/Puerto_Rico" | "America/St_Thomas" | "Pacific/Guam" | "Pacific/Saipan" | "Pacific/Pago_Pago" | "UTC"
           updated_at: string
         }
         Insert: {
@@ -738,7 +738,7 @@ export type Database = {
           settings?: NonNullable<Json>
           slug: string
           state_code?: string | null
-          timezone?: string
+          timezone?: "America/New_York" | "America/Detroit" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Indiana/Indianapolis" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Vevay" | "America/Chicago" | "America/Indiana/Tell_City" | "America/Indiana/Knox" | "America/Menominee" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/North_Dakota/Beulah" | "America/Denver" | "America/Boise" | "America/Phoenix" | "America/Los_Angeles" | "America/Anchorage" | "America/Juneau" | "America/Sitka" | "America/Metlakatla" | "America/Yakutat" | "America/Nome" | "America/Adak" | "Pacific/Honolulu" | "America/Puerto_Rico" | "America/St_Thomas" | "Pacific/Guam" | "Pacific/Saipan" | "Pacific/Pago_Pago" | "UTC"
           updated_at?: string
         }
         Update: UpdateOf<Database["public"]["Tables"]["organizations"]["Insert"]>
@@ -896,7 +896,7 @@ export type Database = {
           name: string
           nces_school_id: string | null
           organization_id: string
-          timezone: string | null
+          timezone: "America/New_York" | "America/Detroit" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Indiana/Indianapolis" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Vevay" | "America/Chicago" | "America/Indiana/Tell_City" | "America/Indiana/Knox" | "America/Menominee" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/North_Dakota/Beulah" | "America/Denver" | "America/Boise" | "America/Phoenix" | "America/Los_Angeles" | "America/Anchorage" | "America/Juneau" | "America/Sitka" | "America/Metlakatla" | "America/Yakutat" | "America/Nome" | "America/Adak" | "Pacific/Honolulu" | "America/Puerto_Rico" | "America/St_Thomas" | "Pacific/Guam" | "Pacific/Saipan" | "Pacific/Pago_Pago" | "UTC" | null
         }
         Insert: {
           address?: Json | null
@@ -906,7 +906,7 @@ export type Database = {
           name: string
           nces_school_id?: string | null
           organization_id: string
-          timezone?: string | null
+          timezone?: "America/New_York" | "America/Detroit" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Indiana/Indianapolis" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Vevay" | "America/Chicago" | "America/Indiana/Tell_City" | "America/Indiana/Knox" | "America/Menominee" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/North_Dakota/Beulah" | "America/Denver" | "America/Boise" | "America/Phoenix" | "America/Los_Angeles" | "America/Anchorage" | "America/Juneau" | "America/Sitka" | "America/Metlakatla" | "America/Yakutat" | "America/Nome" | "America/Adak" | "Pacific/Honolulu" | "America/Puerto_Rico" | "America/St_Thomas" | "Pacific/Guam" | "Pacific/Saipan" | "Pacific/Pago_Pago" | "UTC" | null
         }
         Update: UpdateOf<Database["public"]["Tables"]["schools"]["Insert"]>
         Relationships: [
@@ -1273,7 +1273,7 @@ export type Database = {
           school_id: string | null
           session_type_id: string
           therapist_id: string
-          timezone: string
+          timezone: "America/New_York" | "America/Detroit" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Indiana/Indianapolis" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Vevay" | "America/Chicago" | "America/Indiana/Tell_City" | "America/Indiana/Knox" | "America/Menominee" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/North_Dakota/Beulah" | "America/Denver" | "America/Boise" | "America/Phoenix" | "America/Los_Angeles" | "America/Anchorage" | "America/Juneau" | "America/Sitka" | "America/Metlakatla" | "America/Yakutat" | "America/Nome" | "America/Adak" | "Pacific/Honolulu" | "America/Puerto_Rico" | "America/St_Thomas" | "Pacific/Guam" | "Pacific/Saipan" | "Pacific/Pago_Pago" | "UTC"
         }
         Insert: {
           active_during: string
@@ -1287,7 +1287,7 @@ export type Database = {
           school_id?: string | null
           session_type_id: string
           therapist_id: string
-          timezone: string
+          timezone: "America/New_York" | "America/Detroit" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Indiana/Indianapolis" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Vevay" | "America/Chicago" | "America/Indiana/Tell_City" | "America/Indiana/Knox" | "America/Menominee" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/North_Dakota/Beulah" | "America/Denver" | "America/Boise" | "America/Phoenix" | "America/Los_Angeles" | "America/Anchorage" | "America/Juneau" | "America/Sitka" | "America/Metlakatla" | "America/Yakutat" | "America/Nome" | "America/Adak" | "Pacific/Honolulu" | "America/Puerto_Rico" | "America/St_Thomas" | "Pacific/Guam" | "Pacific/Saipan" | "Pacific/Pago_Pago" | "UTC"
         }
         Update: UpdateOf<Database["public"]["Tables"]["session_series"]["Insert"]>
         Relationships: [

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { organizationMembers, organizations, profiles, schools } from '../schema/identity';
 import { rule } from './rules';
 import { defineTable } from './table';
-import { length, matches, trimmedLength } from './text';
+import { emailAddress, length, matches, trimmedLength } from './text';
 
 /** `^\+[1-9][0-9]{6,14}$`: the E.164 pattern of profiles.phone and guardians.phone. */
 export const e164Pattern = /^\+[1-9][0-9]{6,14}$/;
@@ -54,6 +54,7 @@ export const profileValidators = defineTable(profiles, {
   server: ['createdAt', 'updatedAt', 'isPlatformAdmin'],
   columns: {
     displayName: (s) => s.check(length(1, 120)),
+    email: (s) => s.check(emailAddress()),
     phone: (s) => s.check(matches(e164Pattern, e164Description)),
   },
 });

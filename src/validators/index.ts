@@ -64,7 +64,7 @@ export { defineTable, type TableValidators, type TableSpec, type InsertShape, ty
 export { rule, ordered, bothOrNeither, compare, type RowRule, type RuleIssue } from './rules';
 export { columnSchema, type ColumnSchema } from './columns';
 export { uuid, isUuid, canonicalUuid } from './uuid';
-export { text, length, trimmedLength, matches, textRule, fixedChar, storable, btrim, characterCount, textProblem } from './text';
+export { text, length, trimmedLength, matches, textRule, fixedChar, storable, btrim, characterCount, textProblem, emailAddress } from './text';
 export { timestamptz, isoDate, timeOfDay, parseDate, parseTimestamp, formatDate, type TimestampPrecision } from './datetime';
 export { integer, between, atLeast, decimal, decimalBetween, decimalAtLeast, storedDecimal, type IntegerType } from './numeric';
 export { daterange, tstzrange, nonEmptyRange, parseDaterange, parseTstzrange, type ParsedRange } from './range';

@@ -3,11 +3,11 @@ import { guardians, studentGuardians, students, supervisionAssignments, therapis
 import { nonEmptyRange } from './range';
 import { bothOrNeither, rule } from './rules';
 import { defineTable } from './table';
-import { matches, textRule, trimmedLength } from './text';
+import { emailAddress, matches, textRule, trimmedLength } from './text';
 import { must } from './label';
 import { e164Description, e164Pattern, stateCodeDescription, stateCodePattern } from './identity';
 
-/** `char_length(btrim(x)) between 1 and 100`: a person's first or last name, not blank. */
+/** `char_length(btrim(x, <whitespace>)) between 1 and 100`: a person's first or last name, not blank. */
 const personName = () => trimmedLength(1, 100);
 
 // ------------------------------------------------------------------ therapists
@@ -54,6 +54,7 @@ export const guardianValidators = defineTable(guardians, {
   columns: {
     firstName: (s) => s.check(personName()),
     lastName: (s) => s.check(personName()),
+    email: (s) => s.check(emailAddress()),
     phone: (s) => s.check(matches(e164Pattern, e164Description)),
   },
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emailMaxLength, emailPattern, whitespace } from '../schema/codes';
 import { expected, fieldLabel, must, type Message } from './label';
 
 /**
@@ -67,9 +68,11 @@ export function length(min: number | undefined, max: number | undefined) {
   );
 }
 
-/** `btrim(x)`: PostgreSQL's default trims spaces (U+0020) only, not tabs or newlines. */
+const surroundingWhitespace = new RegExp(`^[${whitespace.join('')}]+|[${whitespace.join('')}]+$`, 'gu');
+
+/** The database's `btrim(x, <whitespace>)`: every Unicode whitespace character trimmed from both ends (tabs, newlines, no-break spaces too). */
 export function btrim(value: string): string {
-  return value.replace(/^ +| +$/g, '');
+  return value.replace(surroundingWhitespace, '');
 }
 
 /** `char_length(btrim(x)) between min and max`. */
@@ -79,7 +82,7 @@ export function trimmedLength(min: number, max: number) {
       const count = characterCount(btrim(value));
       return count >= min && count <= max;
     },
-    { error: must(`be ${span(min, max)}, not counting leading and trailing spaces`) },
+    { error: must(`be ${span(min, max)}, not counting leading and trailing whitespace`) },
   );
 }
 
@@ -89,6 +92,14 @@ export function trimmedLength(min: number, max: number) {
  */
 export function matches(pattern: RegExp, description: string) {
   return z.refine<string>((value) => pattern.test(value), { error: must(`be ${description}`) });
+}
+
+/** `x ~ <emailPattern> and char_length(x) <= 254` (profiles.email, guardians.email). */
+export function emailAddress() {
+  const pattern = new RegExp(emailPattern);
+  return z.refine<string>((value) => pattern.test(value) && characterCount(value) <= emailMaxLength, {
+    error: must(`be an e-mail address (name@example.org, ASCII, at most ${emailMaxLength} characters)`),
+  });
 }
 
 /** A `custom` message check over the whole string, for rules that are not a length or a pattern. */

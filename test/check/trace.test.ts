@@ -10,22 +10,33 @@ afterAll(() => tmp.remove());
 
 const serverUrl = process.env.DATABASE_URL;
 
+/** The project's own change after 0.1.0 that this test also traces: e-mail, time zone and whitespace checks. */
+const CHANGE = /_checked_contacts$/;
+
 /**
- * The project's migrations, all frozen as a release (so only what the test adds is new), plus
- * `added` (and `more`) as the next migrations.
+ * The project's migrations before the `checked_contacts` change, frozen as a release; then that
+ * change (`safe`: as generated; `unsafe`: its checks added without NOT VALID, nothing validated
+ * later) and `added` as the new migrations.
  */
-function releasedPlus(name: string, added: string, ...more: { tag: string; sql: string }[]): string {
+function tracedFolder(name: string, change: 'safe' | 'unsafe', ...added: { tag: string; sql: string }[]): string {
   const folder = join(tmp.dir, name);
   cpSync(resolve(__dirname, '../../drizzle'), folder, { recursive: true });
-  releaseMigrations({ folder, version: '99.0.0' });
   const journalPath = join(folder, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { idx: number; tag: string }[] };
-  for (const m of [{ tag: name, sql: added }, ...more]) {
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { idx: number; tag: string; when: number }[] };
+  const at = journal.entries.findIndex((e) => CHANGE.test(e.tag));
+  expect(at, 'the checked_contacts migration').toBeGreaterThan(0);
+  const later = journal.entries.splice(at);
+  writeFileSync(journalPath, `${JSON.stringify(journal, null, 2)}\n`);
+  releaseMigrations({ folder, version: '99.0.0' });
+  const append = (tag: string, sql?: string) => {
     const idx = journal.entries.length;
-    const tag = `${String(idx).padStart(4, '0')}_${m.tag}`;
-    journal.entries.push({ idx, version: '7', when: 1_900_000_000_000 + idx, tag, breakpoints: true } as never);
-    writeFileSync(join(folder, `${tag}.sql`), m.sql);
-  }
+    const full = /^\d{4}_/.test(tag) ? tag : `${String(idx).padStart(4, '0')}_${tag}`;
+    journal.entries.push({ idx, version: '7', when: 1_900_000_000_000 + idx, tag: full, breakpoints: true } as never);
+    if (sql !== undefined) writeFileSync(join(folder, `${full}.sql`), sql);
+  };
+  if (change === 'safe') for (const entry of later) append(entry.tag);
+  else append(later[0]!.tag, readFileSync(join(folder, `${later[0]!.tag}.sql`), 'utf8').replace(/ NOT VALID;/g, ';'));
+  for (const m of added) append(m.tag, m.sql);
   writeFileSync(journalPath, `${JSON.stringify(journal, null, 2)}\n`);
   return folder;
 }
@@ -44,44 +55,49 @@ async function trace(folder: string): Promise<CheckResult> {
 }
 
 describe('check --trace: each new migration applied statement by statement to a seeded database', () => {
-  it('reports the rewrite and the ACCESS EXCLUSIVE lock, with its duration, of a column added with a volatile default; a validation under lock; a migration that fails on rows', async () => {
-    const folder = releasedPlus(
-      'volatile',
-      sqlFile(
-        "set local lock_timeout = '5s'",
-        'ALTER TABLE "students" ADD COLUMN "badge" uuid DEFAULT gen_random_uuid()',
-        'ALTER TABLE "guardians" ADD CONSTRAINT "guardians_first_name_short" CHECK (char_length(first_name) < 90)',
-      ),
+  it('fails the unsafe variant of the e-mail/time zone/whitespace change (checks validated under ACCESS EXCLUSIVE), a column added with a volatile default (rewrite), and a migration that fails on rows', async () => {
+    const folder = tracedFolder(
+      'unsafe',
+      'unsafe',
+      { tag: 'volatile', sql: sqlFile("set local lock_timeout = '5s'", 'ALTER TABLE "students" ADD COLUMN "badge" uuid DEFAULT gen_random_uuid()') },
       { tag: 'not_null', sql: sqlFile('ALTER TABLE "guardians" ADD COLUMN "code" text NOT NULL') },
     );
     const result = await trace(folder);
     expect(result.status).toBe('failed');
-    expect(result.summary).toMatch(/1 migration\(s\) added since release 99\.0\.0 on .*, seeded at scale 0\.01 \(\d+ rows\)/);
-    expect(result.findings.map((f) => [f.rule, f.object, f.line])).toEqual([
-      ['apply', expect.stringMatching(/_not_null$/), 1],
-      ['rewrite', 'public.students', 2],
-      ['scan-under-lock', 'public.guardians', 3],
-    ]);
-    const [apply, rewrite, scan] = result.findings;
-    expect(rewrite!.message).toMatch(/0\d+_volatile\.sql:2 rewrote public\.students \(\d+ rows; public\.students, public\.students_pkey, .*\) under ACCESS EXCLUSIVE held [\d.]+ ms/);
-    expect(scan!.message).toMatch(/read \d+ rows of public\.guardians while holding ACCESS EXCLUSIVE/);
-    expect(apply!.message).toMatch(/not_null\.sql:1: .*contains null values \(SQLSTATE 23502\): the migration does not apply to the seeded database/);
+    expect(result.summary).toMatch(/2 migration\(s\) added since release 99\.0\.0 on .*, seeded at scale 0\.01 \(\d+ rows\)/);
+    const rules = result.findings.map((f) => [f.rule, f.object]);
+    // The checks, added without NOT VALID, read every row of their tables while holding ACCESS EXCLUSIVE.
+    for (const table of ['public.organizations', 'public.schools', 'public.profiles', 'public.guardians', 'public.students', 'public.session_series']) {
+      expect(rules).toContainEqual(['scan-under-lock', table]);
+    }
+    const guardians = result.findings.find((f) => f.rule === 'scan-under-lock' && f.object === 'public.guardians')!;
+    expect(guardians.message).toMatch(/_checked_contacts\.sql:\d+ read \d+ rows of public\.guardians while holding ACCESS EXCLUSIVE/);
+    expect(guardians.file).toMatch(/_checked_contacts\.sql$/);
+
+    const rewrite = result.findings.find((f) => f.rule === 'rewrite')!;
+    expect(rewrite).toMatchObject({ object: 'public.students', line: 2 });
+    expect(rewrite.message).toMatch(/_volatile\.sql:2 rewrote public\.students \(\d+ rows; public\.students, public\.students_pkey, .*\) under ACCESS EXCLUSIVE held [\d.]+ ms/);
+    const apply = result.findings.find((f) => f.rule === 'apply')!;
+    expect(apply.message).toMatch(/_not_null\.sql:1: .*contains null values \(SQLSTATE 23502\): the migration does not apply to the seeded database/);
     // The statement's line in the trace: the lock with how long it was held, and the rewrite.
     const line = result.details!.find((d) => d.includes('ADD COLUMN "badge"'))!;
     expect(line).toMatch(/— [\d.]+ ms; ACCESS EXCLUSIVE on public\.students \(\d+ rows\) held [\d.]+ ms; rewrote public\.students, /);
-    expect(result.details![0]).toMatch(/^0\d+_volatile\.sql \(one transaction, 3 statements, [\d.]+ ms\)$/);
+    expect(result.details).toContainEqual(expect.stringMatching(/^\d{4}_volatile\.sql \(one transaction, 2 statements, [\d.]+ ms\)$/));
   });
 
-  it('passes the same change written safely: the column without a default, then the default for new rows', async () => {
+  it('passes the change as generated and the volatile default written safely: the column without a default, then the default for new rows', async () => {
     const result = await trace(
-      releasedPlus(
-        'volatile_safe',
-        sqlFile("set local lock_timeout = '5s'", 'ALTER TABLE "students" ADD COLUMN "badge" uuid', 'ALTER TABLE "students" ALTER COLUMN "badge" SET DEFAULT gen_random_uuid()'),
-      ),
+      tracedFolder('safe', 'safe', {
+        tag: 'volatile_safe',
+        sql: sqlFile("set local lock_timeout = '5s'", 'ALTER TABLE "students" ADD COLUMN "badge" uuid', 'ALTER TABLE "students" ALTER COLUMN "badge" SET DEFAULT gen_random_uuid()'),
+      }),
     );
     expect(result.findings).toEqual([]);
     expect(result.status).toBe('passed');
-    expect(result.details!.join('\n')).toMatch(/ADD COLUMN "badge" uuid — [\d.]+ ms; ACCESS EXCLUSIVE on public\.students \(\d+ rows\) held [\d.]+ ms$/m);
-    expect(result.details!.join('\n')).not.toContain('rewrote');
+    const details = result.details!.join('\n');
+    expect(details).toMatch(/ADD COLUMN "badge" uuid — [\d.]+ ms; ACCESS EXCLUSIVE on public\.students \(\d+ rows\) held [\d.]+ ms$/m);
+    // Validation reads the rows under SHARE UPDATE EXCLUSIVE only: reads and writes go on.
+    expect(details).toMatch(/_checked_contacts_validate\.sql \(one transaction/);
+    expect(details).not.toContain('rewrote');
   });
 });
