@@ -1,4 +1,6 @@
-import { basename } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { readJournalTags } from '../migrate';
 import { detectDrift, type DriftReport } from '../cli/drift';
 import type { DdlObject } from '../ddl';
 import type { Check, Finding } from './model';
@@ -45,6 +47,13 @@ export const driftCheck: Check<DriftContext> = {
   id: 'drift',
   title: 'the TypeScript source and the committed migrations agree',
   async run({ migrationsFolder, source, detect = detectDrift }) {
+    // The published package ships its migrations without drizzle-kit's snapshots (they only serve
+    // generating): there is nothing to diff against, and sql-drift compares the SQL itself.
+    const meta = join(migrationsFolder, 'meta');
+    const hasMigrations = (readJournalTags(migrationsFolder)?.length ?? 0) > 0;
+    if (hasMigrations && existsSync(meta) && !readdirSync(meta).some((f) => /^\d{4}_snapshot\.json$/.test(f))) {
+      return { skipped: `${basename(migrationsFolder)}/ has no drizzle-kit snapshots (the published package ships without them): sql-drift compares its SQL with the source instead` };
+    }
     let report: DriftReport;
     try {
       report = await detect({ migrationsFolder, ...(await source()) });
