@@ -41,11 +41,11 @@ function tracedFolder(name: string, change: 'safe' | 'unsafe', ...added: { tag: 
   return folder;
 }
 
-async function trace(folder: string): Promise<CheckResult> {
+async function trace(folder: string, options: { lockThresholdMs?: number } = {}): Promise<CheckResult> {
   const report = await runChecks({
     migrationsFolder: folder,
     drift: false,
-    trace: true,
+    trace: options.lockThresholdMs === undefined ? true : { lockThresholdMs: options.lockThresholdMs },
     ...(serverUrl ? { url: serverUrl } : {}),
     skip: ['integrity', 'replay', 'sql-drift', 'rls-enabled', 'grants-have-policies', 'client-privileges', 'auth-calls-wrapped', 'foreign-keys-indexed', 'primary-keys', 'security-definer', 'duplicate-indexes', 'views-security-invoker', 'extensions-not-in-public', 'safety'].filter(
       (id) => id !== 'trace',
@@ -54,7 +54,7 @@ async function trace(folder: string): Promise<CheckResult> {
   return report.results.find((r) => r.id === 'trace')!;
 }
 
-describe('check --trace: each new migration applied statement by statement to a seeded database', () => {
+describe('check --trace: each new migration applied statement by statement to a seeded database', { timeout: 240_000 }, () => {
   it('fails the unsafe variant of the e-mail/time zone/whitespace change (checks validated under ACCESS EXCLUSIVE), a column added with a volatile default (rewrite), and a migration that fails on rows', async () => {
     const folder = tracedFolder(
       'unsafe',
@@ -99,5 +99,20 @@ describe('check --trace: each new migration applied statement by statement to a 
     // Validation reads the rows under SHARE UPDATE EXCLUSIVE only: reads and writes go on.
     expect(details).toMatch(/_checked_contacts_validate\.sql \(one transaction/);
     expect(details).not.toContain('rewrote');
+  });
+
+  // Wall-clock, so the test sets the threshold rather than racing the machine: at 0 ms every
+  // ACCESS EXCLUSIVE on a table with rows is held too long, until the migration commits.
+  it('fails ACCESS EXCLUSIVE held on a table with rows past the lock threshold, naming the table, the time and the threshold', async () => {
+    const result = await trace(
+      tracedFolder('long-lock', 'safe', { tag: 'add_badge', sql: sqlFile("set local lock_timeout = '5s'", 'ALTER TABLE "students" ADD COLUMN "badge" uuid') }),
+      { lockThresholdMs: 0 },
+    );
+    expect(result.status).toBe('failed');
+    const students = result.findings.find((f) => f.object === 'public.students' && /_add_badge\.sql$/.test(f.file ?? ''));
+    expect(students?.rule).toBe('long-lock');
+    expect(students?.message).toMatch(/_add_badge\.sql:2 holds ACCESS EXCLUSIVE on public\.students \(\d+ rows\) for [\d.]+ ms, until the migration commits \(threshold 0\.0 ms\)/);
+    // Nothing else about the change is wrong: no rewrite, no scan under a lock.
+    expect(result.findings.filter((f) => f.rule !== 'long-lock')).toEqual([]);
   });
 });
