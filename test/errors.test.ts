@@ -115,7 +115,7 @@ describe('describeDbError, on real errors from the database', () => {
       constraint: 'therapy_sessions_therapist_overlap_excl',
       message: 'therapy_sessions overlaps an existing one (therapy_sessions_therapist_overlap_excl)',
     });
-    expect(described.detail).toMatch(/^Key \(therapist_id, tstzrange\(start_time, end_time, '\[\)'::text\)\)=/);
+    expect(described.detail).toMatch(/^Key \(organization_id, therapist_id, tstzrange\(start_time, end_time, '\[\)'::text\)\)=/);
   });
 
   it('23502 not null: the missing column', async () => {

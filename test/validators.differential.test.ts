@@ -47,6 +47,7 @@ const DATABASE_ONLY_RULES = [
   'RLS and grants: service_role bypasses RLS; the policies have their own tests',
   "user references name active members of the row's organisation, in the role the reference serves (trigger): the users tried are members of the organisations they are tried in",
   "shared catalogue references (billing codes) name a global code or one of the row's organisation (trigger): rows of either organisation get a global code",
+  "a webhook subscription signs with a Vault secret of its own organisation (trigger): every row is organisation A's, with A's secret",
 ] as const;
 
 /**
@@ -333,6 +334,8 @@ interface World {
   /** A billing code of org A with no charge. */
   readonly freshBillingCode: string;
   readonly subscription: string;
+  /** Org A's webhook signing secret (Vault, `webhooks/<org A>/…`). */
+  readonly webhookSecret: string;
   readonly messages: readonly string[];
 }
 
@@ -378,7 +381,7 @@ async function seedWorld(sql: postgres.Sql): Promise<World> {
              values (${freshBillingCode}, ${a.organizationId}, 'VALB001', 'Validator code', 'slp', 'timed_15min')`;
   });
   const [mandate] = await sql<{ id: string }[]>`select id from public.service_mandates where organization_id = ${a.organizationId}`;
-  const [subscription] = await sql<{ id: string }[]>`select id from public.webhook_subscriptions where organization_id = ${a.organizationId}`;
+  const [subscription] = await sql<{ id: string; secret_id: string }[]>`select id, secret_id from public.webhook_subscriptions where organization_id = ${a.organizationId}`;
   const messages = await sql<{ id: string }[]>`select id from public.messages where organization_id = ${a.organizationId} order by id`;
   const fixtureId = (name: string) => stableId(`org-a:${name}`);
   return {
@@ -406,6 +409,7 @@ async function seedWorld(sql: postgres.Sql): Promise<World> {
     billingCode: fixtureId('billing-code:92507'),
     freshBillingCode,
     subscription: subscription!.id,
+    webhookSecret: subscription!.secret_id,
     messages: messages.map((m) => m.id),
   };
 }
@@ -961,19 +965,30 @@ function cases(w: World): Record<string, TableCase> {
       },
     },
     'public.webhook_subscriptions': {
-      base: { organizationId: w.org, targetUrl: 'https://automation.example.org/hook', eventTypes: ['session.created'], secretId: '0b5e4c1e-7d0a-4f43-9d5e-2f1c8a6b3e90' },
+      base: { organizationId: w.org, targetUrl: 'https://automation.example.org/hook', eventTypes: ['session.created'], secretId: w.webhookSecret },
       fields: {
-        organizationId: orgs,
-        targetUrl: pattern(/^https:\/\/[a-z.]{0,20}$/, ['https://', 'http://example.org', 'HTTPS://example.org', ' https://example.org', 'https:/example.org', 'ftp://x', '']),
+        // The secret is org A's: a row signs only with its own organisation's secrets (a database-only rule).
+        organizationId: org,
+        targetUrl: pattern(/^https:\/\/[a-z0-9.:\[\]@-]{0,24}$/, [
+          'https://', 'http://example.org', 'HTTPS://example.org', ' https://example.org', 'https:/example.org', 'ftp://x', '',
+          'https://169.254.169.254/', 'https://127.1/', 'https://2130706433/', 'https://0x7f.1/', 'https://[::1]/', 'https://[::ffff:10.0.0.1]/',
+          'https://[2001:4860::8888]/', 'https://[1::2::3]/', 'https://8.8.8.8:443/', 'https://10.0.0.1/', 'https://localhost/', 'https://a.local/',
+          'https://metadata.google.internal/', 'https://u@example.org/', 'https://example.org\\@10.0.0.1/', 'https://example.org:99999/',
+          'https://%31.example.org/', 'https://exämple.org/', 'https://n8n/', 'https://example.org./hook',
+        ]),
         eventTypes: also(
           textArray(eventType(['session', 'Session.created', 'session.created.x', 'session-x.created', 'séssion.x', '', ' session.created', 'session.created\n'])),
           ['a.b,c.d'], ['session.created,note.signed'], ['a.b","c.d'], ['session.created', 'Session.created'], ['session.created', ''], ['session.created', 'session'],
           ['session.created', 'note.signed', 'message.created'], ['_._'], ['session.created', null], [null, 'session.created'],
         ),
-        secretId: anyUuid(),
+        secretId: ref([w.webhookSecret]),
         active: booleans(),
         // members of both organisations the rows are tried in
         createdBy: ref(w.guardianLogins),
+      },
+      unreachable: {
+        webhook_subscriptions_target_url_check:
+          'the BEFORE trigger refuses a non-https URL first (webhook_subscriptions_target_url_public, tried by every input here); the CHECK stays as the rule that holds even with triggers off',
       },
     },
     'public.outbox_events': {

@@ -19,6 +19,10 @@ export const SAFETY_RULES = [
   'dml-without-where',
   'cluster',
   'disable-rls',
+  // The trace's rule (check --trace): a statement that reads an existing table under a lock that
+  // blocks writes. Allowed only where PostgreSQL has no other way, e.g. an exclusion constraint,
+  // which cannot be built concurrently nor adopt a prebuilt index.
+  'scan-under-lock',
 ] as const;
 
 export type SafetyRule = (typeof SAFETY_RULES)[number];

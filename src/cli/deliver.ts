@@ -25,6 +25,10 @@ import type { Logger } from '../log';
  * Secrets: `--secrets FILE` (or `THERAPY_DB_WEBHOOK_SECRETS_FILE`), a JSON object mapping a
  * subscription id (or its `secret_id`) to its secret; otherwise the environment variable
  * `THERAPY_DB_WEBHOOK_SECRET_<SUBSCRIPTION_ID>` (upper case, `-` → `_`).
+ *
+ * Targets: https to a public address only, checked again at delivery (the name resolved, against
+ * DNS rebinding); `THERAPY_DB_WEBHOOK_ALLOWED_HOSTS` (comma-separated, development only) lists hosts
+ * allowed although not public, as the database's `therapy_db.webhook_allowed_hosts` does.
  */
 export interface DeliverCommandOptions {
   readonly sql: postgres.Sql;
@@ -42,6 +46,13 @@ export interface DeliverCommandOptions {
   readonly log: Logger;
   readonly signal?: AbortSignal;
   readonly fetch?: FetchLike;
+  /** Hosts allowed although not public (development), e.g. from `THERAPY_DB_WEBHOOK_ALLOWED_HOSTS`. */
+  readonly allowedHosts?: readonly string[];
+}
+
+/** `THERAPY_DB_WEBHOOK_ALLOWED_HOSTS`: a comma-separated list of hosts, empty entries ignored. */
+export function allowedHostsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.THERAPY_DB_WEBHOOK_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter((h) => h.length > 0);
 }
 
 export interface DeliverCommandSummary {
@@ -84,6 +95,7 @@ export async function runDeliver(options: DeliverCommandOptions): Promise<Delive
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.signatureScheme !== undefined ? { signatureScheme: options.signatureScheme } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
   };
   let total: DeliverCommandSummary;
   if (options.mode === 'watch') {
@@ -182,6 +194,7 @@ export async function deliverCommand(options: {
       secretFor,
       log: options.log,
       signal: controller.signal,
+      allowedHosts: allowedHostsFromEnv(),
       ...(batchSize !== undefined ? { batchSize } : {}),
       ...(leaseSeconds !== undefined ? { leaseSeconds } : {}),
       ...(intervalSeconds !== undefined ? { intervalMs: intervalSeconds * 1000 } : {}),

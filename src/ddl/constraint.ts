@@ -15,6 +15,13 @@ export interface ExclusionDefinition {
   /** Partial constraint predicate. */
   readonly where?: string;
   readonly deferrable?: boolean;
+  /**
+   * Why building the constraint on a table that already holds rows may block its writes: PostgreSQL
+   * builds an exclusion constraint's index under ACCESS EXCLUSIVE, with no concurrent alternative.
+   * Written as the allow marker (`-- therapy-db: allow scan-under-lock (reason: …)`) the trace of
+   * `therapy-db check --trace` reads; without it, adding the constraint to an existing table is a finding.
+   */
+  readonly lockedBuild?: string;
 }
 
 export interface DbConstraint extends DdlObject {
@@ -31,6 +38,7 @@ export function exclusionConstraint(table: PgTable, definition: ExclusionDefinit
   const name = quoteIdent(definition.name);
   const config = getTableConfig(table);
   const sql = [
+    ...(definition.lockedBuild ? [`-- therapy-db: allow scan-under-lock (reason: ${definition.lockedBuild.replace(/[()\n]/g, ' ')})`] : []),
     `alter table ${qualified} add constraint ${name}`,
     `exclude using ${definition.using ?? 'gist'} (${definition.elements})`,
     ...(definition.where ? [`where (${definition.where})`] : []),

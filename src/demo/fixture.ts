@@ -3,7 +3,9 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type postgres from 'postgres';
 import { at, columnsOf, dateFromToday, dateRange, insertSql, tableKey, thisYear, timeRange, updateSql, type RowValue } from '../rows';
+import { quoteLiteral } from '../ddl';
 import * as schema from '../schema';
+import { webhookSecretName } from '../webhooks';
 import { stableId } from './ids';
 
 /**
@@ -176,7 +178,14 @@ function organizationStatements(db: Statements, o: OrgFixture): void {
   db.insert(schema.serviceCharges, { organizationId: o.organizationId, sessionId: pastS1, studentId: s1, noteId: o.noteIds.signedS1, billingCodeId: codeId, unitRule: 'timed_15min', renderingProviderId: u.therapist, serviceDate: dateFromToday(-7), billableMinutes: 30, status: 'ready' });
   db.insert(schema.calendarBlackouts, { organizationId: o.organizationId, kind: 'holiday', during: timeRange(at(30, 0), at(31, 0)) });
   db.insert(schema.notifications, { userId: u.guardian, organizationId: o.organizationId, type: 'session.completed', title: 'Session completed', data: { session_id: pastS1 } });
-  db.insert(schema.webhookSubscriptions, { organizationId: o.organizationId, targetUrl: 'https://automation.example.org/webhook/therapy', eventTypes: ['session.created', 'note.signed'], secretId: id('vault-secret'), createdBy: u.org_admin });
+  // The subscription signs with its organisation's own Vault secret (webhooks/<organization id>/…).
+  const secretName = quoteLiteral(webhookSecretName(o.organizationId, 'demo'));
+  db.list.push(`select vault.create_secret('demo-webhook-secret-${o.key}', ${secretName}, 'Demo webhook signing secret')`);
+  db.list.push(
+    `insert into public.webhook_subscriptions (organization_id, target_url, event_types, secret_id, created_by)
+     select ${quoteLiteral(o.organizationId)}, 'https://automation.example.org/webhook/therapy', array['session.created', 'note.signed'], s.id, ${quoteLiteral(u.org_admin)}
+       from vault.secrets s where s.name = ${secretName}`,
+  );
 }
 
 /** The fixture's ids and the statements that write it (as the database owner, in one transaction). */

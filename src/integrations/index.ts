@@ -14,6 +14,7 @@ import { storageObjects } from './storage';
 export * from './events';
 export * from './signature';
 export * from './delivery';
+export { checkWebhookTarget, nonPublicAddress, webhookSecretName, type WebhookTargetCheck, type WebhookTargetOptions } from '../webhooks';
 export { webhookResultSchema, recordWebhookResult, type WebhookResult, type RecordWebhookResultOptions, type RecordWebhookResultOutcome } from './results';
 export { automationRole, outboxObjects, claimEvents, ackEvent, enqueueEvent } from './outbox';
 export { conversationPeersTopic, conversationTopic, notificationsTopic, realtimeTables, realtimeObjects, realtimePolicies } from './realtime';

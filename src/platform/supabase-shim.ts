@@ -239,6 +239,61 @@ $$`),
     present: `select exists (select 1 from pg_catalog.pg_publication where pubname = 'supabase_realtime') as present`,
     create: `create publication supabase_realtime`,
   },
+  // Supabase Vault (the supabase_vault extension, 0.3): the table, its unique name, the decrypted
+  // view and create/update functions, with the same signatures and no privilege for API roles. The
+  // shim cannot encrypt (no libsodium in a plain PostgreSQL): `secret` holds the value base64
+  // encoded, never encrypted — a stand-in for tests and the demo, never for real secrets.
+  {
+    name: 'schema vault',
+    present: schemaExists('vault'),
+    create: `create schema vault;
+revoke all on schema vault from public;`,
+  },
+  {
+    name: 'table vault.secrets',
+    present: tableExists('vault.secrets'),
+    create: `create table vault.secrets (
+  id uuid primary key default gen_random_uuid(),
+  name text,
+  description text not null default '',
+  secret text not null,
+  key_id uuid,
+  nonce bytea,
+  created_at timestamptz not null default current_timestamp,
+  updated_at timestamptz not null default current_timestamp
+);
+create unique index secrets_name_idx on vault.secrets using btree (name) where name is not null;
+revoke all on vault.secrets from public, anon, authenticated, service_role;
+create view vault.decrypted_secrets as
+select s.id, s.name, s.description, s.secret, convert_from(decode(s.secret, 'base64'), 'utf8') as decrypted_secret,
+       s.key_id, s.nonce, s.created_at, s.updated_at
+  from vault.secrets s;
+revoke all on vault.decrypted_secrets from public, anon, authenticated, service_role;`,
+  },
+  fn('vault.create_secret(text,text,text,uuid)', `create function vault.create_secret(new_secret text, new_name text = null, new_description text = '', new_key_id uuid = null)
+returns uuid language plpgsql set search_path = '' as $$
+declare
+  v_id uuid;
+begin
+  insert into vault.secrets (secret, name, description)
+  values (pg_catalog.encode(pg_catalog.convert_to(new_secret, 'utf8'), 'base64'), new_name, new_description)
+  returning id into v_id;
+  return v_id;
+end
+$$;
+revoke all on function vault.create_secret(text, text, text, uuid) from public, anon, authenticated, service_role`),
+  fn('vault.update_secret(uuid,text,text,text,uuid)', `create function vault.update_secret(secret_id uuid, new_secret text = null, new_name text = null, new_description text = null, new_key_id uuid = null)
+returns void language plpgsql set search_path = '' as $$
+begin
+  update vault.secrets s
+     set secret = case when new_secret is null then s.secret else pg_catalog.encode(pg_catalog.convert_to(new_secret, 'utf8'), 'base64') end,
+         name = coalesce(new_name, s.name),
+         description = coalesce(new_description, s.description),
+         updated_at = now()
+   where s.id = secret_id;
+end
+$$;
+revoke all on function vault.update_secret(uuid, text, text, text, uuid) from public, anon, authenticated, service_role`),
 ];
 
 export interface ShimResult {

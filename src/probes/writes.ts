@@ -3,6 +3,7 @@ import type { Persona } from '../policies';
 import { quoteLiteral } from '../ddl';
 import { at, dateFromToday, dateRange, now, thisYear, timeRange, updateSql, type Row } from '../rows';
 import type { OrgExtras } from './world';
+import { webhookSecretName } from '../webhooks';
 
 /**
  * The representative writes of the RLS tests, one entry per table: plain rows built from the
@@ -578,15 +579,21 @@ export const writeSpecs: Readonly<Record<string, WriteSpec>> = {
     delete: (c) => ({ key: { user_id: owner(c) } }),
   },
   webhook_subscriptions: (() => {
-    const subscription = (c: WriteContext, id: string): Row => ({
-      id, organization_id: c.o.organizationId, target_url: 'https://hooks.example.org/probe', event_types: '{session.cancelled}', secret_id: c.newId(), created_by: actor(c),
+    // A subscription signs with a Vault secret of its own organisation (webhooks/<organization id>/…), seeded with it.
+    const secret = (c: WriteContext, id: string) => ({ table: 'vault.secrets', row: { id, name: webhookSecretName(c.o.organizationId, `probe-${id}`), secret: 'probe' } });
+    const subscription = (c: WriteContext, id: string, secretId: string): Row => ({
+      id, organization_id: c.o.organizationId, target_url: 'https://hooks.example.org/probe', event_types: '{session.cancelled}', secret_id: secretId, created_by: actor(c),
     });
     return {
-      insert: (c) => ({ row: subscription(c, c.newId()) }),
+      insert: (c) => {
+        const secretId = c.newId();
+        return { seed: [secret(c, secretId)], row: subscription(c, c.newId(), secretId) };
+      },
       update: (c) => ({ key: { organization_id: c.o.organizationId }, set: { active: 'false' } }),
       delete: (c) => {
         const id = c.newId();
-        return { seed: [{ table: 'webhook_subscriptions', row: subscription(c, id) }], key: { id } };
+        const secretId = c.newId();
+        return { seed: [secret(c, secretId), { table: 'webhook_subscriptions', row: subscription(c, id, secretId) }], key: { id } };
       },
     } satisfies WriteSpec;
   })(),

@@ -1717,11 +1717,12 @@ export type Database = {
           status: string
         }[]
       }
-      /** True when the therapist has no active session overlapping [start, end); pass p_ignore_session_id when rescheduling. */
+      /** True when the therapist has no active session of the organisation overlapping [start, end); pass p_ignore_session_id when rescheduling. */
       check_therapist_availability: {
         Args: {
           p_end_time: string
           p_ignore_session_id?: string
+          p_organization_id: string
           p_start_time: string
           p_therapist_id: string
         }
@@ -1747,7 +1748,7 @@ export type Database = {
           target_url: string
         }[]
       }
-      /** The conflicts of a proposed slot, by kind (therapist, student, blackout), as far as the caller may see them. */
+      /** The conflicts of a proposed slot in the organisation, by kind (therapist, student, blackout), as far as the caller may see them. */
       find_conflicts: {
         Args: {
           p_end_time: string

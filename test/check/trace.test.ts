@@ -1,5 +1,5 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runChecks, type CheckResult } from '../../src/check';
 import { releaseMigrations } from '../../src/migrate';
@@ -117,5 +117,21 @@ describe('check --trace: each new migration applied statement by statement to a 
     expect(students?.message).toMatch(/_add_badge\.sql:2 holds ACCESS EXCLUSIVE on public\.students \(\d+ rows\) for [\d.]+ ms, until the migration commits \(threshold 0\.0 ms\)/);
     // Nothing else about the change is wrong: no rewrite, no scan under a lock.
     expect(result.findings.filter((f) => f.rule !== 'long-lock')).toEqual([]);
+  });
+  it('an exclusion constraint declared with its reason (the allow marker) is reported, not a finding; without the marker it is', { timeout: 240_000 }, async () => {
+    const exclusion = (name: string) => `ALTER TABLE "guardians" ADD CONSTRAINT "${name}" EXCLUDE USING gist (id WITH =)`;
+    const folder = tracedFolder(
+      'exclusion',
+      'safe',
+      { tag: 'excl_allowed', sql: sqlFile("set local lock_timeout = '5s'", `-- therapy-db: allow scan-under-lock (reason: cannot be built concurrently)\n${exclusion('guardians_id_excl')}`) },
+      { tag: 'excl_bare', sql: sqlFile("set local lock_timeout = '5s'", exclusion('guardians_id_again_excl')) },
+    );
+    // Lock durations are not what this test is about (a loaded machine stretches them).
+    const result = await trace(folder, { lockThresholdMs: 600_000 });
+    expect(result.findings.map((f) => [f.rule, f.object, basename(f.file ?? '')])).toEqual([['scan-under-lock', 'public.guardians', expect.stringMatching(/_excl_bare\.sql$/)]]);
+    const details = result.details!.join('\n');
+    expect(details).toMatch(/read \d+ rows of public\.guardians under ACCESS EXCLUSIVE \(allowed by its marker\)/);
+    // The project's own per-organisation overlap constraint is one such build.
+    expect(details).toMatch(/overlap_per_organization_objects\.sql[\s\S]*read \d+ rows of public\.therapy_sessions under ACCESS EXCLUSIVE \(allowed by its marker\)/);
   });
 });

@@ -42,7 +42,7 @@ describe.skipIf(!hasOpenssl)('therapy-db deliver (CLI)', () => {
   const start = (args: string[], env: Record<string, string> = {}): Worker => {
     const child = spawn(process.execPath, [...cli, 'deliver', ...args, '--url', db.url], {
       cwd: repo,
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: certFile, ...env },
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: certFile, THERAPY_DB_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', ...env },
     });
     const worker = { child, stderr: '', exited: new Promise<number | null>((r) => child.on('exit', (code) => r(code))) };
     child.stderr!.on('data', (d: Buffer) => (worker.stderr += d.toString()));

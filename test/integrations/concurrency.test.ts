@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { seedFixture, type Fixture } from '../../src/demo';
 import { deliverWebhooks, drainWebhooks, postgresDeliveryStore, type DeliverWebhooksOptions } from '../../src/integrations';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { addSubscription, loopbackFetch, resetOutbox, startReceiver, type Receiver } from './support';
+import { addSubscription, loopbackFetch, loopbackHosts, resetOutbox, startReceiver, type Receiver } from './support';
 
 /**
  * Several delivery workers on one database, each on its own connections, as several `therapy-db
@@ -25,6 +25,7 @@ describe.skipIf(!onServer)('webhook delivery with parallel workers (PostgreSQL)'
   const worker = (sql: postgres.Sql, extra: Partial<DeliverWebhooksOptions> = {}): DeliverWebhooksOptions => ({
     db: postgresDeliveryStore(sql),
     fetch: loopbackFetch,
+    allowedHosts: loopbackHosts,
     secretFor: () => secret,
     batchSize: 4,
     ...extra,

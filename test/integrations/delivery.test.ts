@@ -11,7 +11,7 @@ import {
   type DeliverWebhooksOptions,
 } from '../../src/integrations';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { addSubscription, committedAs, deadPort, loopbackFetch, makeRetriesDue, resetOutbox, startReceiver, type ReceivedRequest, type Receiver } from './support';
+import { addSubscription, committedAs, deadPort, loopbackFetch, loopbackHosts, makeRetriesDue, resetOutbox, startReceiver, type ReceivedRequest, type Receiver, withLoopbackAllowed } from './support';
 
 /**
  * The delivery worker end to end: outbox rows written by real business transactions, delivered to
@@ -27,6 +27,7 @@ describe('webhook delivery', () => {
   const options = (extra: Partial<DeliverWebhooksOptions> = {}): DeliverWebhooksOptions => ({
     db: postgresDeliveryStore(db.sql),
     fetch: loopbackFetch,
+    allowedHosts: loopbackHosts,
     secretFor: ({ subscriptionId }) => secrets.get(subscriptionId),
     batchSize: 3,
     ...extra,
@@ -210,7 +211,7 @@ describe('webhook delivery', () => {
     expect(subscription?.failure_count).toBe(outboxDelivery.maxAttempts);
     expect((await deliverWebhooks(options())).claimed).toBe(0);
     // A dead event does not hold the aggregate back: the next message goes out.
-    await db.sql`update public.webhook_subscriptions set target_url = ${receiver.targetUrl('/revived')} where id = ${sub}`;
+    await withLoopbackAllowed(db.sql, (tx) => tx`update public.webhook_subscriptions set target_url = ${receiver.targetUrl('/revived')} where id = ${sub}`);
     await sendMessage('after the outage');
     expect(await drainWebhooks(options())).toMatchObject({ delivered: 1 });
   });

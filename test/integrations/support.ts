@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type postgres from 'postgres';
-import type { FetchLike } from '../../src/integrations';
+import { createWebhookSecret, type FetchLike } from '../../src/integrations';
 export { rolledBack } from '../../src/testing';
 
 /** One request a test receiver got. */
@@ -109,13 +110,33 @@ export interface SubscriptionSpec {
   readonly createdBy?: string;
 }
 
-/** Inserts a subscription (as the database owner) and returns its id and secret_id. */
+/**
+ * The test receivers' host: not a public address, so the database accepts it only when
+ * `therapy_db.webhook_allowed_hosts` lists it, and the worker only with `allowedHosts`.
+ */
+export const loopbackHosts: readonly string[] = ['127.0.0.1'];
+
+/** Runs `fn` in a transaction whose `therapy_db.webhook_allowed_hosts` is `loopbackHosts` (development's allow-list). */
+export function withLoopbackAllowed<T>(sql: postgres.Sql, fn: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
+  return sql.begin(async (tx) => {
+    await tx`select set_config('therapy_db.webhook_allowed_hosts', ${loopbackHosts.join(',')}, true)`;
+    return fn(tx);
+  }) as Promise<T>;
+}
+
+/**
+ * Inserts a subscription (as the database owner) with a new Vault signing secret of its
+ * organisation, loopback targets allowed, and returns its id and secret_id.
+ */
 export async function addSubscription(sql: postgres.Sql, spec: SubscriptionSpec): Promise<{ id: string; secretId: string }> {
-  const [row] = await sql<{ id: string; secret_id: string }[]>`
-    insert into public.webhook_subscriptions (organization_id, target_url, event_types, secret_id, created_by)
-    values (${spec.organizationId}, ${spec.targetUrl}, ${sql.array([...spec.eventTypes])}, gen_random_uuid(), ${spec.createdBy ?? null})
-    returning id, secret_id`;
-  return { id: row!.id, secretId: row!.secret_id };
+  return withLoopbackAllowed(sql, async (tx) => {
+    const { secretId } = await createWebhookSecret(tx, { organizationId: spec.organizationId, label: `test-${randomUUID()}` });
+    const [row] = await tx<{ id: string; secret_id: string }[]>`
+      insert into public.webhook_subscriptions (organization_id, target_url, event_types, secret_id, created_by)
+      values (${spec.organizationId}, ${spec.targetUrl}, ${tx.array([...spec.eventTypes])}, ${secretId}, ${spec.createdBy ?? null})
+      returning id, secret_id`;
+    return { id: row!.id, secretId: row!.secret_id };
+  });
 }
 
 /** Silences the fixture's own subscriptions and forgets what they queued, so a test starts empty. */

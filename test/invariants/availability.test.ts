@@ -15,16 +15,16 @@ describe('availability functions', () => {
     await w?.db.close();
   });
 
-  const availabilitySignature = 'public.check_therapist_availability(uuid, timestamptz, timestamptz, uuid)';
+  const availabilitySignature = 'public.check_therapist_availability(uuid, uuid, timestamptz, timestamptz, uuid)';
   const conflictsSignature = 'public.find_conflicts(uuid, uuid, timestamptz, timestamptz, uuid[], uuid, uuid)';
 
   /** A booked 15:00–15:30 session of the therapist 60 days out. */
   const book = (tx: Sql, start = at(60, 15), therapistId = w.fx.a.users.therapist, status?: string) =>
     insertSession(tx, { org: w.fx.a, sessionTypeId: w.sessionTypeId.a, therapistId, ...slot(start, 30), ...(status ? { status } : {}) });
 
-  const available = async (tx: Sql, start: Date | null, end: Date | null, ignore: string | null = null, therapistId = w.fx.a.users.therapist) => {
+  const available = async (tx: Sql, start: Date | null, end: Date | null, ignore: string | null = null, therapistId = w.fx.a.users.therapist, organizationId = w.fx.a.organizationId) => {
     const [row] = await tx<{ free: boolean | null }[]>`
-      select public.check_therapist_availability(${therapistId}, ${start?.toISOString() ?? null}::timestamptz, ${end?.toISOString() ?? null}::timestamptz, ${ignore}::uuid) as free`;
+      select public.check_therapist_availability(${organizationId}, ${therapistId}, ${start?.toISOString() ?? null}::timestamptz, ${end?.toISOString() ?? null}::timestamptz, ${ignore}::uuid) as free`;
     return row!.free;
   };
 
@@ -90,7 +90,7 @@ describe('availability functions', () => {
     it('anon calling it is refused for want of EXECUTE', async () => {
       const refused = await dbErrorOf(w.db.sql, async (tx) => {
         await tx`select set_config('role', 'anon', true)`;
-        await tx`select public.check_therapist_availability(${w.fx.a.users.therapist}, now(), now() + interval '1 hour')`;
+        await tx`select public.check_therapist_availability(${w.fx.a.organizationId}, ${w.fx.a.users.therapist}, now(), now() + interval '1 hour')`;
       });
       expect(refused).toMatchObject({ code: '42501', kind: 'permission', databaseMessage: 'permission denied for function check_therapist_availability' });
       expect(refused.message).toContain('check_therapist_availability');

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addParticipant, at, createWorld, expectRefusal, insertSession, rolledBack, slot, type World } from './helpers';
+import { asUser } from '../../src/testing';
+import { asOwner, attempt } from '../policies/support/probe';
+import type { Tx } from '../policies/support/world';
+import { actAs, addParticipant, at, createWorld, expectRefusal, insertSession, rolledBack, slot, type World } from './helpers';
 
 /**
  * No overlapping sessions per therapist (exclusion on therapy_sessions) and per student (exclusion
@@ -164,6 +167,75 @@ describe('scheduling: no double-booking', () => {
       const id = await insertSession(tx, session(w.fx.a.users.therapist, at(44, 15), 30));
       await addParticipant(tx, w.fx.a, id, s1);
       await addParticipant(tx, w.fx.a, id, s2);
+    });
+  });
+
+  /**
+   * Issue 12, item 3: the therapist-overlap rule is per organisation. A therapist who works for org A
+   * and org B keeps a calendar in each; across organisations the constraint answered org A's
+   * booking with 23P01 wherever B held the slot (A reads B's calendar from the answers) and let A
+   * hold slots B then could not book. Run through the API as each organisation's admin.
+   */
+  describe('a therapist of two organisations: the overlap rule is per organisation', () => {
+    const shared = () => w.fx.b.users.therapist;
+    /** Makes org B's therapist an active therapist of org A too (as the platform would, after they accept). */
+    const alsoInA = (tx: Tx) =>
+      asOwner(tx, () => tx`insert into public.organization_members (organization_id, user_id, role, status) values (${w.fx.a.organizationId}, ${shared()}, 'therapist', 'active')`);
+    const sessionOf = (org: 'a' | 'b', start: Date) => ({ org: w.fx[org], sessionTypeId: w.sessionTypeId[org], therapistId: shared(), ...slot(start, 30) });
+    /** The answer to an org A booking of the shared therapist, rolled back: rows written, or the error. */
+    const bookInA = (tx: Tx, start: Date) => attempt(tx, async (sp) => (await insertSession(sp, sessionOf('a', start)), 1));
+    const freeIn = async (tx: Tx, org: 'a' | 'b', start: Date) => {
+      const [row] = await tx<{ free: boolean | null }[]>`
+        select public.check_therapist_availability(${w.fx[org].organizationId}, ${shared()}, ${start.toISOString()}::timestamptz, ${slot(start, 30).end.toISOString()}::timestamptz) as free`;
+      return row!.free;
+    };
+
+    it("org A cannot learn org B's calendar from overlap answers", async () => {
+      const held = at(41, 15);
+      const free = at(41, 10);
+      const answers = await asUser(w.db.sql, { sub: w.fx.a.users.org_admin }, async (tx) => {
+        await alsoInA(tx);
+        await asOwner(tx, () => insertSession(tx, sessionOf('b', held)));
+        return {
+          bookingOverB: await bookInA(tx, held),
+          bookingFree: await bookInA(tx, free),
+          availableOverB: await freeIn(tx, 'a', held),
+          conflictsOverB: await tx`select kind from public.find_conflicts(${w.fx.a.organizationId}, ${shared()}, ${held.toISOString()}::timestamptz, ${slot(held, 30).end.toISOString()}::timestamptz)`.then((r) => r.length),
+        };
+      });
+      // The slot B holds answers exactly as a free one: a booking, no 23P01, nothing to read.
+      expect(answers.bookingOverB).toEqual({ kind: 'ok', rows: 1 });
+      expect(answers.bookingOverB).toEqual(answers.bookingFree);
+      expect(answers.availableOverB).toBe(true);
+      expect(answers.conflictsOverB).toBe(0);
+    });
+
+    it("org A cannot block org B's booking", async () => {
+      const start = at(41, 16);
+      const outcome = await asUser(w.db.sql, { sub: w.fx.a.users.org_admin }, async (tx) => {
+        await alsoInA(tx);
+        // Org A takes the slot first …
+        await insertSession(tx, sessionOf('a', start));
+        // … and org B's admin books their therapist into it all the same.
+        await actAs(tx, w.fx.b.users.org_admin);
+        return attempt(tx, async (sp) => (await insertSession(sp, sessionOf('b', start)), 1));
+      });
+      expect(outcome).toEqual({ kind: 'ok', rows: 1 });
+    });
+
+    it('the therapist sees each organisation\'s calendar in that organisation only, and one organisation still refuses an overlap', async () => {
+      const start = at(41, 17);
+      const seen = await asUser(w.db.sql, { sub: shared() }, async (tx) => {
+        await alsoInA(tx);
+        await asOwner(tx, () => insertSession(tx, sessionOf('b', start)));
+        return { inA: await freeIn(tx, 'a', start), inB: await freeIn(tx, 'b', start) };
+      });
+      expect(seen).toEqual({ inA: true, inB: false });
+      await expectRefusal(w.db.sql, therapistOverlap, async (tx) => {
+        await alsoInA(tx);
+        await insertSession(tx, sessionOf('a', start));
+        await insertSession(tx, { ...sessionOf('a', at(41, 17, 15)) });
+      });
     });
   });
 

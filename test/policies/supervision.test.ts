@@ -136,8 +136,10 @@ describe('item 1: supervision crosses tenants', () => {
         tx,
         [`insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'therapist')`, [a().organizationId, supervisee]],
         [
+          // signed with org B's own Vault secret (the fixture's subscription's): a subscription uses only its organisation's secrets
           `insert into public.webhook_subscriptions (organization_id, target_url, event_types, secret_id, created_by)
-           values ($1, 'https://automation.example.org/cosign', '{note.cosign_requested}', gen_random_uuid(), $2)`,
+           select $1, 'https://automation.example.org/cosign', '{note.cosign_requested}', w.secret_id, $2
+             from public.webhook_subscriptions w where w.organization_id = $1 limit 1`,
           [b().organizationId, b().users.org_admin],
         ],
       );

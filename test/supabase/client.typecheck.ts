@@ -44,6 +44,7 @@ export async function cancel(sessionId: string) {
   });
   for (const conflict of conflicts ?? []) void (conflict.starts_at satisfies string);
   const { data: free } = await supabase.rpc('check_therapist_availability', {
+    p_organization_id: sessionId,
     p_therapist_id: sessionId,
     p_start_time: '2026-01-05T09:00:00Z',
     p_end_time: '2026-01-05T09:30:00Z',

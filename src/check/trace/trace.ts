@@ -1,5 +1,6 @@
 import type postgres from 'postgres';
 import { NO_TRANSACTION_MARKER } from '../../migrate';
+import { readAllowMarkers, type SafetyRule } from '../allow-marker';
 import { blocksWrites, lockRank, tableLocks, type LockMode } from '../locks';
 import type { ParsedMigration } from '../migrations';
 import { formatName } from '../sql/names';
@@ -27,6 +28,8 @@ export interface StatementTrace {
   readonly rewrites: readonly { readonly relation: string; readonly table: string; readonly rows: number }[];
   /** Rows of an existing table it read while holding a lock that blocks writes on it (validation, index build, scan). */
   readonly scans: readonly { readonly table: string; readonly rowsRead: number; readonly mode: LockMode }[];
+  /** Rules a valid allow marker before the statement allows (`-- therapy-db: allow scan-under-lock (reason: …)`). */
+  readonly allowed: readonly SafetyRule[];
 }
 
 export interface MigrationTrace {
@@ -122,7 +125,8 @@ export async function traceMigration(sql: postgres.Sql, migration: ParsedMigrati
           }),
         );
       }
-      partial.push({ line: statement.line, text: oneLine(statement.text), durationMs, rewrites, scans });
+      const allowed = readAllowMarkers(statement.comments).flatMap((m) => (m.problem ? [] : m.rules));
+      partial.push({ line: statement.line, text: oneLine(statement.text), durationMs, rewrites, scans, allowed });
     }
     if (!noTransaction) await connection.unsafe('commit');
     const end = performance.now();

@@ -6,6 +6,7 @@ export {
   drainWebhooks,
   envelopeBody,
   minimumLeaseSeconds,
+  webhookTargetRefusal,
   type DeliverWebhooksOptions,
   type DeliveryOutcome,
   type DeliveryReport,
@@ -24,5 +25,6 @@ export {
   type SupabaseRpcClient,
 } from './store';
 export { firstSecret, secretEnvName, secretsFromEnv, secretsFromMap, type SecretSource } from './secrets';
+export { createWebhookSecret, secretsFromVault, type CreateWebhookSecretOptions } from './vault';
 export { isConnectionError, watchWebhooks, type WatchReport, type WatchWebhooksOptions } from './watch';
 export { outboxDelivery } from './policy';

@@ -1,3 +1,4 @@
+import { checkWebhookTarget, nonPublicAddress, normalizeAllowedHost } from '../../webhooks';
 import {
   idHeader,
   signatureHeader,
@@ -79,6 +80,18 @@ export interface DeliverWebhooksOptions {
    * always sent.
    */
   readonly signatureScheme?: SignatureScheme;
+  /**
+   * Hosts a webhook may be sent to although they are not public (development: a receiver on
+   * `localhost` or `127.0.0.1`), as the database's `therapy_db.webhook_allowed_hosts`. Every other
+   * target must be https to a public address when it is delivered to: its name is resolved and the
+   * request refused if any address is loopback, private, link-local, CGNAT or otherwise not public.
+   */
+  readonly allowedHosts?: readonly string[];
+  /**
+   * Resolves a target's host name to its IP addresses before the request (default: the system
+   * resolver, `node:dns` `lookup`, which Node and Deno provide). A test's or a platform's own resolver.
+   */
+  readonly resolveHost?: (hostname: string) => Promise<readonly string[]>;
 }
 
 export type DeliveryOutcome = 'delivered' | 'failed' | 'dead' | 'lease_lost';
@@ -178,7 +191,41 @@ async function signatureHeaders(secret: WebhookSecret, id: string, timestamp: st
   return headers;
 }
 
+/** The system resolver: every address of the name, as `fetch` would pick from them. */
+async function systemResolve(hostname: string): Promise<readonly string[]> {
+  const dns = await import('node:dns/promises');
+  return (await dns.lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+}
+
+/**
+ * Why the target may not be posted to now, or undefined: the rules the database enforced when the
+ * subscription was written (a row written before them, or under another allow-list, is caught
+ * here), and — against DNS rebinding, a public name that resolves to an internal address — every
+ * address its name resolves to must be public, unless the host is allow-listed.
+ */
+export async function webhookTargetRefusal(url: string, options: Pick<DeliverWebhooksOptions, 'allowedHosts' | 'resolveHost'> = {}): Promise<string | undefined> {
+  const checked = checkWebhookTarget(url, { allowedHosts: options.allowedHosts ?? [] });
+  if (!checked.ok) return `target refused: ${checked.problem}`;
+  const { host, kind } = checked.target;
+  // An IP literal was checked above; an allow-listed name is trusted as it resolves.
+  if (kind !== 'name' || (options.allowedHosts ?? []).some((h) => normalizeAllowedHost(h) === host)) return undefined;
+  let addresses: readonly string[];
+  try {
+    addresses = await (options.resolveHost ?? systemResolve)(host);
+  } catch (error) {
+    return `target refused: ${host} does not resolve (${describeError(error)})`;
+  }
+  if (addresses.length === 0) return `target refused: ${host} does not resolve`;
+  for (const address of addresses) {
+    const problem = nonPublicAddress(address);
+    if (problem) return `target refused: ${host} resolves to ${problem} (webhook_target_not_public)`;
+  }
+  return undefined;
+}
+
 async function attempt(event: ClaimedEvent, options: DeliverWebhooksOptions, fetchImpl: FetchLike, now: () => number): Promise<Attempt> {
+  const refusal = await webhookTargetRefusal(event.targetUrl, options);
+  if (refusal) return { delivered: false, statusCode: null, error: refusal, retryAfter: null };
   let secret: WebhookSecret | null | undefined;
   try {
     secret = await options.secretFor({ subscriptionId: event.subscriptionId, secretId: event.secretId, organizationId: event.organizationId });

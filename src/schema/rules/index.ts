@@ -10,6 +10,7 @@ import { touchUpdatedAt, touchTriggers } from './common';
 import { documentationRules } from './documentation';
 import { goalRules } from './goals';
 import { identityRules } from './identity';
+import { integrationRules } from './integrations';
 import { memberRules } from './members';
 import { peopleRules } from './people';
 import { schedulingRules } from './scheduling';
@@ -17,6 +18,7 @@ import { serverTimeRules } from './server-time';
 import { tenancyRules } from './tenancy';
 
 export { checkTherapistAvailability, findConflicts } from './scheduling';
+export { webhookAllowedHostsSetting } from './integrations';
 
 /** Tables whose every change is written to audit.audit_log. */
 export const auditedTables = [
@@ -41,6 +43,7 @@ export const schemaRules: readonly DdlObject[] = [
   ...chatRules,
   ...billingRules,
   ...tenancyRules,
+  ...integrationRules,
   ...serverTimeRules,
   ...auditRules,
   ...auditTriggers(auditedTables),

@@ -154,6 +154,7 @@ end`,
 });
 
 const availabilityArgs = [
+  { name: 'p_organization_id', type: 'uuid' },
   { name: 'p_therapist_id', type: 'uuid' },
   { name: 'p_start_time', type: 'timestamptz' },
   { name: 'p_end_time', type: 'timestamptz' },
@@ -161,9 +162,11 @@ const availabilityArgs = [
 ] as const;
 
 /**
- * Is the therapist free in `[p_start_time, p_end_time)`? Null for an empty or inverted range.
- * Security invoker (it sees what the caller may see) with a pinned search path; a hint for forms
- * only — the exclusion constraint is what guarantees no overlap under concurrency (SQLSTATE 23P01).
+ * Is the therapist free in the organisation in `[p_start_time, p_end_time)`? Null for an empty or
+ * inverted range. Per organisation, as the exclusion constraint is: a therapist who works for two
+ * organisations keeps one calendar in each (neither sees, nor is blocked by, the other's). Security
+ * invoker (it sees what the caller may see) with a pinned search path; a hint for forms only — the
+ * exclusion constraint is what guarantees no overlap under concurrency (SQLSTATE 23P01).
  */
 export const checkTherapistAvailability = defineFunction({
   schema: 'public',
@@ -181,17 +184,21 @@ select case
   else not exists (
     select 1
       from public.therapy_sessions s
-     where s.therapist_id = p_therapist_id
+     where s.organization_id = p_organization_id
+       and s.therapist_id = p_therapist_id
        and s.status in (${active})
        and s.deleted_at is null
        and s.id is distinct from p_ignore_session_id
        and pg_catalog.tstzrange(s.start_time, s.end_time, '[)') operator(pg_catalog.&&) pg_catalog.tstzrange(p_start_time, p_end_time, '[)')
   )
 end`,
-  comment: 'True when the therapist has no active session overlapping [start, end); pass p_ignore_session_id when rescheduling.',
+  comment: 'True when the therapist has no active session of the organisation overlapping [start, end); pass p_ignore_session_id when rescheduling.',
 });
 
-/** Every reason a slot is taken, by kind: the therapist's sessions, the students' sessions, blackouts. */
+/**
+ * Every reason a slot of the organisation is taken, by kind: the therapist's sessions, the
+ * students' sessions, blackouts — each of the organisation only, as the exclusion constraints are.
+ */
 export const findConflicts = defineFunction({
   schema: 'public',
   name: 'find_conflicts',
@@ -214,14 +221,16 @@ export const findConflicts = defineFunction({
 with slot as (select pg_catalog.tstzrange(p_start_time, p_end_time, '[)') as r)
 select 'therapist'::text, s.id, null::uuid, s.start_time, s.end_time
   from public.therapy_sessions s, slot
- where s.therapist_id = p_therapist_id
+ where s.organization_id = p_organization_id
+   and s.therapist_id = p_therapist_id
    and s.status in (${active}) and s.deleted_at is null
    and s.id is distinct from p_ignore_session_id
    and pg_catalog.tstzrange(s.start_time, s.end_time, '[)') operator(pg_catalog.&&) slot.r
 union all
 select 'student'::text, p.session_id, p.student_id, pg_catalog.lower(p.time_range), pg_catalog.upper(p.time_range)
   from public.session_participants p, slot
- where p.student_id operator(pg_catalog.=) any (p_student_ids)
+ where p.organization_id = p_organization_id
+   and p.student_id operator(pg_catalog.=) any (p_student_ids)
    and p.is_active
    and p.session_id is distinct from p_ignore_session_id
    and p.time_range operator(pg_catalog.&&) slot.r
@@ -233,15 +242,18 @@ select 'blackout'::text, b.id, null::uuid, pg_catalog.lower(b.during), pg_catalo
    and (b.therapist_id = p_therapist_id
         or (b.therapist_id is null and (b.school_id is null or b.school_id is not distinct from p_school_id)))
 order by 4, 1`,
-  comment: 'The conflicts of a proposed slot, by kind (therapist, student, blackout), as far as the caller may see them.',
+  comment: 'The conflicts of a proposed slot in the organisation, by kind (therapist, student, blackout), as far as the caller may see them.',
 });
 
 export const schedulingRules: readonly DdlObject[] = [
-  // No two active sessions of one therapist overlap; back-to-back is fine ('[)').
+  // No two active sessions of one therapist overlap in one organisation; back-to-back is fine
+  // ('[)'). Per organisation: a constraint across organisations would answer org A's insert with
+  // 23P01 when org B holds the slot (A reads B's calendar from it) and let A block B's bookings.
   exclusionConstraint(ts, {
     name: 'therapy_sessions_therapist_overlap_excl',
-    elements: `${c(ts.therapistId)} with =, tstzrange(${c(ts.startTime)}, ${c(ts.endTime)}, '[)') with &&`,
+    elements: `${c(ts.organizationId)} with =, ${c(ts.therapistId)} with =, tstzrange(${c(ts.startTime)}, ${c(ts.endTime)}, '[)') with &&`,
     where: `${c(ts.status)} in (${active}) and ${c(ts.deletedAt)} is null`,
+    lockedBuild: 'an exclusion constraint cannot be built concurrently; the per-organisation rule replaces the cross-tenant one, and the build reads therapy_sessions once',
   }),
   // No student is double-booked across sessions (ranges copied from the session by trigger).
   exclusionConstraint(sp, {
