@@ -53,9 +53,9 @@ const SIGNED_IN = '(select auth.uid())';
 const countingMemberships = (uid: string) => `
 select m.organization_id, m.role, m.school_id
   from public.organization_members m
-  join public.organizations o on o.id = m.organization_id
  where m.user_id = ${uid} and m.status = 'active'
-   and (o.deleted_at is null or m.role = 'org_admin')
+   and (m.role = 'org_admin'
+        or not exists (select 1 from public.organizations o where o.id = m.organization_id and o.deleted_at is not null))
    and exists (select 1 from public.profiles a where a.id = ${uid} and a.deactivated_at is null)`;
 
 /** `from (<counting memberships>) <alias>`. */
@@ -68,6 +68,19 @@ const membershipsOf = (uid: string, alias = 'm') => `(${indent(countingMembershi
 const liveStudent = (st: string) =>
   `${st}.deleted_at is null
    and (${st}.school_id is null or not exists (select 1 from public.schools sc where sc.id = ${st}.school_id and sc.deleted_at is not null))`;
+
+/**
+ * The students of the organisations `orgs` (a `uuid[]` expression) that are not live: soft-deleted,
+ * or at a soft-deleted school. Evaluated once per query (a hashed `not in`) instead of looking up
+ * every student a helper returns: soft deletion is rare, so the set is almost always empty.
+ */
+const deadStudents = (orgs: string) => `
+select d.id from public.students d
+ where d.deleted_at is not null and d.organization_id = any (${orgs})
+union all
+select d.id from public.students d
+ where d.deleted_at is null
+   and d.school_id = any (array(select sc.id from public.schools sc where sc.deleted_at is not null and sc.organization_id = any (${orgs})))`;
 
 /** `user` is an active therapist member of `organization` (a supervisee, a care-team member). */
 const activeTherapist = (organization: string, user: string) =>
@@ -88,48 +101,77 @@ select s.organization_id, s.supervisee_id
 
 /**
  * The three ways a user has "their" students, each one query selecting `student_id` for the user
- * `uid` (an SQL expression): composed into the single helpers below and, gated by the user's roles,
- * into `app.related_student_ids()`. Only live students (`liveStudent`).
+ * `uid` in the organisations `orgs` where the user counts in that role (both SQL expressions, a
+ * `uuid[]` for `orgs`): the helpers read the memberships once into a variable, then run the query
+ * (`roleStudents` below, and `app.related_student_ids()` gated by the user's roles). Only live
+ * students: `deadStudents` for the caseload and the children, `liveStudent` for the own record.
  *
  * The caseload: the user's own current assignments in organisations where they count as a
  * therapist, plus (`withSupervisees`) those of the therapists they supervise there.
  */
-const caseloadStudents = (uid: string, withSupervisees = true) => `
+const caseloadStudents = (uid: string, therapistOrgs: string, withSupervisees = true) => `
 select c.student_id
-  from (select m.organization_id, ${uid} as therapist_id
-          from ${membershipsOf(uid)}
-         where m.role = 'therapist'${
+  from (select c.student_id, c.starts_on, c.ends_on
+          from public.caseload_assignments c
+         where c.therapist_id = ${uid} and c.organization_id = any (${therapistOrgs})${
            withSupervisees
              ? `
         union all
-        ${indent(supervisions(uid), 8)}`
+        select c.student_id, c.starts_on, c.ends_on
+          from public.supervision_assignments s
+          join public.caseload_assignments c on c.therapist_id = s.supervisee_id and c.organization_id = s.organization_id
+         where s.supervisor_id = ${uid} and s.organization_id = any (${therapistOrgs}) and s.active_during @> current_date
+           and ${activeTherapist('s.organization_id', 's.supervisee_id')}`
              : ''
-         }) t
-  join public.caseload_assignments c on c.therapist_id = t.therapist_id and c.organization_id = t.organization_id
-  join public.students st on st.id = c.student_id
+         }) c
  where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
-   and ${liveStudent('st')}`;
+   and c.student_id not in (${indent(deadStudents(therapistOrgs), 4)})`;
 
-const guardianStudents = (uid: string) => `
+/** A guardian's children with portal access, in the organisations `guardianOrgs` where they count as a guardian. */
+const guardianStudents = (uid: string, guardianOrgs: string) => `
 select sg.student_id
   from public.guardians g
-  join ${membershipsOf(uid)} on m.organization_id = g.organization_id and m.role = 'guardian'
   join public.student_guardians sg on sg.guardian_id = g.id and sg.portal_access
-  join public.students st on st.id = sg.student_id
- where g.user_id = ${uid} and g.deleted_at is null
-   and ${liveStudent('st')}`;
+ where g.user_id = ${uid} and g.deleted_at is null and g.organization_id = any (${guardianOrgs})
+   and sg.student_id not in (${indent(deadStudents(guardianOrgs), 4)})`;
 
-const ownStudents = (uid: string, adultsOnly = false) => `
+/** The user's own live student record(s), in the organisations `studentOrgs` where they count as a student. */
+const ownStudents = (uid: string, studentOrgs: string, adultsOnly = false) => `
 select st.id as student_id
   from public.students st
-  join ${membershipsOf(uid)} on m.organization_id = st.organization_id and m.role = 'student'
- where st.user_id = ${uid}
+ where st.user_id = ${uid} and st.organization_id = any (${studentOrgs})
    and ${liveStudent('st')}${adultsOnly ? "\n   and st.date_of_birth <= current_date - interval '18 years'" : ''}`;
 
 /** `uuid[]` of the distinct `student_id`s the query selects (empty, never null). */
 const studentIdArray = (query: string) => `
 select coalesce(pg_catalog.array_agg(distinct x.student_id), '{}')
   from (${indent(query, 8)}) x`;
+
+/**
+ * A helper returning the students one role gives the signed-in user (`branch(uid, orgs)`, see
+ * above), procedural: the user's organisations in that role are read once into `v_orgs`, and the
+ * branch runs only when there is one (instead of the membership query again in every part).
+ */
+const roleStudents = (name: string, role: string, branch: (uid: string, orgs: string) => string, comment: string) =>
+  procedure(
+    name,
+    'uuid[]',
+    `
+declare
+  v_uid uuid := ${SIGNED_IN};
+  v_orgs uuid[];
+begin
+  select coalesce(pg_catalog.array_agg(m.organization_id), '{}'::uuid[])
+    into v_orgs
+    from ${indent(membershipsOf('v_uid'), 9)}
+   where m.role = '${role}';
+  if pg_catalog.cardinality(v_orgs) = 0 then
+    return '{}'::uuid[];
+  end if;
+  return (${indent(studentIdArray(branch('v_uid', 'v_orgs')), 4)});
+end`,
+    comment,
+  );
 
 export const isPlatformAdmin = helper(
   'is_platform_admin',
@@ -182,17 +224,17 @@ select coalesce(pg_catalog.array_agg(distinct o.user_id), '{}')
   [{ name: 'p_roles', type: 'text[]', default: 'null' }],
 );
 
-export const caseloadStudentIds = helper(
+export const caseloadStudentIds = roleStudents(
   'caseload_student_ids',
-  'uuid[]',
-  studentIdArray(caseloadStudents(SIGNED_IN)),
+  'therapist',
+  (uid, orgs) => caseloadStudents(uid, orgs),
   "Live students on the signed-in therapist's current caseload, plus those of the therapists they actively supervise in the same organisation.",
 );
 
-export const assignedStudentIds = helper(
+export const assignedStudentIds = roleStudents(
   'assigned_student_ids',
-  'uuid[]',
-  studentIdArray(caseloadStudents(SIGNED_IN, false)),
+  'therapist',
+  (uid, orgs) => caseloadStudents(uid, orgs, false),
   "Live students on the signed-in therapist's own current caseload (not their supervisees'): whose clinical records they may write.",
 );
 
@@ -235,24 +277,24 @@ select coalesce(pg_catalog.array_agg(distinct o.user_id), '{}')
   'Active members of the organisations the signed-in user administers who belong to no other organisation: whose global therapist record (NPI, licence) the admin may write.',
 );
 
-export const guardianStudentIds = helper(
+export const guardianStudentIds = roleStudents(
   'guardian_student_ids',
-  'uuid[]',
-  studentIdArray(guardianStudents(SIGNED_IN)),
+  'guardian',
+  guardianStudents,
   'Live children of the signed-in guardian with portal access (court orders can withhold it).',
 );
 
-export const ownStudentIds = helper(
+export const ownStudentIds = roleStudents(
   'own_student_ids',
-  'uuid[]',
-  studentIdArray(ownStudents(SIGNED_IN)),
+  'student',
+  (uid, orgs) => ownStudents(uid, orgs),
   'The live student record(s) of the signed-in student.',
 );
 
-export const ownAdultStudentIds = helper(
+export const ownAdultStudentIds = roleStudents(
   'own_adult_student_ids',
-  'uuid[]',
-  studentIdArray(ownStudents(SIGNED_IN, true)),
+  'student',
+  (uid, orgs) => ownStudents(uid, orgs, true),
   'The live student record(s) of the signed-in student, once 18: an adult student holds the rights over their own records (consents) that a guardian holds for a minor.',
 );
 
@@ -271,26 +313,30 @@ export const relatedStudentIds = procedure(
   'uuid[]',
   `
 declare
-  v_uid uuid;
-  v_roles text[];
+  v_uid uuid := ${SIGNED_IN};
+  v_therapist uuid[];
+  v_guardian uuid[];
+  v_student uuid[];
   v_ids uuid[] := '{}'::uuid[];
 begin
-  select u.id, array(select distinct m.role
-                       from ${indent(membershipsOf('u.id'), 23)}
-                      where m.role in ('therapist', 'guardian', 'student'))
-    into v_uid, v_roles
-    from (select ${SIGNED_IN} as id) u;
-  if 'therapist' = any (v_roles) then
+  -- The memberships once: each branch runs only for a role the user holds, with its organisations.
+  select coalesce(pg_catalog.array_agg(m.organization_id) filter (where m.role = 'therapist'), '{}'::uuid[]),
+         coalesce(pg_catalog.array_agg(m.organization_id) filter (where m.role = 'guardian'), '{}'::uuid[]),
+         coalesce(pg_catalog.array_agg(m.organization_id) filter (where m.role = 'student'), '{}'::uuid[])
+    into v_therapist, v_guardian, v_student
+    from ${indent(membershipsOf('v_uid'), 9)}
+   where m.role in ('therapist', 'guardian', 'student');
+  if pg_catalog.cardinality(v_therapist) > 0 then
     v_ids := v_ids || (
-      ${indent(studentIdArray(caseloadStudents('v_uid')), 6)});
+      ${indent(studentIdArray(caseloadStudents('v_uid', 'v_therapist')), 6)});
   end if;
-  if 'guardian' = any (v_roles) then
+  if pg_catalog.cardinality(v_guardian) > 0 then
     v_ids := v_ids || (
-      ${indent(studentIdArray(guardianStudents('v_uid')), 6)});
+      ${indent(studentIdArray(guardianStudents('v_uid', 'v_guardian')), 6)});
   end if;
-  if 'student' = any (v_roles) then
+  if pg_catalog.cardinality(v_student) > 0 then
     v_ids := v_ids || (
-      ${indent(studentIdArray(ownStudents('v_uid')), 6)});
+      ${indent(studentIdArray(ownStudents('v_uid', 'v_student')), 6)});
   end if;
   return v_ids;
 end`,
@@ -358,10 +404,15 @@ select cp.conversation_id, cp.organization_id
  where cp.user_id = ${uid} and cp.left_at is null
    and (c.student_id is null
         or m.role = 'org_admin'
-        or (m.role in ('therapist', 'school_staff', 'billing')
-            and exists (select 1 from public.students st where st.id = c.student_id and ${liveStudent('st').replace(/\n\s*/g, ' ')}))
-        or (m.role = 'guardian' and c.student_id in (${indent(guardianStudents(uid), 10)}))
-        or (m.role = 'student' and c.student_id in (${indent(ownStudents(uid), 10)})))`;
+        or (exists (select 1 from public.students st where st.id = c.student_id and ${liveStudent('st').replace(/\n\s*/g, ' ')})
+            and (m.role in ('therapist', 'school_staff', 'billing')
+                 or (m.role = 'guardian'
+                     and exists (select 1 from public.guardians g
+                                   join public.student_guardians sg on sg.guardian_id = g.id and sg.portal_access
+                                  where g.user_id = ${uid} and g.organization_id = m.organization_id and g.deleted_at is null
+                                    and sg.student_id = c.student_id))
+                 or (m.role = 'student'
+                     and exists (select 1 from public.students own where own.id = c.student_id and own.user_id = ${uid})))))`;
 
 export const conversationIds = helper(
   'conversation_ids',
@@ -427,22 +478,34 @@ select coalesce(pg_catalog.array_agg(distinct o.user_id), '{}')
  * Soft deletion is for mistakes and closures, so the set stays small; the partial indexes
  * `… where deleted_at is not null` find it.
  */
-export const softDeletedIds = helper(
+export const softDeletedIds = procedure(
   'soft_deleted_ids',
   'uuid[]',
   `
-select coalesce(pg_catalog.array_agg(x.id), '{}')
-  from (select sc.id from public.schools sc
-         where sc.organization_id = any ((select app.org_ids())::uuid[]) and sc.deleted_at is not null
-        union all
-        select st.id from public.students st
-         where st.organization_id = any ((select app.org_ids())::uuid[]) and st.deleted_at is not null
-        union all
-        select st.id from public.schools sc join public.students st on st.school_id = sc.id and st.deleted_at is null
-         where sc.organization_id = any ((select app.org_ids())::uuid[]) and sc.deleted_at is not null
-        union all
-        select ts.id from public.therapy_sessions ts
-         where ts.organization_id = any ((select app.org_ids())::uuid[]) and ts.deleted_at is not null) x`,
+declare
+  v_orgs uuid[];
+begin
+  -- The organisations once, counted as for org_ids (not one nested helper call per branch).
+  select coalesce(pg_catalog.array_agg(distinct m.organization_id), '{}'::uuid[])
+    into v_orgs
+    from ${indent(membershipsOf(SIGNED_IN), 9)};
+  if pg_catalog.cardinality(v_orgs) = 0 then
+    return '{}'::uuid[];
+  end if;
+  return (
+    select coalesce(pg_catalog.array_agg(x.id), '{}'::uuid[])
+      from (select sc.id from public.schools sc
+             where sc.organization_id = any (v_orgs) and sc.deleted_at is not null
+            union all
+            select st.id from public.students st
+             where st.organization_id = any (v_orgs) and st.deleted_at is not null
+            union all
+            select st.id from public.schools sc join public.students st on st.school_id = sc.id and st.deleted_at is null
+             where sc.organization_id = any (v_orgs) and sc.deleted_at is not null
+            union all
+            select ts.id from public.therapy_sessions ts
+             where ts.organization_id = any (v_orgs) and ts.deleted_at is not null) x);
+end`,
   "Soft-deleted schools, students and sessions of the signed-in user's organisations, and the students of a soft-deleted school: what hangs off them is hidden from everyone but org admins.",
 );
 

@@ -124,6 +124,9 @@ export const serviceCharges = pgTable(
     // Leads the participant FK; the partial unique index above cannot serve its checks.
     index('service_charges_session_id_student_id_idx').on(t.sessionId, t.studentId),
     index('service_charges_organization_id_status_service_date_idx').on(t.organizationId, t.status, t.serviceDate),
+    // An organisation's charges of a period, every status (the monthly billing rollup): the index above
+    // reads every status's whole history to find one month.
+    index('service_charges_organization_id_service_date_idx').on(t.organizationId, t.serviceDate),
     index('service_charges_organization_id_student_id_idx').on(t.organizationId, t.studentId),
     index('service_charges_organization_id_note_id_idx').on(t.organizationId, t.noteId),
     index('service_charges_billing_code_id_idx').on(t.billingCodeId),

@@ -39,6 +39,8 @@ export const organizations = pgTable(
     check('organizations_npi_check', sql`${t.npi} ~ '^\\d{10}$'`),
     check('organizations_settings_check', sql`jsonb_typeof(${t.settings}) = 'object'`),
     oneOf('organizations_timezone_check', t.timezone, timeZones),
+    // Every RLS helper's counting memberships: is the member's organisation soft-deleted? (Few are.)
+    index('organizations_id_deleted_idx').on(t.id).where(sql`${t.deletedAt} is not null`),
   ],
 ).enableRLS();
 
@@ -65,6 +67,8 @@ export const schools = pgTable(
     check('schools_nces_school_id_check', sql`${t.ncesSchoolId} ~ '^\\d{12}$'`),
     check('schools_address_check', sql`${t.address} is null or jsonb_typeof(${t.address}) = 'object'`),
     oneOf('schools_timezone_check', t.timezone, timeZones),
+    // app.soft_deleted_ids() and the helpers' dead students: an organisation's soft-deleted schools (few).
+    index('schools_organization_id_deleted_idx').on(t.organizationId).where(sql`${t.deletedAt} is not null`),
   ],
 ).enableRLS();
 
