@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
 import { boolean, pgSchema, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   MEMBER_ROLES,
@@ -16,6 +17,7 @@ import {
   col,
   eq,
   exists,
+  factorSharedConjuncts,
   gt,
   inList,
   isNotNull,
@@ -46,6 +48,7 @@ import {
   type RuleOptions,
   type TableAccess,
 } from '../src/policies/dsl';
+import type { PredicateNode } from '../src/policies/dsl/nodes';
 
 // ---------------------------------------------------------------------------------------------
 // Throwaway tables: nothing here belongs to the real schema.
@@ -599,6 +602,84 @@ describe('composite keys, exclusion sets and own rows', () => {
       tableAccess(widgets, { tenant: { column: widgets.organizationId, ownRows: { column: widgets.ownerId, reason: ' ' } }, rules: [allow('select', { who: 'org_admin', using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')) })] }),
     );
     expect(issues.map((issue) => [issue.code, issue.path.join('.')])).toEqual([['invalid_tenant', 'widgets.tenant.ownRows.reason']]);
+  });
+});
+
+describe('a helper call several arms share is factored out of them, the same rows', () => {
+  const live = ({ t }: { t: typeof widgets }) => noneOf([t.studentId], app.softDeletedIds());
+  const LIVE = 'not (array["widgets"."student_id"] && (select app.soft_deleted_ids())::uuid[])';
+
+  it('once, after the arms it ended, in the place of the first of them', () => {
+    const access = tableAccess(widgets, {
+      tenant: { column: widgets.organizationId },
+      rules: [
+        allow('select', { who: 'therapist', using: (c) => and(ownWidget(c), live(c)) }),
+        allow('select', { who: 'org_admin', using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')) }),
+        allow('select', { who: 'guardian', using: (c) => and(anyOf(c.t.studentId, app.guardianStudentIds()), live(c)) }),
+      ],
+    });
+    expect(planPolicies(access).find((plan) => plan.for === 'select')?.usingSql).toBe(
+      `(((${OWN_WIDGET}) or "widgets"."student_id" = any ((select app.guardian_student_ids())::uuid[])) and ${LIVE})` +
+        ` or "widgets"."organization_id" = any ((select app.org_ids('{org_admin}'::text[]))::uuid[])`,
+    );
+  });
+
+  it('first when the arms started with it, and not at all when it is no helper call', () => {
+    const access = tableAccess(widgets, {
+      tenant: { column: widgets.organizationId },
+      rules: [
+        allow('select', { who: 'therapist', using: ({ t }) => and(eq(t.ownerId, auth.uid()), eq(t.status, 'draft'), anyOf(t.organizationId, app.orgIds('therapist'))) }),
+        allow('select', { who: 'guardian', using: ({ t }) => and(eq(t.ownerId, auth.uid()), eq(t.status, 'draft'), anyOf(t.studentId, app.guardianStudentIds())) }),
+      ],
+    });
+    expect(planPolicies(access).find((plan) => plan.for === 'select')?.usingSql).toBe(
+      `"widgets"."owner_id" = (select auth.uid()) and (("widgets"."status" = 'draft' and "widgets"."organization_id" = any ((select app.org_ids('{therapist}'::text[]))::uuid[]))` +
+        ` or ("widgets"."status" = 'draft' and "widgets"."student_id" = any ((select app.guardian_student_ids())::uuid[])))`,
+    );
+  });
+
+  // Three-valued logic (a helper may be null), evaluated on the predicate trees.
+  const ATOMS = [app.isActiveUser(), app.hasRole('org_admin'), app.hasRole('therapist'), app.hasRole('guardian'), app.hasRole('billing')] as PredicateNode[];
+  type Truth = boolean | null;
+  function evaluate(predicate: PredicateNode, values: ReadonlyMap<string, Truth>): Truth {
+    switch (predicate.kind) {
+      case 'and': {
+        const results = predicate.operands.map((p) => evaluate(p, values));
+        return results.includes(false) ? false : results.includes(null) ? null : true;
+      }
+      case 'or': {
+        const results = predicate.operands.map((p) => evaluate(p, values));
+        return results.includes(true) ? true : results.includes(null) ? null : false;
+      }
+      case 'not': {
+        const result = evaluate(predicate.operand, values);
+        return result === null ? null : !result;
+      }
+      default:
+        return values.get(renderPredicate(predicate)) ?? null;
+    }
+  }
+  const arm = fc.uniqueArray(fc.integer({ min: 0, max: ATOMS.length - 1 }), { minLength: 1, maxLength: 3 }).chain((indexes) =>
+    fc.tuple(fc.constant(indexes), fc.array(fc.boolean(), { minLength: indexes.length, maxLength: indexes.length })),
+  );
+
+  it('returns the same truth value as the arms it was given, for every value of every helper (true, false, null)', () => {
+    fc.assert(
+      fc.property(fc.array(arm, { minLength: 1, maxLength: 6 }), (specs) => {
+        const arms = specs.map(([indexes, negated]) => {
+          const conjuncts = indexes.map((i, k) => (negated[k] ? not(ATOMS[i]!) : ATOMS[i]!)) as PredicateNode[];
+          return conjuncts.length === 1 ? conjuncts[0]! : (and(...(conjuncts as [PredicateNode, ...PredicateNode[]])) as PredicateNode);
+        });
+        const before = or(...(arms as [PredicateNode, ...PredicateNode[]])) as PredicateNode;
+        const after = or(...(factorSharedConjuncts(arms) as [PredicateNode, ...PredicateNode[]])) as PredicateNode;
+        const names = ATOMS.map((atom) => renderPredicate(atom));
+        for (let assignment = 0; assignment < 3 ** names.length; assignment++) {
+          const values = new Map(names.map((name, i): [string, Truth] => [name, [true, false, null][Math.floor(assignment / 3 ** i) % 3] as Truth]));
+          expect(evaluate(after, values)).toBe(evaluate(before, values));
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

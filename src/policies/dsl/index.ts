@@ -77,6 +77,7 @@ export { establishesRole, personasOfHelper, personasServedBy, roleGuarantees } f
 
 // compilers
 export { planPolicies, type PolicyPlan } from './plan';
+export { factorSharedConjuncts } from './factor';
 export { missingPolicyExports, policiesByName, toDrizzlePolicies } from './to-drizzle';
 export { grantStatements, privilegesOf, toGrants, type RolePrivileges } from './to-grants';
 export {

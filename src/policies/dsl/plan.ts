@@ -1,5 +1,6 @@
 import type { AccessRule, TableAccess } from './access';
 import { anyOf, eq, or } from './expr';
+import { factorSharedConjuncts } from './factor';
 import { app, auth } from './helpers';
 import { policyName, tenantPolicyName } from './names';
 import { node, type ColumnNode, type PredicateNode, type TableRef } from './nodes';
@@ -34,7 +35,10 @@ export function clausesFor(rule: AccessRule, operation: Operation): { using: Pre
   };
 }
 
-/** ORs predicates, dropping duplicates (by rendered SQL) and keeping the first occurrence's order. */
+/**
+ * ORs predicates, dropping duplicates (by rendered SQL) and keeping the first occurrence's order;
+ * a helper call several of them share is factored out of them (`./factor`).
+ */
 function anyOfPredicates(predicates: readonly (PredicateNode | undefined)[]): PredicateNode | undefined {
   const seen = new Set<string>();
   const unique: PredicateNode[] = [];
@@ -45,7 +49,7 @@ function anyOfPredicates(predicates: readonly (PredicateNode | undefined)[]): Pr
     seen.add(text);
     unique.push(predicate);
   }
-  const [first, ...rest] = unique;
+  const [first, ...rest] = factorSharedConjuncts(unique);
   if (first === undefined) return undefined;
   return rest.length === 0 ? first : or(first, ...rest);
 }
