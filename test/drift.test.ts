@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectDrift } from '../src/cli/drift';
+import { detectDrift } from '../src/check';
 import type { DbFunction, DdlObject } from '../src/ddl';
 import { databaseObjects } from '../src/objects';
 import * as policies from '../src/policies';

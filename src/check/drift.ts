@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readJournalTags } from '../migrate';
-import { detectDrift, type DriftReport } from '../cli/drift';
+import { detectDrift, type DriftReport } from './snapshot-drift';
 import type { DdlObject } from '../ddl';
 import type { Check, Finding } from './model';
 

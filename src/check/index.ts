@@ -6,6 +6,7 @@ export { runChecks, type CheckOptions, type CheckReport } from './run';
 export { renderText, renderJson, renderGithubAnnotations, type RenderOptions } from './report';
 export { CheckUsageError, type Check, type CheckId, type CheckOutcome, type CheckResult, type CheckStatus, type Finding, type SourceLocation } from './model';
 export { runCatalogueChecks, catalogueChecks, DEFAULT_API_ROLES, DEFAULT_EXPOSED_SCHEMAS, DEFAULT_PLATFORM_SCHEMAS, type CatalogueContext, type CatalogueOptions } from './catalogue';
+export { detectDrift, type DriftReport } from './snapshot-drift';
 export { driftCheck, packageDriftSource, type DriftContext, type DriftSource } from './drift';
 export { integrityCheck, type IntegrityContext } from './integrity';
 export { replayCheck, type ReplayContext } from './replay';

@@ -3,7 +3,7 @@ import type { Logger } from '../log';
 import { databaseObjects } from '../objects';
 import { packageRoot } from '../paths';
 import { writeSupabaseTypes } from '../typegen';
-import { generate } from './generate';
+import { generateMigrations as generate } from '../generate/app';
 
 /** `therapy-db generate` / `npm run db:generate` in this repository. */
 export async function generateFromSource(options: { name: string; log: Logger }): Promise<void> {

@@ -4,8 +4,9 @@
  * derives from the app's access declarations, functions, triggers, comments), made safe for tables
  * that hold rows. Needs drizzle-kit, a development dependency of the app.
  *
- * The engine is the CLI's `generate` command's (src/cli/generate.ts); this module is its public
- * surface, kept apart from `./index` so neither imports the other.
+ * The same engine as this repository's `npm run db:generate` (`./migrations`); this module is the
+ * public surface of the `therapy-db/generate` subpath. `./index` (the safe-migration renderer the
+ * check also uses) stays free of the generator, which needs drizzle-kit.
  */
-export { generate as generateMigrations, type GenerateOptions } from '../cli/generate';
-export { detectDrift, type DriftReport } from '../cli/drift';
+export { generate as generateMigrations, type GenerateOptions } from './migrations';
+export { detectDrift, type DriftReport } from '../check';

@@ -1,4 +1,5 @@
 export { migrate, type MigrateOptions, type MigrateResult } from './runner';
+export { readDdlSnapshot, writeDdlSnapshot, DDL_SNAPSHOT_FILE } from './ddl-snapshot';
 export { MigrationError, MigrationFileError } from './errors';
 export {
   migrationFolderFormat,

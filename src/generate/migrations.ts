@@ -2,16 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { readParsedMigrations, safetyCheck } from '../check';
+import { detectDrift, readParsedMigrations, safetyCheck } from '../check';
 import { advanceSnapshot, diffDdl, phaseStatements, type DdlObject, type DdlPhase, type DdlSnapshot } from '../ddl';
-import { GENERATED_HEADER, renderMigration, safeMigrationParts } from '../generate';
-import { readDdlSnapshot, writeDdlSnapshot } from './ddl-snapshot';
+import { GENERATED_HEADER, renderMigration } from './render';
+import { safeMigrationParts } from './safe-migration';
 import type { Logger } from '../log';
-import { readJournalTags } from '../migrate';
-import { detectDrift } from './drift';
+import { readDdlSnapshot, readJournalTags, writeDdlSnapshot } from '../migrate';
 
 /**
- * The project's generate command. drizzle-kit generates the tables, indexes, foreign keys, checks,
+ * The generator behind `therapy-db generate` (this repository) and `therapy-db/generate` (apps). drizzle-kit generates the tables, indexes, foreign keys, checks,
  * RLS flags and policies; the objects it cannot express are declared in TypeScript (`src/ddl`) and
  * written into drizzle-kit custom migrations around it:
  *

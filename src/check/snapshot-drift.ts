@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diffDdl, type DdlChange, type DdlObject } from '../ddl';
-import { readDdlSnapshot } from './ddl-snapshot';
+import { readDdlSnapshot } from '../migrate';
 
 export interface DriftReport {
   /** SQL drizzle-kit would generate for tables and policies (empty when in step). */
