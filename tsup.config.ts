@@ -1,4 +1,12 @@
+import { readdirSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+/** `therapy-db/validators/<table>`: one entry per table module (src/validators/tables/<table>.ts). */
+const tableValidators = Object.fromEntries(
+  readdirSync('src/validators/tables')
+    .filter((file) => file.endsWith('.ts') && file !== 'index.ts')
+    .map((file) => [`validators/${file.slice(0, -3)}`, `src/validators/tables/${file}`]),
+);
 
 /** ESM first, CJS for `require`, `.d.ts` for both; one entry per public subpath. */
 const subpaths = {
@@ -12,6 +20,7 @@ const subpaths = {
   integrations: 'src/integrations/index.ts',
   generate: 'src/generate/app.ts',
   supabase: 'src/supabase/index.ts',
+  ...tableValidators,
 };
 
 export default defineConfig({

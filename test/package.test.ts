@@ -70,6 +70,7 @@ describe.skipIf(onServer)('the packed package, installed in a consumer project',
       import * as schema from 'therapy-db/schema';
       import * as policies from 'therapy-db/policies';
       import * as validators from 'therapy-db/validators';
+      import { therapySessionInsertSchema } from 'therapy-db/validators/therapy-sessions';
       import { migrate, MigrationError } from 'therapy-db/migrate';
       import { asUser } from 'therapy-db/testing';
       import { createRls, JwtRejectedError } from 'therapy-db/rls';
@@ -77,8 +78,9 @@ describe.skipIf(onServer)('the packed package, installed in a consumer project',
         main: typeof main.connect, migrate: typeof migrate, err: typeof MigrationError, asUser: typeof asUser,
         rls: typeof createRls, jwtError: typeof JwtRejectedError,
         table: typeof schema.therapySessions, policies: Object.keys(policies).length > 0, validators: Object.keys(validators).length > 0,
+        oneTable: therapySessionInsertSchema.safeParse({ locaton: 'x' }).success,
       }));`], consumer);
-    expect(JSON.parse(out)).toEqual({ main: 'function', migrate: 'function', err: 'function', asUser: 'function', rls: 'function', jwtError: 'function', table: 'object', policies: true, validators: true });
+    expect(JSON.parse(out)).toEqual({ main: 'function', migrate: 'function', err: 'function', asUser: 'function', rls: 'function', jwtError: 'function', table: 'object', policies: true, validators: true, oneTable: false });
   });
 
   it('requires every public subpath as CommonJS', () => {
@@ -87,13 +89,14 @@ describe.skipIf(onServer)('the packed package, installed in a consumer project',
       const { migrate } = require('therapy-db/migrate');
       const { therapySessions } = require('therapy-db/schema');
       const validators = require('therapy-db/validators');
+      const { therapySessionInsertSchema } = require('therapy-db/validators/therapy-sessions');
       require('therapy-db/policies'); require('therapy-db/testing');
       const { jwtVerifier, bearerToken } = require('therapy-db/rls');
       const journal = require('therapy-db/drizzle/meta/_journal.json');
       console.log(JSON.stringify({ connect: typeof main.connect, migrate: typeof migrate, table: typeof therapySessions,
-        validators: Object.keys(validators).length > 0, migrations: journal.entries.length > 0,
+        validators: Object.keys(validators).length > 0, oneTable: therapySessionInsertSchema.safeParse({ locaton: 'x' }).success, migrations: journal.entries.length > 0,
         verifier: typeof jwtVerifier({ secret: 'a-secret-of-at-least-thirty-two-bytes!' }), bearer: bearerToken('Bearer a.b.c') }));`], consumer);
-    expect(JSON.parse(out)).toEqual({ connect: 'function', migrate: 'function', table: 'object', validators: true, migrations: true, verifier: 'function', bearer: 'a.b.c' });
+    expect(JSON.parse(out)).toEqual({ connect: 'function', migrate: 'function', table: 'object', validators: true, oneTable: false, migrations: true, verifier: 'function', bearer: 'a.b.c' });
   });
 
   it('type-checks a consumer file against the shipped .d.ts', () => {
@@ -122,6 +125,11 @@ describe.skipIf(onServer)('the packed package, installed in a consumer project',
       export const typed = (tx: RlsTransaction) => tx.query.therapySessions.findFirst({ columns: { startTime: true } });
       // @ts-expect-error unverified claims are not VerifiedClaims
       export const unverified: VerifiedClaims = { sub: 'x', role: 'authenticated' };
+      import { therapySessionInsertSchema, type TherapySessionInsertInput } from 'therapy-db/validators/therapy-sessions';
+      export const draft: TherapySessionInsertInput['status'] = 'scheduled';
+      export const checked: boolean = therapySessionInsertSchema.safeParse({ status: draft }).success;
+      // @ts-expect-error one table's module types its columns: a session has no such column
+      export const noSuchKey: TherapySessionInsertInput['noSuchColumn'] = 1;
       import type { Database, Tables } from 'therapy-db/supabase';
       export const sessionStatus: Database['public']['Tables']['therapy_sessions']['Row']['status'] = 'completed';
       // @ts-expect-error the supabase-js row type knows the code list

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from '../log';
 import { databaseObjects } from '../objects';
 import { packageRoot } from '../paths';
-import { writeSupabaseTypes } from '../typegen';
+import { writeSupabaseTypes, writeValidatorColumns } from '../typegen';
 import { generateMigrations as generate } from '../generate/app';
 
 /** `therapy-db generate` / `npm run db:generate` in this repository. */
@@ -20,4 +20,6 @@ export async function generateFromSource(options: { name: string; log: Logger })
   });
   // The supabase-js types follow the same source; written only when they changed.
   writeSupabaseTypes(root, options.log);
+  // So do the tables as the validators read them (one table's schemas bundle without the others).
+  writeValidatorColumns(root, options.log);
 }

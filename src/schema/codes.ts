@@ -200,6 +200,16 @@ export type DocumentVisibility = (typeof documentVisibilities)[number];
 /** Largest object the storage buckets accept (50 MiB), mirrored by `documents.size_bytes`. */
 export const maxDocumentBytes = 52_428_800;
 
+/**
+ * The bucket each category of document lives in: chat attachments in `chat-attachments`, the
+ * organisation's assets in the public `org-assets`, every student record in `student-records`.
+ * Tying the bucket to the category keeps a chat attachment (which any participant may upload) out
+ * of the public bucket.
+ */
+export function bucketOfCategory(category: DocumentCategory): StorageBucket {
+  return category === 'chat_attachment' ? 'chat-attachments' : category === 'org_asset' ? 'org-assets' : 'student-records';
+}
+
 // ------------------------------------------------------------------ billing
 export const codeSystems = ['CPT', 'HCPCS', 'STATE'] as const;
 export type CodeSystem = (typeof codeSystems)[number];

@@ -1,6 +1,6 @@
 import { relations, sql } from 'drizzle-orm';
 import { bigint, check, date, foreignKey, index, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
-import { documentCategories, documentVisibilities, maxDocumentBytes, storageBuckets, type DocumentCategory, type StorageBucket } from './codes';
+import { bucketOfCategory, documentCategories, documentVisibilities, maxDocumentBytes, storageBuckets } from './codes';
 import { createdAt, deletedAt, literal, oneOf, setNullOnly } from './columns';
 import { organizations, profiles } from './identity';
 import { students } from './people';
@@ -9,16 +9,6 @@ import { conversations, messages } from './chat';
 import { consents, servicePlans } from './caseload';
 
 // ------------------------------------------------------------------ documents
-/**
- * The bucket each category of document lives in: chat attachments in `chat-attachments`, the
- * organisation's assets in the public `org-assets`, every student record in `student-records`.
- * Tying the bucket to the category keeps a chat attachment (which any participant may upload) out
- * of the public bucket.
- */
-export function bucketOfCategory(category: DocumentCategory): StorageBucket {
-  return category === 'chat_attachment' ? 'chat-attachments' : category === 'org_asset' ? 'org-assets' : 'student-records';
-}
-
 /** `case category when … end`: `bucketOfCategory` as SQL over the column `category`. */
 const bucketOfCategorySql = sql.raw(
   `case category ${documentCategories

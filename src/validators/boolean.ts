@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { expected } from './label';
 
 /** A `boolean` column: JSON `true` or `false` (the database would also read `'yes'` or `1`; typed clients never send them). */

@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import { array } from './array';
 import { boolean as booleanSchema } from './boolean';
 import { codeList } from './codes';
+import { describeColumn } from './describe';
+import type { DescribedColumn } from './described';
 import { isoDate, timeOfDay, timestamptz, type TimestampPrecision } from './datetime';
 import { jsonObject } from './json';
 import { decimal, integer } from './numeric';
@@ -41,34 +43,23 @@ export type ColumnSchema<C extends Column> = C['_']['columnType'] extends 'PgArr
               ? JsonObjectSchema
               : z.ZodString;
 
-/** Runtime view of the Drizzle column fields we read. */
-interface ColumnMeta {
-  readonly name: string;
-  readonly columnType: string;
-  readonly enumValues?: readonly string[] | undefined;
-  readonly length?: number | undefined;
-  readonly precision?: number | undefined;
-  readonly scale?: number | undefined;
-  readonly baseColumn?: Column | undefined;
-  getSQLType(): string;
-}
-
 /**
  * `columnSchema(therapySessions.startTime)` → `timestamptz()`. `precision` is `microseconds` for
  * select schemas, which read what the database returns rather than what a client sends.
  */
 export function columnSchema<C extends Column>(column: C, precision: TimestampPrecision = 'milliseconds'): ColumnSchema<C> {
-  return schemaOf(column as unknown as ColumnMeta, precision) as ColumnSchema<C>;
+  return describedColumnSchema(describeColumn(column), precision) as ColumnSchema<C>;
 }
 
-function schemaOf(column: ColumnMeta, precision: TimestampPrecision): z.ZodType {
-  const enumValues = column.enumValues;
-  if (column.columnType === 'PgArray') {
-    if (!column.baseColumn) throw new Error(`columnSchema: array column ${column.name} has no base column`);
-    return array(schemaOf(column.baseColumn as unknown as ColumnMeta, precision));
+/** The schema of a described column's type: `columnSchema` without the Drizzle column. */
+export function describedColumnSchema(column: DescribedColumn, precision: TimestampPrecision = 'milliseconds'): z.ZodType {
+  const enumValues = column.values;
+  if (column.type === 'PgArray') {
+    if (!column.element) throw new Error(`columnSchema: array column ${column.name} has no base column`);
+    return array(describedColumnSchema(column.element, precision));
   }
   if (enumValues && enumValues.length > 0) return codeList(enumValues as unknown as readonly [string, ...string[]]);
-  switch (column.columnType) {
+  switch (column.type) {
     case 'PgUUID':
       return uuid();
     case 'PgText':
@@ -95,12 +86,12 @@ function schemaOf(column: ColumnMeta, precision: TimestampPrecision): z.ZodType 
       if (column.precision === undefined || column.scale === undefined) throw new Error(`columnSchema: numeric column ${column.name} needs a precision and a scale`);
       return decimal(column.precision, column.scale);
     case 'PgCustomColumn': {
-      const sqlType = column.getSQLType();
+      const sqlType = column.sqlType;
       if (sqlType === 'daterange') return daterange();
       if (sqlType === 'tstzrange') return tstzrange(precision);
       throw new Error(`columnSchema: no schema for custom type ${sqlType} (column ${column.name})`);
     }
     default:
-      throw new Error(`columnSchema: no schema for ${column.columnType} (column ${column.name})`);
+      throw new Error(`columnSchema: no schema for ${column.type} (column ${column.name})`);
   }
 }

@@ -5,64 +5,105 @@
  *
  * Per table (`therapySession…` for `therapy_sessions`): `…InsertSchema`, `…UpdateSchema`,
  * `…SelectSchema`, the types `…Insert` / `…InsertInput` (parsed output / accepted input), `…Update`,
- * `…UpdateInput`, `…Select`, and `…Validators` (all of them plus the table and its rules).
- * The pieces they are built from are exported too, for app-specific schemas.
+ * `…UpdateInput`, `…Select`, `…Schemas` (all of them, the fields and the rules) and `…Validators`
+ * (the same plus the Drizzle table). The pieces they are built from are exported too, for
+ * app-specific schemas.
+ *
+ * Tree-shakes per table: a bundle that uses one table's schemas carries that table's columns and
+ * rules and no other table (test/validators.bundle.test.ts). `therapy-db/validators/<table>`
+ * (`therapy-db/validators/therapy-sessions`) is the same table's module on its own.
  */
-import { auditLogValidators } from './audit';
-import { billingCodeValidators, serviceChargeValidators } from './billing';
-import { caseloadAssignmentValidators, consentValidators, serviceMandateValidators, servicePlanValidators } from './caseload';
-import { conversationParticipantValidators, conversationValidators, messageValidators } from './chat';
-import { sessionNoteValidators } from './documentation';
-import { documentValidators } from './files';
-import { goalObservationValidators, goalValidators, progressReportValidators } from './goals';
-import { organizationMemberValidators, organizationValidators, profileValidators, schoolValidators } from './identity';
-import { outboxEventValidators, webhookSubscriptionValidators } from './integrations';
-import { notificationValidators } from './notifications';
-import { guardianValidators, studentGuardianValidators, studentValidators, supervisionAssignmentValidators, therapistValidators } from './people';
-import {
-  calendarBlackoutValidators,
-  sessionParticipantValidators,
-  sessionSeriesValidators,
-  sessionTypeValidators,
-  therapySessionValidators,
-} from './scheduling';
+import { organizations, schools, profiles, organizationMembers, therapists, students, guardians, studentGuardians, supervisionAssignments, caseloadAssignments, servicePlans, serviceMandates, consents, sessionTypes, sessionSeries, therapySessions, sessionParticipants, calendarBlackouts, sessionNotes, goals, goalObservations, progressReports, conversations, conversationParticipants, messages, documents, billingCodes, serviceCharges, notifications, webhookSubscriptions, outboxEvents, auditLog } from '../schema/tables';
+import { organizationSchemas, schoolSchemas, profileSchemas, organizationMemberSchemas, therapistSchemas, studentSchemas, guardianSchemas, studentGuardianSchemas, supervisionAssignmentSchemas, caseloadAssignmentSchemas, servicePlanSchemas, serviceMandateSchemas, consentSchemas, sessionTypeSchemas, sessionSeriesSchemas, therapySessionSchemas, sessionParticipantSchemas, calendarBlackoutSchemas, sessionNoteSchemas, goalSchemas, goalObservationSchemas, progressReportSchemas, conversationSchemas, conversationParticipantSchemas, messageSchemas, documentSchemas, billingCodeSchemas, serviceChargeSchemas, notificationSchemas, webhookSubscriptionSchemas, outboxEventSchemas, auditLogSchemas } from './tables';
+import { withTable } from './table';
 
 // ------------------------------------------------------------------ the tables
-export * from './identity';
-export * from './people';
-export * from './caseload';
-export * from './scheduling';
-export * from './documentation';
-export * from './goals';
-export * from './chat';
-export * from './files';
-export * from './billing';
-export * from './notifications';
-export * from './integrations';
-export * from './audit';
+export * from './tables';
+
+/*
+ * Each table's schemas with its Drizzle table (`therapySessionValidators.table`). The calls are pure:
+ * a bundle that uses none of them drops them, and with them the Drizzle tables.
+ */
+export const organizationValidators = /* @__PURE__ */ withTable(organizations, organizationSchemas);
+export const schoolValidators = /* @__PURE__ */ withTable(schools, schoolSchemas);
+export const profileValidators = /* @__PURE__ */ withTable(profiles, profileSchemas);
+export const organizationMemberValidators = /* @__PURE__ */ withTable(organizationMembers, organizationMemberSchemas);
+export const therapistValidators = /* @__PURE__ */ withTable(therapists, therapistSchemas);
+export const studentValidators = /* @__PURE__ */ withTable(students, studentSchemas);
+export const guardianValidators = /* @__PURE__ */ withTable(guardians, guardianSchemas);
+export const studentGuardianValidators = /* @__PURE__ */ withTable(studentGuardians, studentGuardianSchemas);
+export const supervisionAssignmentValidators = /* @__PURE__ */ withTable(supervisionAssignments, supervisionAssignmentSchemas);
+export const caseloadAssignmentValidators = /* @__PURE__ */ withTable(caseloadAssignments, caseloadAssignmentSchemas);
+export const servicePlanValidators = /* @__PURE__ */ withTable(servicePlans, servicePlanSchemas);
+export const serviceMandateValidators = /* @__PURE__ */ withTable(serviceMandates, serviceMandateSchemas);
+export const consentValidators = /* @__PURE__ */ withTable(consents, consentSchemas);
+export const sessionTypeValidators = /* @__PURE__ */ withTable(sessionTypes, sessionTypeSchemas);
+export const sessionSeriesValidators = /* @__PURE__ */ withTable(sessionSeries, sessionSeriesSchemas);
+export const therapySessionValidators = /* @__PURE__ */ withTable(therapySessions, therapySessionSchemas);
+export const sessionParticipantValidators = /* @__PURE__ */ withTable(sessionParticipants, sessionParticipantSchemas);
+export const calendarBlackoutValidators = /* @__PURE__ */ withTable(calendarBlackouts, calendarBlackoutSchemas);
+export const sessionNoteValidators = /* @__PURE__ */ withTable(sessionNotes, sessionNoteSchemas);
+export const goalValidators = /* @__PURE__ */ withTable(goals, goalSchemas);
+export const goalObservationValidators = /* @__PURE__ */ withTable(goalObservations, goalObservationSchemas);
+export const progressReportValidators = /* @__PURE__ */ withTable(progressReports, progressReportSchemas);
+export const conversationValidators = /* @__PURE__ */ withTable(conversations, conversationSchemas);
+export const conversationParticipantValidators = /* @__PURE__ */ withTable(conversationParticipants, conversationParticipantSchemas);
+export const messageValidators = /* @__PURE__ */ withTable(messages, messageSchemas);
+export const documentValidators = /* @__PURE__ */ withTable(documents, documentSchemas);
+export const billingCodeValidators = /* @__PURE__ */ withTable(billingCodes, billingCodeSchemas);
+export const serviceChargeValidators = /* @__PURE__ */ withTable(serviceCharges, serviceChargeSchemas);
+export const notificationValidators = /* @__PURE__ */ withTable(notifications, notificationSchemas);
+export const webhookSubscriptionValidators = /* @__PURE__ */ withTable(webhookSubscriptions, webhookSubscriptionSchemas);
+export const outboxEventValidators = /* @__PURE__ */ withTable(outboxEvents, outboxEventSchemas);
+export const auditLogValidators = /* @__PURE__ */ withTable(auditLog, auditLogSchemas);
 
 /** Every table's validators, by qualified table name (`public.therapy_sessions`). */
-export const validatorsByTable = Object.fromEntries(
-  [
-    organizationValidators, schoolValidators, profileValidators, organizationMemberValidators,
-    therapistValidators, studentValidators, guardianValidators, studentGuardianValidators, supervisionAssignmentValidators,
-    caseloadAssignmentValidators, servicePlanValidators, serviceMandateValidators, consentValidators,
-    sessionTypeValidators, sessionSeriesValidators, therapySessionValidators, sessionParticipantValidators, calendarBlackoutValidators,
-    sessionNoteValidators,
-    goalValidators, goalObservationValidators, progressReportValidators,
-    conversationValidators, conversationParticipantValidators, messageValidators,
-    documentValidators,
-    billingCodeValidators, serviceChargeValidators,
-    notificationValidators,
-    webhookSubscriptionValidators, outboxEventValidators,
-    auditLogValidators,
-  ].map((validators) => [validators.name, validators as AnyTableValidators]),
-) as Readonly<Record<string, AnyTableValidators>>;
+export const validatorsByTable: Readonly<Record<string, AnyTableValidators>> = /* @__PURE__ */ byQualifiedName([
+  organizationValidators,
+  schoolValidators,
+  profileValidators,
+  organizationMemberValidators,
+  therapistValidators,
+  studentValidators,
+  guardianValidators,
+  studentGuardianValidators,
+  supervisionAssignmentValidators,
+  caseloadAssignmentValidators,
+  servicePlanValidators,
+  serviceMandateValidators,
+  consentValidators,
+  sessionTypeValidators,
+  sessionSeriesValidators,
+  therapySessionValidators,
+  sessionParticipantValidators,
+  calendarBlackoutValidators,
+  sessionNoteValidators,
+  goalValidators,
+  goalObservationValidators,
+  progressReportValidators,
+  conversationValidators,
+  conversationParticipantValidators,
+  messageValidators,
+  documentValidators,
+  billingCodeValidators,
+  serviceChargeValidators,
+  notificationValidators,
+  webhookSubscriptionValidators,
+  outboxEventValidators,
+  auditLogValidators,
+]);
+
+function byQualifiedName(all: readonly { readonly name: string }[]): Readonly<Record<string, AnyTableValidators>> {
+  return Object.fromEntries(all.map((validators) => [validators.name, validators])) as Readonly<Record<string, AnyTableValidators>>;
+}
 
 // ------------------------------------------------------------------ the pieces
-export { defineTable, type TableValidators, type TableSpec, type InsertShape, type UpdateShape, type SelectShape, type RefusedField, type ColumnKey, type WritableKey } from './table';
+export { defineTable, tableSchemas, withTable, type TableValidators, type TableSchemas, type TableSpec, type InsertShape, type UpdateShape, type SelectShape, type RefusedField, type ColumnKey, type WritableKey } from './table';
 export { rule, ordered, bothOrNeither, compare, type RowRule, type RuleIssue } from './rules';
-export { columnSchema, type ColumnSchema } from './columns';
+export { columnSchema, describedColumnSchema, type ColumnSchema } from './columns';
+export { describeTable, describeColumn } from './describe';
+export type { DescribedTable, DescribedColumn } from './described';
+export { e164Pattern, e164Description, stateCodePattern, stateCodeDescription, eventTypePattern, eventTypeDescription } from './patterns';
 export { uuid, isUuid, canonicalUuid } from './uuid';
 export { text, length, trimmedLength, matches, textRule, fixedChar, storable, btrim, characterCount, textProblem, emailAddress } from './text';
 export { timestamptz, isoDate, timeOfDay, parseDate, parseTimestamp, formatDate, type TimestampPrecision } from './datetime';

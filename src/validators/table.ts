@@ -1,15 +1,20 @@
-import { getTableColumns, is, SQL, type Column } from 'drizzle-orm';
-import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
-import { createInsertSchema, createSelectSchema, createUpdateSchema } from 'drizzle-zod';
-import { z } from 'zod';
-import { columnSchema, type ColumnSchema } from './columns';
+import type { Column } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import * as z from 'zod';
+import { describedColumnSchema, type ColumnSchema } from './columns';
+import { describeTable } from './describe';
+import type { DescribedColumn, DescribedTable } from './described';
 import { columnName } from './label';
 import type { RowRule } from './rules';
 
 /**
- * One table's insert, update and select schemas, built with drizzle-zod from the Drizzle table:
+ * One table's insert, update and select schemas, built from the table's description (./described):
  * every column gets the schema of its PostgreSQL type (./columns), the table's single-column CHECKs
  * are added per column, and the multi-column rules (./rules) run on the whole row.
+ *
+ * `tableSchemas` builds them from a description alone (the package's tables, described at generate
+ * time, so one table's schemas bundle without the Drizzle tables); `defineTable` from a Drizzle
+ * table (an app's own tables), adding the table itself.
  *
  * - **insert**: what a client may send to create a row. Columns the server sets are refused with a
  *   message saying so; columns with a default or NULL allowed may be omitted; a key that is no
@@ -66,8 +71,8 @@ export interface TableSpec<T extends PgTable, S extends WritableKey<T>, R extend
   readonly rules?: readonly RowRule<WritableKey<T>, RuleRow<T>>[];
 }
 
-export interface TableValidators<T extends PgTable, S extends string, R extends Partial<Record<string, z.ZodType>>, F extends string> {
-  readonly table: T;
+/** A table's schemas, fields and rules: everything `TableValidators` has but the Drizzle table. */
+export interface TableSchemas<T extends PgTable, S extends string, R extends Partial<Record<string, z.ZodType>>, F extends string> {
   /** `public.therapy_sessions`. */
   readonly name: string;
   readonly insert: z.ZodObject<InsertShape<T, S, R>, z.core.$strict>;
@@ -91,20 +96,11 @@ export interface TableValidators<T extends PgTable, S extends string, R extends 
   readonly rules: readonly RowRule[];
 }
 
-/** The loose runtime view of a Drizzle column the builder reads. */
-interface ColumnMeta {
-  readonly name: string;
-  readonly notNull: boolean;
-  readonly hasDefault: boolean;
-  readonly default?: unknown;
-  readonly defaultFn?: unknown;
-  readonly onUpdateFn?: unknown;
-  readonly generated?: { readonly type?: string } | undefined;
-  readonly generatedIdentity?: { readonly type?: string } | undefined;
+export interface TableValidators<T extends PgTable, S extends string, R extends Partial<Record<string, z.ZodType>>, F extends string>
+  extends TableSchemas<T, S, R, F> {
+  /** The Drizzle table. */
+  readonly table: T;
 }
-
-const meta = (column: Column) => column as unknown as ColumnMeta;
-const isGenerated = (c: ColumnMeta) => c.generated?.type === 'always' || c.generatedIdentity?.type === 'always';
 
 /**
  * Writes refuse keys that are no column, so a misspelt field (`locaton`) or a column name where the
@@ -130,27 +126,13 @@ function refused(message: string): RefusedField {
   return z.never({ error: message }).optional();
 }
 
-/**
- * What an omitted column holds after an insert, when the validators can know it: NULL for a nullable
- * column without a default, the literal default otherwise. A SQL default (`now()`, `current_date`)
- * is unknown here, so a rule reading it is left to the database.
- */
-function insertDefault(column: ColumnMeta): { value: unknown } | undefined {
-  if (!column.hasDefault) return column.notNull ? undefined : { value: null };
-  if (column.defaultFn !== undefined || column.default === undefined || is(column.default, SQL)) return undefined;
-  return { value: column.default };
-}
-
 type Mode = 'insert' | 'update';
-
-/** drizzle-zod's factories, as this module calls them. */
-type BuildObject = (table: PgTable, refine: Record<string, z.ZodType>) => z.ZodObject;
 
 /**
  * `rules` as Zod checks. A key absent from the parsed row holds its insert default on insert (when
  * knowable) and is unknown on update; a rule with an unknown key is left to the database.
  */
-function applyRules(rules: readonly RowRule[], mode: Mode, columns: Readonly<Record<string, ColumnMeta>>) {
+function applyRules(rules: readonly RowRule[], mode: Mode, columns: DescribedTable['columns']) {
   return rules.map((r) =>
     z.superRefine<Record<string, unknown>>(
       (row, ctx) => {
@@ -159,7 +141,7 @@ function applyRules(rules: readonly RowRule[], mode: Mode, columns: Readonly<Rec
           const column = columns[key];
           if (row[key] !== undefined) values[key] = row[key];
           else {
-            const fallback = mode === 'insert' && column ? insertDefault(column) : undefined;
+            const fallback = mode === 'insert' ? column?.insertDefault : undefined;
             if (!fallback) return; // unknown: the database decides
             values[key] = fallback.value;
           }
@@ -180,22 +162,37 @@ function applyRules(rules: readonly RowRule[], mode: Mode, columns: Readonly<Rec
   );
 }
 
-/** Builds a table's validators; see the module comment. */
+/** Builds a Drizzle table's validators (an app's own table); see the module comment. */
 export function defineTable<
   T extends PgTable,
   const S extends WritableKey<T>,
   const R extends Partial<Record<WritableKey<T>, z.ZodType>> = Record<never, never>,
   const F extends WritableKey<T> = never,
 >(table: T, spec: TableSpec<T, S, R, F>): TableValidators<T, S, R, F> {
-  const columns = getTableColumns(table) as Record<string, Column>;
-  const columnMeta = Object.fromEntries(Object.entries(columns).map(([key, column]) => [key, meta(column)]));
+  return withTable(table, tableSchemas(describeTable(table), spec));
+}
+
+/** A table's schemas with the Drizzle table they were built for. */
+export function withTable<T extends PgTable, S extends string, R extends Partial<Record<string, z.ZodType>>, F extends string>(
+  table: T,
+  schemas: TableSchemas<T, S, R, F>,
+): TableValidators<T, S, R, F> {
+  return { table, ...schemas };
+}
+
+/** Builds a table's schemas from its description; see the module comment. */
+export function tableSchemas<
+  T extends PgTable,
+  const S extends WritableKey<T>,
+  const R extends Partial<Record<WritableKey<T>, z.ZodType>> = Record<never, never>,
+  const F extends WritableKey<T> = never,
+>(described: DescribedTable<T>, spec: TableSpec<T, S, R, F>): TableSchemas<T, S, R, F> {
+  const { name, columns } = described;
   const overrides = (spec.columns ?? {}) as Record<string, ((schema: z.ZodType) => z.ZodType) | undefined>;
   const replacements = (spec.insert ?? {}) as Record<string, z.ZodType | undefined>;
   const server = new Set<string>(spec.server);
   const frozen = new Set<string>(spec.frozen?.columns ?? []);
   const rules = (spec.rules ?? []) as unknown as readonly RowRule[];
-  const config = getTableConfig(table);
-  const name = `${config.schema ?? 'public'}.${config.name}`;
 
   for (const key of [...server, ...frozen, ...Object.keys(overrides), ...Object.keys(replacements), ...rules.flatMap((r) => r.reads)]) {
     if (!(key in columns)) throw new Error(`defineTable(${name}): no column ${key}`);
@@ -204,17 +201,17 @@ export function defineTable<
   const insertShape: Record<string, z.ZodType> = {};
   const updateShape: Record<string, z.ZodType> = {};
   const selectShape: Record<string, z.ZodType> = {};
-  for (const [key, column] of Object.entries(columns)) {
-    const c = columnMeta[key]!;
-    const base = columnSchema(column, 'microseconds') as z.ZodType;
+  for (const [key, c] of Object.entries(columns) as [string, DescribedColumn][]) {
+    const base = describedColumnSchema(c, 'microseconds');
     selectShape[key] = c.notNull ? base : base.nullable();
-    if (isGenerated(c)) continue;
+    // `generated always` columns are read, never written: they are no key of a write.
+    if (c.generated) continue;
     if (server.has(key)) {
       insertShape[key] = updateShape[key] = refused(`${c.name} is set by the server`);
       continue;
     }
     const override = overrides[key];
-    const typed = columnSchema(column) as z.ZodType;
+    const typed = describedColumnSchema(c);
     const checked = override ? override(typed) : typed;
     const replacement = replacements[key];
     insertShape[key] = replacement ?? (c.notNull ? (c.hasDefault ? checked.optional() : checked) : checked.nullable().optional());
@@ -225,20 +222,16 @@ export function defineTable<
         : checked.nullable().optional();
   }
 
-  // drizzle-zod assembles the objects from the table (and drops generated columns); every column's
-  // schema is supplied, wrapped for the mode, and drizzle-zod uses a supplied schema as given. The
-  // static types are ours (InsertShape, …): drizzle-zod's generic ones omit `optional` for supplied
-  // insert schemas, and resolving its overloads for 32 tables is needlessly slow.
-  const insertFields = strict((createInsertSchema as unknown as BuildObject)(table, insertShape), name);
-  const updateFields = strict((createUpdateSchema as unknown as BuildObject)(table, updateShape), name);
-  const select = (createSelectSchema as unknown as BuildObject)(table, selectShape);
-  type V = TableValidators<T, S, R, F>;
+  // The static types are ours (InsertShape, …), computed from the Drizzle table's type.
+  const insertFields = strict(z.object(insertShape), name);
+  const updateFields = strict(z.object(updateShape), name);
+  const select = z.object(selectShape);
+  type V = TableSchemas<T, S, R, F>;
 
   return {
-    table,
     name,
-    insert: insertFields.check(...applyRules(rules, 'insert', columnMeta)) as unknown as V['insert'],
-    update: updateFields.check(...applyRules(rules, 'update', columnMeta)) as unknown as V['update'],
+    insert: insertFields.check(...applyRules(rules, 'insert', columns)) as unknown as V['insert'],
+    update: updateFields.check(...applyRules(rules, 'update', columns)) as unknown as V['update'],
     select: select as unknown as V['select'],
     insertFields: insertFields as unknown as V['insertFields'],
     updateFields: updateFields as unknown as V['updateFields'],
@@ -246,10 +239,9 @@ export function defineTable<
       const keys = new Set(Object.keys(schema.shape));
       // Rules reading a field the schema does not have are the database's to apply.
       const applicable = rules.filter((r) => r.reads.every((key) => keys.has(key)));
-      return applicable.length === 0 ? schema : (schema.check(...applyRules(applicable, 'update', columnMeta)) as O);
+      return applicable.length === 0 ? schema : (schema.check(...applyRules(applicable, 'update', columns)) as O);
     },
     serverColumns: spec.server,
     rules,
   };
 }
-

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { emailMaxLength, emailPattern, whitespace } from '../schema/codes';
 import { expected, fieldLabel, must, type Message } from './label';
 

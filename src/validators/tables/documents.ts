@@ -1,13 +1,13 @@
+/** `therapy-db/validators/documents`: the validators of `public.documents`. */
 import type { z } from 'zod';
-import { maxDocumentBytes } from '../schema/codes';
-import { bucketOfCategory, documents } from '../schema/files';
-import { between } from './numeric';
-import { rule } from './rules';
-import { defineTable } from './table';
-import { matches } from './text';
+import { bucketOfCategory, maxDocumentBytes } from '../../schema/codes';
+import { between } from '../numeric';
+import { rule } from '../rules';
+import { matches } from '../text';
+import { documentsColumns } from '../described-tables';
+import { tableSchemas } from '../table';
 
-// ------------------------------------------------------------------ documents
-export const documentValidators = defineTable(documents, {
+export const documentSchemas = tableSchemas(documentsColumns, {
   server: ['id', 'createdAt', 'deletedAt'],
   columns: {
     sizeBytes: (s) => s.check(between(1, maxDocumentBytes)),
@@ -38,9 +38,9 @@ export const documentValidators = defineTable(documents, {
     }),
   ],
 });
-export const documentInsertSchema: (typeof documentValidators)['insert'] = documentValidators.insert;
-export const documentUpdateSchema: (typeof documentValidators)['update'] = documentValidators.update;
-export const documentSelectSchema: (typeof documentValidators)['select'] = documentValidators.select;
+export const documentInsertSchema: (typeof documentSchemas)['insert'] = documentSchemas.insert;
+export const documentUpdateSchema: (typeof documentSchemas)['update'] = documentSchemas.update;
+export const documentSelectSchema: (typeof documentSchemas)['select'] = documentSchemas.select;
 export type DocumentInsert = z.output<typeof documentInsertSchema>;
 export type DocumentInsertInput = z.input<typeof documentInsertSchema>;
 export type DocumentUpdate = z.output<typeof documentUpdateSchema>;

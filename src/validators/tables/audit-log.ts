@@ -1,23 +1,23 @@
+/** `therapy-db/validators/audit-log`: the validators of `audit.audit_log`. */
 import type { z } from 'zod';
-import { auditLog } from '../schema/audit';
-import { defineTable } from './table';
+import { auditLogColumns } from '../described-tables';
+import { tableSchemas } from '../table';
 
-// ------------------------------------------------------------------ audit.audit_log
 /**
  * Written only by the audit triggers (SECURITY DEFINER) and append-only for everyone: the insert
  * schema describes what a trigger writes (for tools and tests), and the update schema accepts no
  * change at all.
  */
-export const auditLogValidators = defineTable(auditLog, {
+export const auditLogSchemas = tableSchemas(auditLogColumns, {
   server: ['occurredAt'],
   frozen: {
     columns: ['organizationId', 'actorId', 'actorRole', 'actorMemberRoles', 'action', 'tableName', 'recordId', 'oldData', 'newData', 'changedFields', 'requestId'],
     because: 'audit.audit_log is append-only',
   },
 });
-export const auditLogInsertSchema: (typeof auditLogValidators)['insert'] = auditLogValidators.insert;
-export const auditLogUpdateSchema: (typeof auditLogValidators)['update'] = auditLogValidators.update;
-export const auditLogSelectSchema: (typeof auditLogValidators)['select'] = auditLogValidators.select;
+export const auditLogInsertSchema: (typeof auditLogSchemas)['insert'] = auditLogSchemas.insert;
+export const auditLogUpdateSchema: (typeof auditLogSchemas)['update'] = auditLogSchemas.update;
+export const auditLogSelectSchema: (typeof auditLogSchemas)['select'] = auditLogSchemas.select;
 export type AuditLogInsert = z.output<typeof auditLogInsertSchema>;
 export type AuditLogInsertInput = z.input<typeof auditLogInsertSchema>;
 export type AuditLogUpdate = z.output<typeof auditLogUpdateSchema>;

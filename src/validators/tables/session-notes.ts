@@ -1,10 +1,10 @@
-import { z } from 'zod';
-import { sessionNotes } from '../schema/documentation';
-import { between } from './numeric';
-import { rule } from './rules';
-import { defineTable } from './table';
+/** `therapy-db/validators/session-notes`: the validators of `public.session_notes`. */
+import * as z from 'zod';
+import { between } from '../numeric';
+import { rule } from '../rules';
+import { sessionNotesColumns } from '../described-tables';
+import { tableSchemas } from '../table';
 
-// ------------------------------------------------------------------ session_notes
 /**
  * Notes are inserted as drafts (the session_notes_created_as_draft rule of the
  * session_notes_signed_immutable trigger) and signed by an update, when the trigger stamps
@@ -13,7 +13,7 @@ import { defineTable } from './table';
  * the trigger clears a co-signer given on insert): any other value is refused, so a misunderstanding
  * shows.
  */
-export const sessionNoteValidators = defineTable(sessionNotes, {
+export const sessionNoteSchemas = tableSchemas(sessionNotesColumns, {
   server: ['id', 'createdAt', 'updatedAt', 'signedAt', 'signedBy', 'contentHash', 'cosignedAt'],
   columns: {
     billableMinutes: (s) => s.check(between(0, 240)),
@@ -40,9 +40,9 @@ export const sessionNoteValidators = defineTable(sessionNotes, {
     }),
   ],
 });
-export const sessionNoteInsertSchema: (typeof sessionNoteValidators)['insert'] = sessionNoteValidators.insert;
-export const sessionNoteUpdateSchema: (typeof sessionNoteValidators)['update'] = sessionNoteValidators.update;
-export const sessionNoteSelectSchema: (typeof sessionNoteValidators)['select'] = sessionNoteValidators.select;
+export const sessionNoteInsertSchema: (typeof sessionNoteSchemas)['insert'] = sessionNoteSchemas.insert;
+export const sessionNoteUpdateSchema: (typeof sessionNoteSchemas)['update'] = sessionNoteSchemas.update;
+export const sessionNoteSelectSchema: (typeof sessionNoteSchemas)['select'] = sessionNoteSchemas.select;
 export type SessionNoteInsert = z.output<typeof sessionNoteInsertSchema>;
 export type SessionNoteInsertInput = z.input<typeof sessionNoteInsertSchema>;
 export type SessionNoteUpdate = z.output<typeof sessionNoteUpdateSchema>;
