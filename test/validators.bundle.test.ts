@@ -7,6 +7,7 @@ import { builtinModules } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { browserBundle } from './support/browser-bundle';
 
 const nodeBuiltins = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
 const serverOnlyPackages = /(^|\/)node_modules\/(postgres|drizzle-kit|@electric-sql|testcontainers|@testcontainers|esbuild|tsx)\//;
@@ -30,15 +31,9 @@ function recordNodeBuiltins(found: string[]): Plugin {
 async function bundle(entry: string) {
   const builtins: string[] = [];
   const result = await build({
+    ...browserBundle,
     entryPoints: [entry],
-    bundle: true,
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    minify: true,
-    write: false,
     metafile: true,
-    logLevel: 'silent',
     plugins: [recordNodeBuiltins(builtins)],
   });
   const code = result.outputFiles[0]!.contents;

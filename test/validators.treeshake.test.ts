@@ -15,6 +15,7 @@ import { gzipSync } from 'node:zlib';
 import { build as bundle } from 'esbuild';
 import { build, type Options } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserBundle } from './support/browser-bundle';
 import * as zod from 'zod';
 import tsupConfig from '../tsup.config';
 import { VALIDATOR_COLUMNS_PATH, validatorColumnsText } from '../src/typegen';
@@ -67,14 +68,8 @@ async function gzippedBundle(name: string, source: string): Promise<{ code: stri
   const entry = join(app, `${name}.js`);
   writeFileSync(entry, source);
   const result = await bundle({
+    ...browserBundle,
     entryPoints: [entry],
-    bundle: true,
-    platform: 'browser',
-    format: 'esm',
-    target: 'es2022',
-    minify: true,
-    write: false,
-    logLevel: 'silent',
     // The app has zod, drizzle-orm, … installed: the repository's node_modules stand in for them.
     nodePaths: [join(repo, 'node_modules')],
   });
