@@ -17,7 +17,7 @@ function load(path: string): BenchReport {
 const range = (values: readonly number[], digits = 2) => {
   const lo = Math.min(...values).toFixed(digits);
   const hi = Math.max(...values).toFixed(digits);
-  return lo === hi ? lo : `${lo}–${hi}`;
+  return lo === hi ? lo : `${lo}${lo.startsWith('-') || hi.startsWith('-') ? ' to ' : '–'}${hi}`;
 };
 
 export function summarizeRuns(reports: readonly BenchReport[]): string {
