@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../src/paths';
+import { embeddedPassOnly } from './support/backend';
+
+const embeddedOnly = embeddedPassOnly('cli-usage.test.ts');
 
 /**
  * The CLI's exit codes (docs/ci.md): 0 success, 1 failure, 2 usage error. A usage error is refused
@@ -38,7 +41,7 @@ const usageErrors: readonly (readonly [string, readonly string[], RegExp])[] = [
   ['a stray argument', ['deliver', '--once', 'now'], /unexpected argument after deliver: now/],
 ];
 
-describe('therapy-db usage errors exit 2 with the usage', () => {
+describe.skipIf(embeddedOnly)('therapy-db usage errors exit 2 with the usage', () => {
   it.each(usageErrors)('%s', async (_name, args, message) => {
     const { status, stderr } = await cli(args);
     expect(stderr).toMatch(message);

@@ -7,6 +7,7 @@ import { getTableConfig } from 'drizzle-orm/pg-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../src/paths';
 import { SCHEMA_DOCUMENT_PATH, schemaAreas } from '../src/schema';
+import { embeddedPassOnly } from './support/backend';
 
 /**
  * docs/schema.md is for people: its diagrams are rendered by Mermaid in a real browser (headless
@@ -22,7 +23,7 @@ const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace
 const dir = mkdtempSync(join(tmpdir(), 'therapy-db-mermaid-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe.skipIf(reason !== undefined)('the schema diagrams render in a browser', () => {
+describe.skipIf(reason !== undefined || embeddedPassOnly('schema-document.render.test.ts'))('the schema diagrams render in a browser', () => {
   it('renders every area diagram with Mermaid in headless Chromium, with every table drawn and no error', () => {
     const document = readFileSync(join(packageRoot(), SCHEMA_DOCUMENT_PATH), 'utf8');
     const blocks = [...document.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!);

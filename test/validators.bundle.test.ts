@@ -8,6 +8,9 @@ import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { browserBundle } from './support/browser-bundle';
+import { embeddedPassOnly } from './support/backend';
+
+const embeddedOnly = embeddedPassOnly('validators.bundle.test.ts');
 
 const nodeBuiltins = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
 const serverOnlyPackages = /(^|\/)node_modules\/(postgres|drizzle-kit|@electric-sql|testcontainers|@testcontainers|esbuild|tsx)\//;
@@ -42,7 +45,7 @@ async function bundle(entry: string) {
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
-describe('therapy-db/validators in a browser bundle', () => {
+describe.skipIf(embeddedOnly)('therapy-db/validators in a browser bundle', () => {
   it('bundles for the browser without Node built-ins, the driver or drizzle-kit', async () => {
     const validators = await bundle('src/validators/index.ts');
     expect(validators.builtins, 'Node built-ins in the browser bundle').toEqual([]);

@@ -20,6 +20,9 @@ import * as zod from 'zod';
 import tsupConfig from '../tsup.config';
 import { VALIDATOR_COLUMNS_PATH, validatorColumnsText } from '../src/typegen';
 import { validatorsByTable } from '../src/validators';
+import { embeddedPassOnly } from './support/backend';
+
+const embeddedOnly = embeddedPassOnly('validators.treeshake.test.ts');
 
 const repo = resolve(__dirname, '..');
 const BUDGET = 15 * 1024;
@@ -81,7 +84,7 @@ async function gzippedBundle(name: string, source: string): Promise<{ code: stri
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
-describe('one table’s validators in an app bundle (esbuild, minified, gzipped)', () => {
+describe.skipIf(embeddedOnly)('one table’s validators in an app bundle (esbuild, minified, gzipped)', () => {
   it(`each table's insert schema adds at most ${kb(BUDGET)} to zod, and no other table`, async () => {
     const features = zodFunctionsUsed();
     const zodAlone = await gzippedBundle('zod-alone', `import * as z from 'zod';\nconsole.log([${features.map((f) => `z.${f}`).join(', ')}]);\n`);
@@ -121,7 +124,7 @@ describe('one table’s validators in an app bundle (esbuild, minified, gzipped)
   });
 });
 
-describe('the tables as the validators read them', () => {
+describe.skipIf(embeddedOnly)('the tables as the validators read them', () => {
   it(`${VALIDATOR_COLUMNS_PATH} is regenerated from the Drizzle tables without a diff (npm run db:generate)`, () => {
     const committed = readFileSync(join(repo, VALIDATOR_COLUMNS_PATH), 'utf8');
     expect(validatorColumnsText() === committed, `${VALIDATOR_COLUMNS_PATH} is out of date: run npm run db:generate`).toBe(true);

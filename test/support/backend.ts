@@ -22,3 +22,14 @@ export async function dockerReachable(): Promise<void> {
   const { getContainerRuntimeClient } = await import('testcontainers');
   await getContainerRuntimeClient();
 }
+
+/**
+ * For test files that use no database (bundles, the browser, usage errors): CI runs the suite twice,
+ * embedded and then with DATABASE_URL, and the second pass would only repeat them. True (skip) on
+ * the DATABASE_URL pass, saying so once.
+ */
+export function embeddedPassOnly(file: string): boolean {
+  const serverPass = Boolean(process.env.DATABASE_URL);
+  if (serverPass) console.log(`${file}: runs in the embedded pass only (it uses no database)`);
+  return serverPass;
+}
