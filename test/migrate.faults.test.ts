@@ -182,4 +182,19 @@ describe.skipIf(!onServer)('the migration lock (PostgreSQL)', () => {
       holder.release();
     }
   });
+
+  it('a migrate of another database on the same server neither blocks this one nor is named as the holder', async () => {
+    const other = await createTestDatabase({ migrated: false });
+    const holder = await other.sql.reserve();
+    const lines: string[] = [];
+    try {
+      await holder`select pg_advisory_lock(hashtext('therapy-db:migrate'))`;
+      const result = await migrate({ client: db.sql, log: (line) => lines.push(line) });
+      expect(result.applied).toEqual([]);
+      expect(lines.filter((line) => line.includes('migration lock'))).toEqual([]);
+    } finally {
+      holder.release();
+      await other.close();
+    }
+  });
 });

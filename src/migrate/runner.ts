@@ -106,9 +106,11 @@ async function lockHolder(sql: Connection): Promise<string> {
   const rows = await sql.unsafe<
     { pid: number; application_name: string | null; usename: string | null; client_addr: string | null; state: string | null; seconds: number | null; query: string | null }[]
   >(`select a.pid, nullif(a.application_name, '') as application_name, a.usename::text, a.client_addr::text, a.state,
-       extract(epoch from pg_catalog.now() - coalesce(a.xact_start, a.backend_start))::int as seconds, pg_catalog.left(a.query, 120) as query
+       greatest(0, extract(epoch from pg_catalog.clock_timestamp() - coalesce(a.xact_start, a.backend_start)))::int as seconds, pg_catalog.left(a.query, 120) as query
   from pg_catalog.pg_locks l join pg_catalog.pg_stat_activity a on a.pid = l.pid
  where l.locktype = 'advisory' and l.granted and l.objsubid = 1
+   -- advisory locks are per database: a migrate of another database on the server is not the holder
+   and l.database = (select d.oid from pg_catalog.pg_database d where d.datname = pg_catalog.current_database())
    and l.classid::bigint = ((${LOCK_KEY})::bigint >> 32) & 4294967295
    and l.objid::bigint = (${LOCK_KEY})::bigint & 4294967295`);
   const holder = rows[0];
