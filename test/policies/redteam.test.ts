@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { asUser } from '../../src/testing';
+import { at } from '../../src/rows';
+import { describeOutcome, isRefusal, newId } from './support/probe';
+import { affected, asOwnerDo, count, refused, refusedOrNotMember, signInAs, tryStatement } from './support/statements';
+import { usePolicyWorld } from './support/world';
+
+/**
+ * Red-team review of issue 12's access half (commits cd01c98, 79280bc): attacks with a valid JWT
+ * through PostgREST's path (`set local role authenticated` + `request.jwt.claims`), each written
+ * expecting the secure behaviour. A test that fails here is a hole.
+ */
+
+const world = usePolicyWorld();
+const a = () => world().fx.a;
+const b = () => world().fx.b;
+
+describe('membership consent', () => {
+  it("org A admin cannot turn a member's accepted guardian membership into a therapist membership without their consent", async () => {
+    // B's therapist is also a parent in A: they accepted a guardian membership of A, nothing more.
+    const parent = b().users.therapist;
+    const outcome = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) => {
+      await asOwnerDo(tx, [`insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'guardian')`, [a().organizationId, parent]]);
+      return tryStatement(tx, `update public.organization_members set role = 'therapist' where organization_id = $1 and user_id = $2 and role = 'guardian'`, [
+        a().organizationId,
+        parent,
+      ]);
+    });
+    expect(isRefusal(outcome), describeOutcome(outcome)).toBe(true);
+  });
+
+  it("org A admin who re-roles a parent's membership cannot then book sessions in their name (an A therapist they never agreed to be)", async () => {
+    const parent = b().users.therapist;
+    const outcome = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) => {
+      await asOwnerDo(tx, [`insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'guardian')`, [a().organizationId, parent]]);
+      await tryStatement(tx, `update public.organization_members set role = 'therapist' where organization_id = $1 and user_id = $2`, [a().organizationId, parent]);
+      await tx.unsafe(`update public.organization_members set role = 'therapist' where organization_id = $1 and user_id = $2`, [a().organizationId, parent]).catch(() => undefined);
+      return tryStatement(
+        tx,
+        `insert into public.therapy_sessions (organization_id, therapist_id, session_type_id, school_id, start_time, end_time, created_by)
+         values ($1, $2, $3, $4, now() + interval '20 days', now() + interval '20 days 30 minutes', $5)`,
+        [a().organizationId, parent, world().extras.a.sessionTypeId, a().schoolIds[0], a().users.org_admin],
+      );
+    });
+    expect(isRefusal(outcome) || (outcome.kind === 'error' && outcome.code === '23503'), describeOutcome(outcome)).toBe(true);
+  });
+
+  it('a member cannot remove, suspend or re-add themselves (nor an admin their own row)', async () => {
+    for (const persona of ['therapist', 'org_admin'] as const) {
+      const me = a().users[persona];
+      const outcomes = await asUser(world().db.sql, { sub: me }, async (tx) => ({
+        suspend: await tryStatement(tx, `update public.organization_members set status = 'suspended' where user_id = $1`, [me]),
+        remove: await tryStatement(tx, `delete from public.organization_members where user_id = $1`, [me]),
+        readd: await tryStatement(tx, `insert into public.organization_members (organization_id, user_id, role, status) values ($1, $2, 'org_admin', 'invited')`, [a().organizationId, me]),
+      }));
+      for (const o of Object.values(outcomes)) expect(isRefusal(o) || (o.kind === 'ok' && o.rows === 0), describeOutcome(o)).toBe(true);
+    }
+  });
+});
+
+describe('self-escalation through the people tables', () => {
+  it('a guardian cannot grant themselves portal access (a court order withheld it)', async () => {
+    const outcome = await asUser(world().db.sql, { sub: a().users.guardian }, async (tx) => {
+      await asOwnerDo(tx, [`update public.student_guardians set portal_access = false where guardian_id = $1`, [a().guardianId]]);
+      return tryStatement(tx, `update public.student_guardians set portal_access = true where guardian_id = $1`, [a().guardianId]);
+    });
+    expect(isRefusal(outcome) || (outcome.kind === 'ok' && outcome.rows === 0), describeOutcome(outcome)).toBe(true);
+  });
+
+  it('a therapist cannot extend their own caseload assignment, nor create their own supervision', async () => {
+    const me = a().users.therapist;
+    const outcomes = await asUser(world().db.sql, { sub: me }, async (tx) => ({
+      extend: await tryStatement(tx, `update public.caseload_assignments set ends_on = null, starts_on = '2000-01-01' where therapist_id = $1`, [me]),
+      takeS3: await tryStatement(tx, `insert into public.caseload_assignments (organization_id, student_id, therapist_id, discipline, starts_on) values ($1, $2, $3, 'slp', current_date)`, [
+        a().organizationId,
+        a().studentIds[2],
+        me,
+      ]),
+      supervise: await tryStatement(
+        tx,
+        `insert into public.supervision_assignments (organization_id, supervisor_id, supervisee_id, supervision_type, active_during) values ($1, $2, $3, 'slpa', daterange(current_date, null))`,
+        [a().organizationId, me, a().users.supervisee],
+      ),
+    }));
+    expect(isRefusal(outcomes.extend) || (outcomes.extend.kind === 'ok' && outcomes.extend.rows === 0), describeOutcome(outcomes.extend)).toBe(true);
+    refused(outcomes.takeS3);
+    refused(outcomes.supervise);
+  });
+
+  it('a user cannot make themselves platform admin nor lift their own deactivation', async () => {
+    const me = a().users.therapist;
+    const outcomes = await asUser(world().db.sql, { sub: me }, async (tx) => ({
+      admin: await tryStatement(tx, `update public.profiles set is_platform_admin = true where id = $1`, [me]),
+      reactivate: await tryStatement(tx, `update public.profiles set deactivated_at = null where id = $1`, [me]),
+    }));
+    refused(outcomes.admin);
+    refused(outcomes.reactivate);
+  });
+});
+
+describe('scheduling: "CRU own" sessions', () => {
+  const colleagueSession = (id: string) =>
+    [
+      `insert into public.therapy_sessions (id, organization_id, therapist_id, session_type_id, school_id, start_time, end_time, created_by)
+       values ($1, $2, $3, $4, $5, now() + interval '10 days', now() + interval '10 days 30 minutes', $3)`,
+      [id, a().organizationId, a().users.supervisor, world().extras.a.sessionTypeId, a().schoolIds[0]],
+    ] as const;
+
+  it("a therapist cannot add their caseload student to a colleague's session they cannot see", async () => {
+    const session = newId();
+    const outcome = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => {
+      await asOwnerDo(tx, colleagueSession(session));
+      const before = await count(tx, 'select 1 from public.therapy_sessions where id = $1', [session]);
+      const add = await tryStatement(tx, `insert into public.session_participants (organization_id, session_id, student_id) values ($1, $2, $3)`, [
+        a().organizationId,
+        session,
+        a().studentIds[0],
+      ]);
+      return { before, add };
+    });
+    expect(outcome.before).toBe(0);
+    refused(outcome.add);
+  });
+
+  it("a therapist cannot record their caseload student's attendance in a colleague's session", async () => {
+    const session = newId();
+    const outcome = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => {
+      await asOwnerDo(tx, colleagueSession(session), [
+        `insert into public.session_participants (organization_id, session_id, student_id) values ($1, $2, $3)`,
+        [a().organizationId, session, a().studentIds[0]],
+      ]);
+      return tryStatement(tx, `update public.session_participants set minutes_attended = 30 where session_id = $1`, [session]);
+    });
+    expect(isRefusal(outcome) || (outcome.kind === 'ok' && outcome.rows === 0), describeOutcome(outcome)).toBe(true);
+  });
+});
+
+describe('chat', () => {
+  it('a participant who left cannot rejoin, nor add someone else to a conversation they did not start', async () => {
+    const me = a().users.guardian;
+    const outcomes = await asUser(world().db.sql, { sub: me }, async (tx) => {
+      await asOwnerDo(tx, [`update public.conversation_participants set left_at = now() where conversation_id = $1 and user_id = $2`, [a().conversationId, me]]);
+      return {
+        rejoin: await tryStatement(tx, `update public.conversation_participants set left_at = null where conversation_id = $1 and user_id = $2`, [a().conversationId, me]),
+        reinsert: await tryStatement(tx, `insert into public.conversation_participants (organization_id, conversation_id, user_id) values ($1, $2, $3)`, [
+          a().organizationId,
+          a().conversationId,
+          me,
+        ]),
+      };
+    });
+    expect(isRefusal(outcomes.rejoin) || (outcomes.rejoin.kind === 'ok' && outcomes.rejoin.rows === 0), describeOutcome(outcomes.rejoin)).toBe(true);
+    expect(outcomes.reinsert.kind, describeOutcome(outcomes.reinsert)).toBe('error');
+  });
+
+  it('a participant cannot forge a database event on the conversation topic, whatever the topic spelling', async () => {
+    const conversation = world().extras.a.groupConversationId;
+    const me = a().users.guardian;
+    const topics = [`conversation:${conversation}`, `conversation:${conversation}:peers\n`, `conversation:${conversation.toUpperCase()}:peers`, `conversation:${conversation}:peers:x`];
+    const outcomes = await asUser(world().db.sql, { sub: me }, async (tx) => {
+      const result: Record<string, unknown> = {};
+      for (const topic of topics) {
+        await tx`select set_config('realtime.topic', ${topic}, true)`;
+        result[JSON.stringify(topic)] = await tryStatement(tx, `insert into realtime.messages (topic, extension, event, payload, private) values ($1, 'broadcast', 'message.deleted', '{}'::jsonb, true)`, [topic]);
+      }
+      return result;
+    });
+    for (const [topic, o] of Object.entries(outcomes)) expect(isRefusal(o as never), `${topic}: ${describeOutcome(o as never)}`).toBe(true);
+  });
+});
+
+describe('audit', () => {
+  it('a client cannot spoof the audit role through its JWT claims', async () => {
+    const me = a().users.org_admin;
+    const rows = await asUser(world().db.sql, { sub: me, role: 'service_role' } as never, async (tx) => {
+      await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: me, role: 'service_role' })}, true)`;
+      await tx.unsafe(`update public.students set preferred_name = 'Audited' where id = $1`, [a().studentIds[2]]);
+      await signInAs(tx, me);
+      return tx.unsafe<{ actor_role: string; actor_id: string }[]>(`select actor_role, actor_id from audit.audit_log where record_id = $1 and table_name = 'students' order by occurred_at desc limit 1`, [a().studentIds[2]]);
+    });
+    expect(rows).toEqual([{ actor_role: 'authenticated', actor_id: me }]);
+  });
+});
+
+void at;
+void affected;
+void refusedOrNotMember;
