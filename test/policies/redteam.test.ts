@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { asUser } from '../../src/testing';
 import { at } from '../../src/rows';
-import { describeOutcome, isRefusal, newId } from './support/probe';
-import { affected, asOwnerDo, count, refused, refusedOrNotMember, signInAs, tryStatement } from './support/statements';
-import { usePolicyWorld } from './support/world';
+import { attempt, describeOutcome, isRefusal, newId } from './support/probe';
+import { affected, asOwnerDo, count, plant, refused, refusedOrNotMember, signInAs, tryStatement } from './support/statements';
+import { usePolicyWorld, type Tx } from './support/world';
 
 /**
  * Red-team review of issue 12's access half (commits cd01c98, 79280bc): attacks with a valid JWT
@@ -179,6 +179,79 @@ describe('audit', () => {
       return tx.unsafe<{ actor_role: string; actor_id: string }[]>(`select actor_role, actor_id from audit.audit_log where record_id = $1 and table_name = 'students' order by occurred_at desc limit 1`, [a().studentIds[2]]);
     });
     expect(rows).toEqual([{ actor_role: 'authenticated', actor_id: me }]);
+  });
+});
+
+describe('soft delete hides what hangs off it', () => {
+  it("a therapist and a guardian read nothing of a session at a soft-deleted school (its participants, notes, data points, charges)", async () => {
+    const session = a().sessionIds.pastS1;
+    const [campus, otherCampus] = a().schoolIds;
+    const read = async (tx: Tx) => ({
+      session: await count(tx, 'select 1 from public.therapy_sessions where id = $1', [session]),
+      participants: await count(tx, 'select 1 from public.session_participants where session_id = $1', [session]),
+      notes: await count(tx, 'select 1 from public.session_notes where session_id = $1', [session]),
+      observations: await count(tx, 'select 1 from public.goal_observations where session_id = $1', [session]),
+      charges: await count(tx, 'select 1 from public.service_charges where session_id = $1', [session]),
+    });
+    const seen = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => {
+      // The session took place at the other campus (the student's own campus stays open); that campus closes.
+      await plant(tx, [`update public.therapy_sessions set school_id = $1 where id = $2`, [otherCampus, session]]);
+      await asOwnerDo(tx, [`update public.schools set deleted_at = now() where id = $1`, [otherCampus]]);
+      const therapist = await read(tx);
+      await signInAs(tx, a().users.guardian);
+      const guardian = await read(tx);
+      return { therapist, guardian, campus };
+    });
+    const nothing = { session: 0, participants: 0, notes: 0, observations: 0, charges: 0 };
+    expect(seen.therapist).toEqual(nothing);
+    expect(seen.guardian).toEqual(nothing);
+  });
+});
+
+describe('documents and chat attachments', () => {
+  it("a therapist cannot drop a file into a conversation they take no part in (a 'chat attachment' tagged with their student)", async () => {
+    const conversation = newId();
+    const document = newId();
+    const org = a().organizationId;
+    const outcome = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => {
+      await asOwnerDo(
+        tx,
+        [`insert into public.conversations (id, organization_id, kind, title, created_by) values ($1, $2, 'direct', 'Admin and parent', $3)`, [conversation, org, a().users.org_admin]],
+        [
+          `insert into public.conversation_participants (organization_id, conversation_id, user_id) values ($1, $2, $3), ($1, $2, $4)`,
+          [org, conversation, a().users.org_admin, a().users.guardian],
+        ],
+      );
+      return tryStatement(
+        tx,
+        `insert into public.documents (id, organization_id, conversation_id, student_id, bucket_id, storage_path, category, file_name, mime_type, size_bytes, visibility, uploaded_by)
+         values ($1, $2, $3, $4, 'chat-attachments', $5, 'chat_attachment', 'invoice.pdf', 'application/pdf', 1000, 'participants', $6)`,
+        [document, org, conversation, a().studentIds[0], `${org}/conversations/${conversation}/${document}.pdf`, a().users.therapist],
+      );
+    });
+    expect(isRefusal(outcome), describeOutcome(outcome)).toBe(true);
+  });
+});
+
+describe('clinical records stay with their student', () => {
+  it("a therapist cannot attach their student's goal to another student's plan", async () => {
+    const outcome = await asUser(world().db.sql, { sub: a().users.therapist }, (tx) =>
+      tryStatement(tx, `update public.goals set service_plan_id = $1 where id = $2`, [world().extras.a.planS2, world().extras.a.goalS1]),
+    );
+    expect(outcome.kind === 'error', describeOutcome(outcome)).toBe(true);
+  });
+});
+
+describe('SECURITY DEFINER helpers called directly', () => {
+  it('a guardian cannot list the user ids of every member of the organisation through app.member_user_ids()', async () => {
+    const outcome = await asUser(world().db.sql, { sub: a().users.guardian }, (tx) =>
+      attempt(tx, async (sp) => {
+        const [row] = await sp.unsafe<{ ids: string[] }[]>('select app.member_user_ids() as ids');
+        return row?.ids.length ?? 0;
+      }),
+    );
+    // a guardian's business is their child's team (app.care_team_ids()), not the staff and families list
+    expect(isRefusal(outcome) || (outcome.kind === 'ok' && outcome.rows <= 1), describeOutcome(outcome)).toBe(true);
   });
 });
 
