@@ -203,8 +203,7 @@ describe('soft delete hides what hangs off it', () => {
       return { therapist, guardian, campus };
     });
     const nothing = { session: 0, participants: 0, notes: 0, observations: 0, charges: 0 };
-    expect(seen.therapist).toEqual(nothing);
-    expect(seen.guardian).toEqual(nothing);
+    expect({ therapist: seen.therapist, guardian: seen.guardian }).toEqual({ therapist: nothing, guardian: nothing });
   });
 });
 
@@ -230,6 +229,34 @@ describe('documents and chat attachments', () => {
       );
     });
     expect(isRefusal(outcome), describeOutcome(outcome)).toBe(true);
+  });
+});
+
+describe('the public org-assets bucket', () => {
+  it("a therapist cannot publish a file in the organisation's public org-assets bucket", async () => {
+    const document = newId();
+    const org = a().organizationId;
+    const path = `${org}/assets/${document}.png`;
+    const outcomes = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => ({
+      row: await tryStatement(
+        tx,
+        `insert into public.documents (id, organization_id, student_id, bucket_id, storage_path, category, file_name, mime_type, size_bytes, visibility, uploaded_by)
+         values ($1, $2, $3, 'org-assets', $4, 'org_asset', 'progress-photo.png', 'image/png', 1000, 'staff', $5)`,
+        [document, org, a().studentIds[0], path, a().users.therapist],
+      ),
+      upload: await attempt(tx, async (sp) => {
+        await sp.unsafe(
+          `insert into public.documents (id, organization_id, student_id, bucket_id, storage_path, category, file_name, mime_type, size_bytes, visibility, uploaded_by)
+           values ($1, $2, $3, 'org-assets', $4, 'org_asset', 'progress-photo.png', 'image/png', 1000, 'staff', $5)`,
+          [document, org, a().studentIds[0], path, a().users.therapist],
+        );
+        return (await sp.unsafe(`insert into storage.objects (bucket_id, name, owner) values ('org-assets', $1, $2)`, [path, a().users.therapist])).count;
+      }),
+    }));
+    expect({ row: describeOutcome(outcomes.row), upload: describeOutcome(outcomes.upload) }).toEqual({
+      row: expect.stringMatching(/^error 42501/),
+      upload: expect.stringMatching(/^error /),
+    });
   });
 });
 
