@@ -153,6 +153,33 @@ describe('chat', () => {
     expect(outcomes.reinsert.kind, describeOutcome(outcomes.reinsert)).toBe('error');
   });
 
+  it("a guardian whose portal access a court order withheld loses the child's team chat, even while also school staff of the organisation", async () => {
+    const parent = a().users.guardian;
+    const seen = await asUser(world().db.sql, { sub: parent }, async (tx) => {
+      await asOwnerDo(
+        tx,
+        // the parent also works at the district's other campus
+        [`insert into public.organization_members (organization_id, user_id, role, school_id) values ($1, $2, 'school_staff', $3)`, [a().organizationId, parent, a().schoolIds[1]]],
+        [`update public.student_guardians set portal_access = false where guardian_id = $1`, [a().guardianId]],
+      );
+      return {
+        conversation: await count(tx, 'select 1 from public.conversations where id = $1', [a().conversationId]),
+        messages: await count(tx, 'select 1 from public.messages where conversation_id = $1', [a().conversationId]),
+        send: await tryStatement(tx, `insert into public.messages (organization_id, conversation_id, sender_id, client_message_id, body) values ($1, $2, $3, $4, 'still here')`, [
+          a().organizationId,
+          a().conversationId,
+          parent,
+          newId(),
+        ]),
+      };
+    });
+    expect({ conversation: seen.conversation, messages: seen.messages, send: describeOutcome(seen.send) }).toEqual({
+      conversation: 0,
+      messages: 0,
+      send: expect.stringMatching(/^error 42501/),
+    });
+  });
+
   it('a participant cannot forge a database event on the conversation topic, whatever the topic spelling', async () => {
     const conversation = world().extras.a.groupConversationId;
     const me = a().users.guardian;
