@@ -45,6 +45,14 @@ describe('membership consent', () => {
     expect(isRefusal(outcome) || (outcome.kind === 'error' && outcome.code === '23503'), describeOutcome(outcome)).toBe(true);
   });
 
+  it('org A admin cannot change the role of a pending invitation (the invitee accepts the role they were shown)', async () => {
+    const invitee = world().users.self; // invited to A as guardian by the policy world
+    const outcome = await asUser(world().db.sql, { sub: a().users.org_admin }, (tx) =>
+      tryStatement(tx, `update public.organization_members set role = 'org_admin' where organization_id = $1 and user_id = $2 and status = 'invited'`, [a().organizationId, invitee]),
+    );
+    expect(isRefusal(outcome), describeOutcome(outcome)).toBe(true);
+  });
+
   it('a member cannot remove, suspend or re-add themselves (nor an admin their own row)', async () => {
     for (const persona of ['therapist', 'org_admin'] as const) {
       const me = a().users[persona];
@@ -206,6 +214,17 @@ describe('audit', () => {
       return tx.unsafe<{ actor_role: string; actor_id: string }[]>(`select actor_role, actor_id from audit.audit_log where record_id = $1 and table_name = 'students' order by occurred_at desc limit 1`, [a().studentIds[2]]);
     });
     expect(rows).toEqual([{ actor_role: 'authenticated', actor_id: me }]);
+  });
+
+  it('an org admin cannot write, rewrite or erase the audit log', async () => {
+    const me = a().users.org_admin;
+    const outcomes = await asUser(world().db.sql, { sub: me }, async (tx) => ({
+      insert: await tryStatement(tx, `insert into audit.audit_log (organization_id, actor_id, actor_role, action, table_name) values ($1, $2, 'service_role', 'update', 'students')`, [a().organizationId, me]),
+      update: await tryStatement(tx, `update audit.audit_log set actor_id = null where organization_id = $1`, [a().organizationId]),
+      delete: await tryStatement(tx, `delete from audit.audit_log where organization_id = $1`, [a().organizationId]),
+      truncate: await tryStatement(tx, `truncate audit.audit_log`),
+    }));
+    for (const o of Object.values(outcomes)) refused(o);
   });
 });
 
