@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asUser } from '../../src/testing';
-import { at } from '../../src/rows';
-import { attempt, describeOutcome, isRefusal, newId } from './support/probe';
-import { affected, asOwnerDo, count, plant, refused, refusedOrNotMember, signInAs, tryStatement } from './support/statements';
+import { attempt, describeOutcome, isRefusal, newId, type Outcome } from './support/probe';
+import { asOwnerDo, count, plant, refused, signInAs, tryStatement } from './support/statements';
 import { usePolicyWorld, type Tx } from './support/world';
 
 /**
@@ -33,8 +32,12 @@ describe('membership consent', () => {
     const parent = b().users.therapist;
     const outcome = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) => {
       await asOwnerDo(tx, [`insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'guardian')`, [a().organizationId, parent]]);
-      await tryStatement(tx, `update public.organization_members set role = 'therapist' where organization_id = $1 and user_id = $2`, [a().organizationId, parent]);
-      await tx.unsafe(`update public.organization_members set role = 'therapist' where organization_id = $1 and user_id = $2`, [a().organizationId, parent]).catch(() => undefined);
+      // the re-role of the test above, kept if the database lets it through
+      await tx.unsafe(`savepoint rerole`);
+      await tx.unsafe(`update public.organization_members set role = 'therapist' where organization_id = $1 and user_id = $2`, [a().organizationId, parent]).then(
+        () => tx.unsafe(`release savepoint rerole`),
+        () => tx.unsafe(`rollback to savepoint rerole`),
+      );
       return tryStatement(
         tx,
         `insert into public.therapy_sessions (organization_id, therapist_id, session_type_id, school_id, start_time, end_time, created_by)
@@ -193,22 +196,22 @@ describe('chat', () => {
     const me = a().users.guardian;
     const topics = [`conversation:${conversation}`, `conversation:${conversation}:peers\n`, `conversation:${conversation.toUpperCase()}:peers`, `conversation:${conversation}:peers:x`];
     const outcomes = await asUser(world().db.sql, { sub: me }, async (tx) => {
-      const result: Record<string, unknown> = {};
+      const result: Record<string, Outcome> = {};
       for (const topic of topics) {
         await tx`select set_config('realtime.topic', ${topic}, true)`;
         result[JSON.stringify(topic)] = await tryStatement(tx, `insert into realtime.messages (topic, extension, event, payload, private) values ($1, 'broadcast', 'message.deleted', '{}'::jsonb, true)`, [topic]);
       }
       return result;
     });
-    for (const [topic, o] of Object.entries(outcomes)) expect(isRefusal(o as never), `${topic}: ${describeOutcome(o as never)}`).toBe(true);
+    for (const [topic, o] of Object.entries(outcomes)) expect(isRefusal(o), `${topic}: ${describeOutcome(o)}`).toBe(true);
   });
 });
 
 describe('audit', () => {
   it('a client cannot spoof the audit role through its JWT claims', async () => {
     const me = a().users.org_admin;
-    const rows = await asUser(world().db.sql, { sub: me, role: 'service_role' } as never, async (tx) => {
-      await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: me, role: 'service_role' })}, true)`;
+    // the JWT claims the service role (a forged or misissued token); the database role stays authenticated
+    const rows = await asUser(world().db.sql, { sub: me, claims: { role: 'service_role', user_role: 'service_role' } }, async (tx) => {
       await tx.unsafe(`update public.students set preferred_name = 'Audited' where id = $1`, [a().studentIds[2]]);
       await signInAs(tx, me);
       return tx.unsafe<{ actor_role: string; actor_id: string }[]>(`select actor_role, actor_id from audit.audit_log where record_id = $1 and table_name = 'students' order by occurred_at desc limit 1`, [a().studentIds[2]]);
@@ -231,7 +234,7 @@ describe('audit', () => {
 describe('soft delete hides what hangs off it', () => {
   it("a therapist and a guardian read nothing of a session at a soft-deleted school (its participants, notes, data points, charges)", async () => {
     const session = a().sessionIds.pastS1;
-    const [campus, otherCampus] = a().schoolIds;
+    const otherCampus = a().schoolIds[1];
     const read = async (tx: Tx) => ({
       session: await count(tx, 'select 1 from public.therapy_sessions where id = $1', [session]),
       participants: await count(tx, 'select 1 from public.session_participants where session_id = $1', [session]),
@@ -246,7 +249,7 @@ describe('soft delete hides what hangs off it', () => {
       const therapist = await read(tx);
       await signInAs(tx, a().users.guardian);
       const guardian = await read(tx);
-      return { therapist, guardian, campus };
+      return { therapist, guardian };
     });
     const nothing = { session: 0, participants: 0, notes: 0, observations: 0, charges: 0 };
     expect({ therapist: seen.therapist, guardian: seen.guardian }).toEqual({ therapist: nothing, guardian: nothing });
@@ -327,7 +330,3 @@ describe('SECURITY DEFINER helpers called directly', () => {
     expect(isRefusal(outcome) || (outcome.kind === 'ok' && outcome.rows <= 1), describeOutcome(outcome)).toBe(true);
   });
 });
-
-void at;
-void affected;
-void refusedOrNotMember;
