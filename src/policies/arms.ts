@@ -1,4 +1,5 @@
-import { and, anyOf, app, key, noneOf, type Operand, type Predicate, type ScopeOf } from './dsl';
+import { therapySessions } from '../schema';
+import { and, anyOf, app, auth, eq, exists, isNull, key, noneOf, type Operand, type Predicate, type ScopeOf } from './dsl';
 
 /**
  * Predicates several areas' policies share, written once.
@@ -20,4 +21,16 @@ export function supervisedIn<O extends Operand, T extends Operand>(organization:
  */
 export function live<C extends readonly [Operand, ...Operand[]]>(...references: C): Predicate<ScopeOf<C[number]>> {
   return noneOf(references, app.softDeletedIds());
+}
+
+/**
+ * The row's session is the caller's own live session, in an organisation where they count as a
+ * therapist: "CRU own" sessions. A caseload student does not open a colleague's session to the
+ * caller (adding the student, recording attendance, a note or a data point there). The EXISTS reads
+ * `therapy_sessions` by primary key, under its own select policy.
+ */
+export function ownSession<S extends Operand>(session: S): Predicate<ScopeOf<S>> {
+  return exists(therapySessions, 'os', (s) =>
+    and(eq(s.id, session), eq(s.therapistId, auth.uid()), isNull(s.deletedAt), anyOf(s.organizationId, app.orgIds('therapist'))),
+  ) as Predicate<ScopeOf<S>>;
 }

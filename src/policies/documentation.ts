@@ -1,5 +1,5 @@
 import { sessionNotes } from '../schema';
-import { live, supervisedIn } from './arms';
+import { live, ownSession, supervisedIn } from './arms';
 import { allow, and, anyOf, app, auth, eq, inList, policiesByName, tableAccess } from './dsl';
 
 /**
@@ -40,8 +40,8 @@ export const sessionNotesAccess = tableAccess(sessionNotes, {
     }),
     allow('insert', {
       who: 'therapist',
-      summary: 'drafts by themselves for their own caseload',
-      withCheck: ({ t }) => and(eq(t.authorId, auth.uid()), eq(t.status, 'draft'), anyOf(t.studentId, app.assignedStudentIds())),
+      summary: 'drafts by themselves for their own caseload, in their own live sessions',
+      withCheck: ({ t }) => and(eq(t.authorId, auth.uid()), eq(t.status, 'draft'), anyOf(t.studentId, app.assignedStudentIds()), ownSession(t.sessionId)),
     }),
     allow('update', {
       who: 'therapist',

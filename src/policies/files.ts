@@ -32,8 +32,15 @@ export const documentsAccess = tableAccess(documents, {
     }),
     allow('insert', {
       who: 'therapist',
-      summary: 'uploads by themselves about their own caseload',
-      withCheck: ({ t }) => and(eq(t.uploadedBy, auth.uid()), anyOf(t.studentId, app.assignedStudentIds()), isNull(t.deletedAt)),
+      summary: "uploads by themselves about their own caseload, as student records (never the public org-assets bucket, never a conversation's)",
+      withCheck: ({ t }) =>
+        and(
+          eq(t.uploadedBy, auth.uid()),
+          eq(t.bucketId, 'student-records'),
+          isNull(t.conversationId),
+          anyOf(t.studentId, app.assignedStudentIds()),
+          isNull(t.deletedAt),
+        ),
     }),
     allow('select', {
       who: 'guardian',

@@ -1,5 +1,5 @@
 import { goalObservations, goals, progressReports } from '../schema';
-import { live } from './arms';
+import { live, ownSession } from './arms';
 import { allow, and, anyOf, app, auth, eq, policiesByName, tableAccess } from './dsl';
 
 /**
@@ -70,8 +70,8 @@ export const goalObservationsAccess = tableAccess(goalObservations, {
     }),
     allow('insert', {
       who: 'therapist',
-      summary: 'data points for their own caseload, recorded by themselves',
-      withCheck: ({ t }) => and(anyOf(t.studentId, app.assignedStudentIds()), eq(t.recordedBy, auth.uid())),
+      summary: 'data points for their own caseload, recorded by themselves in their own live sessions',
+      withCheck: ({ t }) => and(anyOf(t.studentId, app.assignedStudentIds()), eq(t.recordedBy, auth.uid()), ownSession(t.sessionId)),
     }),
   ],
 });

@@ -9,7 +9,9 @@ import { allow, and, anyOf, app, auth, eq, isNull, ne, policiesByName, tableAcce
  *
  * Membership needs the member's consent: an org admin only *invites* (`status = 'invited'`), an
  * invitation counts for nothing (every helper reads active memberships only), and only the invited
- * user turns it active, on their own row, changing nothing else.
+ * user turns it active, on their own row, changing nothing else — or declines it (deletes it). A
+ * role is what the member accepted: nobody changes it through the API (no column grant, and the
+ * trigger's `organization_members_role_immutable`); another role is a new invitation.
  */
 
 export const organizationsAccess = tableAccess(organizations, {
@@ -107,6 +109,11 @@ export const organizationMembersAccess = tableAccess(organizationMembers, {
       withCheck: ({ t }) => and(eq(t.userId, auth.uid()), eq(t.status, 'active'), app.isActiveUser()),
       columns: ['status'],
     }),
+    allow('delete', {
+      who: 'self',
+      summary: 'declining their own invitation (deleting it); never an active or suspended membership (trigger organization_members_protect_own)',
+      using: ({ t }) => and(eq(t.userId, auth.uid()), eq(t.status, 'invited'), app.isActiveUser()),
+    }),
     allow('select', {
       who: 'org_admin',
       summary: 'every membership of their organisations',
@@ -119,9 +126,9 @@ export const organizationMembersAccess = tableAccess(organizationMembers, {
     }),
     allow(['update', 'delete'], {
       who: 'org_admin',
-      summary: 'memberships of their organisations, never their own (suspend, reinstate, change role; an invitation is accepted by its user only)',
+      summary: "memberships of their organisations, never their own (suspend, reinstate, remove; never the role, which the member accepted; an invitation is accepted by its user only)",
       using: ({ t }) => and(anyOf(t.organizationId, app.orgIds('org_admin')), ne(t.userId, auth.uid())),
-      columns: ['role', 'schoolId', 'status'],
+      columns: ['schoolId', 'status'],
     }),
   ],
 });

@@ -1,5 +1,5 @@
 import { calendarBlackouts, sessionParticipants, sessionSeries, sessionTypes, therapySessions } from '../schema';
-import { live, supervisedIn } from './arms';
+import { live, ownSession, supervisedIn } from './arms';
 import { allow, and, anyOf, app, auth, eq, isNull, policiesByName, tableAccess } from './dsl';
 
 /**
@@ -159,8 +159,8 @@ export const sessionParticipantsAccess = tableAccess(sessionParticipants, {
     }),
     allow(['insert', 'update'], {
       who: 'therapist',
-      summary: 'students of their own caseload: adding them, recording attendance',
-      using: ({ t }) => anyOf(t.studentId, app.assignedStudentIds()),
+      summary: 'students of their own caseload in their own live sessions: adding them, recording attendance',
+      using: ({ t }) => and(anyOf(t.studentId, app.assignedStudentIds()), ownSession(t.sessionId)),
       columns: participantColumns,
     }),
   ],

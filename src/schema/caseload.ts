@@ -74,6 +74,8 @@ export const servicePlans = pgTable(
   },
   (t) => [
     unique('service_plans_organization_id_id_key').on(t.organizationId, t.id),
+    // Target of the goals' (organization_id, student_id, service_plan_id) FK: a goal sits on its own student's plan.
+    unique('service_plans_organization_id_student_id_id_key').on(t.organizationId, t.studentId, t.id),
     foreignKey({
       name: 'service_plans_organization_id_student_id_fkey',
       columns: [t.organizationId, t.studentId],

@@ -75,6 +75,9 @@ export const documents = pgTable(
     // is linked to (and so attachable in) a conversation.
     check('documents_chat_attachment_check', sql`(${t.category} = 'chat_attachment') = (${t.conversationId} is not null)`),
     check('documents_category_bucket_check', sql`${t.bucketId} = ${bucketOfCategorySql}`),
+    // A chat attachment is the conversation's, not a student record: no student or session link
+    // (which would open it to that student's caseload, family and school).
+    check('documents_chat_attachment_links_check', sql`${t.category} <> 'chat_attachment' or (${t.studentId} is null and ${t.sessionId} is null)`),
     index('documents_organization_id_student_id_idx').on(t.organizationId, t.studentId),
     // A student's live documents by category.
     index('documents_student_id_category_idx').on(t.studentId, t.category).where(sql`${t.deletedAt} is null`),

@@ -32,22 +32,26 @@ export const goals = pgTable(
   (t) => [
     // Target of (goal_id, student_id) FKs: observations and reports are about the goal's student.
     unique('goals_id_student_id_key').on(t.id, t.studentId),
-    // Target of the objectives' composite (organization_id, parent_goal_id) FK.
+    // The tenant key (organization_id, id), as every tenant table has.
     unique('goals_organization_id_id_key').on(t.organizationId, t.id),
     foreignKey({
       name: 'goals_organization_id_student_id_fkey',
       columns: [t.organizationId, t.studentId],
       foreignColumns: [students.organizationId, students.id],
     }).onDelete('restrict'),
+    // Target of the objectives' (organization_id, student_id, parent_goal_id) FK.
+    unique('goals_organization_id_student_id_id_key').on(t.organizationId, t.studentId, t.id),
+    // A goal sits on a plan of its own student, and an objective under a goal of its own student:
+    // the student is part of both keys, so no goal is moved onto another student's plan.
     foreignKey({
-      name: 'goals_organization_id_service_plan_id_fkey',
-      columns: [t.organizationId, t.servicePlanId],
-      foreignColumns: [servicePlans.organizationId, servicePlans.id],
+      name: 'goals_organization_id_student_id_service_plan_id_fkey',
+      columns: [t.organizationId, t.studentId, t.servicePlanId],
+      foreignColumns: [servicePlans.organizationId, servicePlans.studentId, servicePlans.id],
     }).onDelete('restrict'),
     foreignKey({
-      name: 'goals_organization_id_parent_goal_id_fkey',
-      columns: [t.organizationId, t.parentGoalId],
-      foreignColumns: [t.organizationId, t.id],
+      name: 'goals_organization_id_student_id_parent_goal_id_fkey',
+      columns: [t.organizationId, t.studentId, t.parentGoalId],
+      foreignColumns: [t.organizationId, t.studentId, t.id],
     }).onDelete('cascade'),
     foreignKey({ name: 'goals_created_by_fkey', columns: [t.createdBy], foreignColumns: [profiles.id] }).onDelete('restrict'),
     oneOf('goals_discipline_check', t.discipline, disciplines),
@@ -61,8 +65,8 @@ export const goals = pgTable(
     index('goals_organization_id_student_id_idx').on(t.organizationId, t.studentId),
     // A student's goals by status (reference: (student_id) where status = 'active').
     index('goals_student_id_status_idx').on(t.studentId, t.status),
-    index('goals_organization_id_service_plan_id_idx').on(t.organizationId, t.servicePlanId),
-    index('goals_organization_id_parent_goal_id_idx').on(t.organizationId, t.parentGoalId).where(sql`${t.parentGoalId} is not null`),
+    index('goals_organization_id_student_id_service_plan_id_idx').on(t.organizationId, t.studentId, t.servicePlanId),
+    index('goals_organization_id_student_id_parent_goal_id_idx').on(t.organizationId, t.studentId, t.parentGoalId).where(sql`${t.parentGoalId} is not null`),
     index('goals_created_by_idx').on(t.createdBy),
   ],
 ).enableRLS();

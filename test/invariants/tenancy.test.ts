@@ -131,7 +131,7 @@ describe('tenant hopping: no reference of organisation A names a row of organisa
   });
 
   it("an org A objective cannot hang under org B's goal", async () => {
-    await refused('goals_organization_id_parent_goal_id_fkey', 'goals', (tx) =>
+    await refused('goals_organization_id_student_id_parent_goal_id_fkey', 'goals', (tx) =>
       tx`insert into public.goals (organization_id, student_id, parent_goal_id, discipline, domain, goal_text, measurement_type, created_by)
          values (${w.fx.a.organizationId}, ${w.fx.a.studentIds[0]}, ${id('b', 'goal:s1-articulation')}, 'slp', 'articulation', 'Objective.', 'trials', ${w.fx.a.users.therapist})`,
     );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asUser } from '../../src/testing';
-import { attempt, describeOutcome, isRefusal, newId, type Outcome } from './support/probe';
-import { asOwnerDo, count, plant, refused, signInAs, tryStatement } from './support/statements';
+import { asOwner, attempt, describeOutcome, isRefusal, newId, type Outcome } from './support/probe';
+import { affected, asOwnerDo, count, plant, refused, signInAs, tryStatement } from './support/statements';
 import { usePolicyWorld, type Tx } from './support/world';
 
 /**
@@ -66,6 +66,34 @@ describe('membership consent', () => {
       }));
       for (const o of Object.values(outcomes)) expect(isRefusal(o) || (o.kind === 'ok' && o.rows === 0), describeOutcome(o)).toBe(true);
     }
+  });
+});
+
+describe('membership consent: the fixes (secfix)', () => {
+  it('nobody with a JWT changes a role, even where the column were granted: the trigger names the field and the rule', async () => {
+    const outcome = await asUser(world().db.sql, { sub: a().users.org_admin }, (tx) =>
+      // as the owner (every column granted) while the admin's JWT is in force: the trigger is the last line
+      asOwner(tx, async () => {
+        await signInAs(tx, a().users.org_admin);
+        return tryStatement(tx, `update public.organization_members set role = 'org_admin' where organization_id = $1 and user_id = $2`, [a().organizationId, a().users.therapist]);
+      }),
+    );
+    expect(outcome, describeOutcome(outcome)).toMatchObject({ kind: 'error', code: '42501', message: expect.stringMatching(/organization_members\.role cannot be changed .*organization_members_role_immutable/) });
+  });
+
+  it('an invited user declines their own invitation (deletes it); nobody else deletes it for them, and an active member does not delete their way out', async () => {
+    const invitee = world().users.self; // invited to A as guardian by the policy world
+    const outcomes = await asUser(world().db.sql, { sub: invitee }, async (tx) => {
+      const where = [a().organizationId, invitee] as const;
+      const othersInvitation = await tryStatement(tx, `delete from public.organization_members where user_id <> $1 and status = 'invited'`, [invitee]);
+      const decline = await tryStatement(tx, `delete from public.organization_members where organization_id = $1 and user_id = $2 and status = 'invited'`, where);
+      await signInAs(tx, a().users.therapist);
+      const leave = await tryStatement(tx, `delete from public.organization_members where user_id = $1`, [a().users.therapist]);
+      return { othersInvitation, decline, leave };
+    });
+    affected(outcomes.othersInvitation, 0);
+    affected(outcomes.decline, 1);
+    expect(isRefusal(outcomes.leave) || (outcomes.leave.kind === 'ok' && outcomes.leave.rows === 0), describeOutcome(outcomes.leave)).toBe(true);
   });
 });
 
@@ -143,6 +171,54 @@ describe('scheduling: "CRU own" sessions', () => {
       return tryStatement(tx, `update public.session_participants set minutes_attended = 30 where session_id = $1`, [session]);
     });
     expect(isRefusal(outcome) || (outcome.kind === 'ok' && outcome.rows === 0), describeOutcome(outcome)).toBe(true);
+  });
+});
+
+describe('scheduling: a caseload student does not open a colleague\'s session (secfix)', () => {
+  it("a therapist cannot write a note or a data point about their caseload student in a colleague's session (an admin added the student there)", async () => {
+    const session = newId();
+    const outcomes = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => {
+      await asOwnerDo(
+        tx,
+        [
+          `insert into public.therapy_sessions (id, organization_id, therapist_id, session_type_id, school_id, start_time, end_time, created_by)
+           values ($1, $2, $3, $4, $5, now() + interval '10 days', now() + interval '10 days 30 minutes', $3)`,
+          [session, a().organizationId, a().users.supervisor, world().extras.a.sessionTypeId, a().schoolIds[0]],
+        ],
+        [`insert into public.session_participants (organization_id, session_id, student_id) values ($1, $2, $3)`, [a().organizationId, session, a().studentIds[0]]],
+      );
+      return {
+        note: await tryStatement(tx, `insert into public.session_notes (organization_id, session_id, student_id, author_id, subjective) values ($1, $2, $3, $4, 'Not my session.')`, [
+          a().organizationId,
+          session,
+          a().studentIds[0],
+          a().users.therapist,
+        ]),
+        observation: await tryStatement(
+          tx,
+          `insert into public.goal_observations (organization_id, goal_id, session_id, student_id, recorded_by, trials_correct, trials_total) values ($1, $2, $3, $4, $5, 1, 2)`,
+          [a().organizationId, world().extras.a.goalS1, session, a().studentIds[0], a().users.therapist],
+        ),
+      };
+    });
+    refused(outcomes.note);
+    refused(outcomes.observation);
+  });
+
+  it('a therapist still adds their caseload student to their own session and records attendance', async () => {
+    const session = newId();
+    const outcomes = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => {
+      await asOwnerDo(tx, [
+        `insert into public.therapy_sessions (id, organization_id, therapist_id, session_type_id, school_id, start_time, end_time, created_by)
+         values ($1, $2, $3, $4, $5, now() + interval '10 days', now() + interval '10 days 30 minutes', $3)`,
+        [session, a().organizationId, a().users.therapist, world().extras.a.sessionTypeId, a().schoolIds[0]],
+      ]);
+      const add = await tryStatement(tx, `insert into public.session_participants (organization_id, session_id, student_id) values ($1, $2, $3)`, [a().organizationId, session, a().studentIds[0]]);
+      await tx.unsafe(`insert into public.session_participants (organization_id, session_id, student_id) values ($1, $2, $3)`, [a().organizationId, session, a().studentIds[0]]);
+      return { add, attend: await tryStatement(tx, `update public.session_participants set minutes_attended = 30 where session_id = $1`, [session]) };
+    });
+    affected(outcomes.add, 1);
+    affected(outcomes.attend, 1);
   });
 });
 
@@ -281,6 +357,36 @@ describe('documents and chat attachments', () => {
   });
 });
 
+describe('documents: the class fixes (secfix)', () => {
+  it("a chat attachment carries no student or session link, whoever writes it (an org admin's row is refused by the database)", async () => {
+    const document = newId();
+    const org = a().organizationId;
+    const outcome = await asUser(world().db.sql, { sub: a().users.org_admin }, (tx) =>
+      tryStatement(
+        tx,
+        `insert into public.documents (id, organization_id, conversation_id, student_id, bucket_id, storage_path, category, file_name, mime_type, size_bytes, visibility, uploaded_by)
+         values ($1, $2, $3, $4, 'chat-attachments', $5, 'chat_attachment', 'evaluation.pdf', 'application/pdf', 1000, 'participants', $6)`,
+        [document, org, a().conversationId, a().studentIds[0], `${org}/conversations/${a().conversationId}/${document}.pdf`, a().users.org_admin],
+      ),
+    );
+    expect(outcome, describeOutcome(outcome)).toMatchObject({ kind: 'error', code: '23514', message: expect.stringContaining('documents_chat_attachment_links_check') });
+  });
+
+  it("a therapist still files a student record about their caseload student in student-records", async () => {
+    const document = newId();
+    const org = a().organizationId;
+    const outcome = await asUser(world().db.sql, { sub: a().users.therapist }, (tx) =>
+      tryStatement(
+        tx,
+        `insert into public.documents (id, organization_id, student_id, bucket_id, storage_path, category, file_name, mime_type, size_bytes, visibility, uploaded_by)
+         values ($1, $2, $3, 'student-records', $4, 'evaluation_report', 'eval.pdf', 'application/pdf', 1000, 'staff', $5)`,
+        [document, org, a().studentIds[0], `${org}/students/${a().studentIds[0]}/evaluation_report/${document}.pdf`, a().users.therapist],
+      ),
+    );
+    affected(outcome, 1);
+  });
+});
+
 describe('the public org-assets bucket', () => {
   it("a therapist cannot publish a file in the organisation's public org-assets bucket", async () => {
     const document = newId();
@@ -315,6 +421,20 @@ describe('clinical records stay with their student', () => {
       tryStatement(tx, `update public.goals set service_plan_id = $1 where id = $2`, [world().extras.a.planS2, world().extras.a.goalS1]),
     );
     expect(outcome.kind === 'error', describeOutcome(outcome)).toBe(true);
+  });
+
+  it("no goal points at another student's plan or goal, whoever writes it: the foreign keys include the student", async () => {
+    const outcomes = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) => ({
+      plan: await tryStatement(tx, `update public.goals set service_plan_id = $1 where id = $2`, [world().extras.a.planS2, world().extras.a.goalS1]),
+      parent: await tryStatement(
+        tx,
+        `insert into public.goals (organization_id, student_id, parent_goal_id, discipline, domain, goal_text, measurement_type, created_by)
+         values ($1, $2, $3, 'slp', 'articulation', 'Objective under another student.', 'trials', $4)`,
+        [a().organizationId, a().studentIds[1], world().extras.a.goalS1, a().users.org_admin],
+      ),
+    }));
+    expect(outcomes.plan, describeOutcome(outcomes.plan)).toMatchObject({ kind: 'error', code: '23503', message: expect.stringContaining('goals_organization_id_student_id_service_plan_id_fkey') });
+    expect(outcomes.parent, describeOutcome(outcomes.parent)).toMatchObject({ kind: 'error', code: '23503', message: expect.stringContaining('goals_organization_id_student_id_parent_goal_id_fkey') });
   });
 });
 

@@ -30,6 +30,13 @@ export const documentSchemas = tableSchemas(documentsColumns, {
       holds: (row) => (row.category === 'chat_attachment') === (row.conversationId !== null),
     }),
     rule({
+      constraint: 'documents_chat_attachment_links_check',
+      reads: ['category', 'studentId', 'sessionId'],
+      path: 'studentId',
+      message: 'a chat_attachment belongs to its conversation only: student_id and session_id must be null',
+      holds: (row) => row.category !== 'chat_attachment' || (row.studentId === null && row.sessionId === null),
+    }),
+    rule({
       constraint: 'documents_category_bucket_check',
       reads: ['bucketId', 'category'],
       path: 'bucketId',
