@@ -82,10 +82,11 @@ select d.id from public.students d
  where d.deleted_at is null
    and d.school_id = any (array(select sc.id from public.schools sc where sc.deleted_at is not null and sc.organization_id = any (${orgs})))`;
 
-/** `user` is an active therapist member of `organization` (a supervisee, a care-team member). */
+/** `user` is an active therapist member of `organization` (a supervisee, a care-team member), of an account that is not deactivated. */
 const activeTherapist = (organization: string, user: string) =>
   `exists (select 1 from public.organization_members e
-             where e.organization_id = ${organization} and e.user_id = ${user} and e.role = 'therapist' and e.status = 'active')`;
+             where e.organization_id = ${organization} and e.user_id = ${user} and e.role = 'therapist' and e.status = 'active')
+   and exists (select 1 from public.profiles ep where ep.id = ${user} and ep.deactivated_at is null)`;
 
 /**
  * The supervisions `uid` holds today, as `(organization_id, supervisee_id)`: in the assignment's own
@@ -219,8 +220,8 @@ export const memberUserIds = helper(
 select coalesce(pg_catalog.array_agg(distinct o.user_id), '{}')
   from ${membershipsOf(SIGNED_IN)}
   join public.organization_members o on o.organization_id = m.organization_id and o.status = 'active'
- where p_roles is null or m.role = any (p_roles)`,
-  'Active members of the organisations where the signed-in user is an active member with one of p_roles (any role when null), the user included. An invited or suspended member is nobody\'s to read.',
+ where m.role in ('org_admin', 'therapist', 'school_staff', 'billing') and (p_roles is null or m.role = any (p_roles))`,
+  'Active members of the organisations where the signed-in user is active staff (org_admin, therapist, school_staff, billing) with one of p_roles (any staff role when null), the user included. Families and students get nothing: their business is the care team (app.care_team_ids()). An invited or suspended member is nobody\'s to read.',
   [{ name: 'p_roles', type: 'text[]', default: 'null' }],
 );
 
@@ -391,10 +392,21 @@ select coalesce(pg_catalog.array_agg(distinct c.student_id::text || '/' || c.the
 );
 
 /**
+ * `uid` is a guardian of the conversation's student whom the organisation has cut off: the link
+ * withholds portal access (a court order) or the guardian record is soft-deleted. They lose the
+ * child's conversations whatever other role they hold (a parent who is also school staff).
+ */
+const barredGuardian = (uid: string) =>
+  `exists (select 1 from public.guardians bg join public.student_guardians bsg on bsg.guardian_id = bg.id
+            where bg.user_id = ${uid} and bg.organization_id = cp.organization_id and bsg.student_id = c.student_id
+              and (not bsg.portal_access or bg.deleted_at is not null))`;
+
+/**
  * The conversations `uid` takes part in and may see, as `(conversation_id, organization_id)`: not
  * left, in an organisation where they count as a member, and — when the conversation is about a
  * student — either as staff while the student is live, or as a guardian of that student with portal
- * access, or as that student. An org admin keeps the conversations of soft-deleted students.
+ * access, or as that student; never as a guardian of that student who is cut off (`barredGuardian`),
+ * whatever their role. An org admin keeps the conversations of soft-deleted students.
  */
 const conversationsOf = (uid: string) => `
 select cp.conversation_id, cp.organization_id
@@ -403,7 +415,7 @@ select cp.conversation_id, cp.organization_id
   join ${membershipsOf(uid)} on m.organization_id = cp.organization_id
  where cp.user_id = ${uid} and cp.left_at is null
    and (c.student_id is null
-        or m.role = 'org_admin'
+        or not ${barredGuardian(uid)} and (m.role = 'org_admin'
         or (exists (select 1 from public.students st where st.id = c.student_id and ${liveStudent('st').replace(/\n\s*/g, ' ')})
             and (m.role in ('therapist', 'school_staff', 'billing')
                  or (m.role = 'guardian'
@@ -412,7 +424,7 @@ select cp.conversation_id, cp.organization_id
                                   where g.user_id = ${uid} and g.organization_id = m.organization_id and g.deleted_at is null
                                     and sg.student_id = c.student_id))
                  or (m.role = 'student'
-                     and exists (select 1 from public.students own where own.id = c.student_id and own.user_id = ${uid})))))`;
+                     and exists (select 1 from public.students own where own.id = c.student_id and own.user_id = ${uid}))))))`;
 
 export const conversationIds = helper(
   'conversation_ids',
@@ -432,14 +444,14 @@ select coalesce(pg_catalog.array_agg(distinct x.conversation_id), '{}')
  where not exists (
    select 1
      from public.students s
-    where s.user_id = ${SIGNED_IN} and s.organization_id = x.organization_id and s.deleted_at is null
+    where s.user_id = ${SIGNED_IN} and s.organization_id = x.organization_id
       and not exists (
         select 1 from public.consents c
          where c.student_id = s.id and c.consent_type = 'messaging'
            and c.granted_at <= pg_catalog.now()
            and (c.expires_at is null or c.expires_at > pg_catalog.now())
            and (c.revoked_at is null or c.revoked_at > pg_catalog.now())))`,
-  'Conversations whose messages the signed-in user may read and send: app.conversation_ids(), except that a student needs an active messaging consent in that organisation.',
+  'Conversations whose messages the signed-in user may read and send: app.conversation_ids(), except that a student needs an active messaging consent in that organisation (a soft-deleted student record included).',
 );
 
 /**
@@ -473,7 +485,7 @@ select coalesce(pg_catalog.array_agg(distinct o.user_id), '{}')
 /**
  * What soft deletion hides, for the arms whose own helper does not already (the student and school
  * helpers return live rows only): the soft-deleted schools, students and sessions of the user's
- * organisations, and the students of a soft-deleted school. A policy arm writes
+ * organisations, and the students and sessions of a soft-deleted school. A policy arm writes
  * `noneOf([t.studentId, t.sessionId], app.softDeletedIds())`; session rows check their `school_id`.
  * Soft deletion is for mistakes and closures, so the set stays small; the partial indexes
  * `… where deleted_at is not null` find it.
@@ -504,9 +516,13 @@ begin
              where sc.organization_id = any (v_orgs) and sc.deleted_at is not null
             union all
             select ts.id from public.therapy_sessions ts
-             where ts.organization_id = any (v_orgs) and ts.deleted_at is not null) x);
+             where ts.organization_id = any (v_orgs) and ts.deleted_at is not null
+            union all
+            select ts.id from public.schools sc
+              join public.therapy_sessions ts on ts.organization_id = sc.organization_id and ts.school_id = sc.id and ts.deleted_at is null
+             where sc.organization_id = any (v_orgs) and sc.deleted_at is not null) x);
 end`,
-  "Soft-deleted schools, students and sessions of the signed-in user's organisations, and the students of a soft-deleted school: what hangs off them is hidden from everyone but org admins.",
+  "Soft-deleted schools, students and sessions of the signed-in user's organisations, and the students and sessions of a soft-deleted school: what hangs off them is hidden from everyone but org admins.",
 );
 
 export const rlsHelpers: readonly DdlObject[] = [

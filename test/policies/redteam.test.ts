@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_EXPOSED_SCHEMAS } from '../../src/check';
 import { asUser } from '../../src/testing';
 import { asOwner, attempt, describeOutcome, isRefusal, newId, type Outcome } from './support/probe';
 import { affected, asOwnerDo, count, plant, refused, signInAs, tryStatement } from './support/statements';
@@ -438,7 +439,52 @@ describe('clinical records stay with their student', () => {
   });
 });
 
+describe('suspected holes, confirmed and closed (secfix)', () => {
+  it('a student whose own record is soft-deleted does not skip the messaging consent: no group messages without it', async () => {
+    const me = a().users.student;
+    const seen = await asUser(world().db.sql, { sub: me }, async (tx) => {
+      await plant(
+        tx,
+        [`update public.students set deleted_at = now() where user_id = $1`, [me]],
+      );
+      const messages = () => count(tx, 'select 1 from public.messages where conversation_id = $1', [world().extras.a.groupConversationId]);
+      const withConsent = await messages();
+      await plant(tx, [`delete from public.consents where student_id in (select id from public.students where user_id = $1) and consent_type = 'messaging'`, [me]]);
+      return { withConsent, withoutConsent: await messages() };
+    });
+    // the group conversation is about no student, so the soft deletion alone does not hide it; the consent does
+    expect(seen).toEqual({ withConsent: 1, withoutConsent: 0 });
+  });
+
+  it("a deactivated therapist leaves the care team and their supervisor's supervision set", async () => {
+    const sets = async (tx: Tx) => {
+      await signInAs(tx, a().users.guardian);
+      const [team] = await tx.unsafe<{ v: boolean }[]>('select $1 = any (app.care_team_ids()) as v', [a().users.therapist]);
+      await signInAs(tx, a().users.supervisor);
+      const [supervised] = await tx.unsafe<{ v: boolean }[]>('select $1 = any (app.supervised_therapist_ids()) as v', [a().users.supervisee]);
+      return { careTeam: team!.v, supervised: supervised!.v };
+    };
+    const seen = await asUser(world().db.sql, { sub: a().users.guardian }, async (tx) => {
+      const before = await sets(tx);
+      await asOwnerDo(tx, [`update public.profiles set deactivated_at = now() where id in ($1, $2)`, [a().users.therapist, a().users.supervisee]]);
+      return { before, after: await sets(tx) };
+    });
+    expect(seen).toEqual({ before: { careTeam: true, supervised: true }, after: { careTeam: false, supervised: false } });
+  });
+});
+
 describe('SECURITY DEFINER helpers called directly', () => {
+  it('the documented boundary: `app` is not an exposed schema, anon executes no helper, and every helper answers with ids or a yes/no only', async () => {
+    expect(DEFAULT_EXPOSED_SCHEMAS).not.toContain('app');
+    const helpers = await world().db.sql<{ name: string; returns: string; anon: boolean }[]>`
+      select p.proname as name, pg_catalog.format_type(p.prorettype, null) as returns, has_function_privilege('anon', p.oid, 'execute') as anon
+        from pg_catalog.pg_proc p
+       where p.pronamespace = 'app'::regnamespace and has_function_privilege('authenticated', p.oid, 'execute')
+       order by 1`;
+    expect(helpers.length).toBeGreaterThan(0);
+    expect(helpers.filter((h) => h.anon || !['uuid[]', 'text[]', 'boolean'].includes(h.returns))).toEqual([]);
+  });
+
   it('a guardian cannot list the user ids of every member of the organisation through app.member_user_ids()', async () => {
     const outcome = await asUser(world().db.sql, { sub: a().users.guardian }, (tx) =>
       attempt(tx, async (sp) => {

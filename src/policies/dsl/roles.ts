@@ -21,7 +21,7 @@ const HELPER_PERSONAS: Readonly<Record<HelperName, readonly Persona[]>> = {
   'app.is_active_user': ['self'],
   'app.org_ids': ['member'],
   'app.has_role': ['member'],
-  'app.member_user_ids': ['member'],
+  'app.member_user_ids': ['org_admin', 'therapist', 'school_staff', 'billing'],
   'app.caseload_student_ids': ['therapist'],
   'app.assigned_student_ids': ['therapist'],
   'app.supervised_therapist_ids': ['supervisor'],
