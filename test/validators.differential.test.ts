@@ -787,6 +787,8 @@ function cases(w: World): Record<string, TableCase> {
         createdBy: profile,
       },
       scenarios: ['0', '-0.004', '-0.005', '-0.01', '100', '100.004', '100.005', 100.01, 1e-7, null, '99999.99', '1e2', '1.005e2'].map((targetValue) => ({ measurementType: 'percent_accuracy', targetValue })),
+      // the plan and the parent goal are s1's: the foreign keys include the student
+      construct: (row) => (row.servicePlanId != null || row.parentGoalId != null ? { ...row, studentId: s1 } : row),
     },
     'public.goal_observations': {
       base: { organizationId: w.org, goalId: w.goal, sessionId: a.sessionIds.pastS1, studentId: s1, recordedBy: u.therapist, trialsCorrect: 8, trialsTotal: 10 },

@@ -9,7 +9,7 @@ import { allow, and, anyOf, app, auth, eq, isNull, ne, policiesByName, tableAcce
  *
  * Membership needs the member's consent: an org admin only *invites* (`status = 'invited'`), an
  * invitation counts for nothing (every helper reads active memberships only), and only the invited
- * user turns it active, on their own row, changing nothing else — or declines it (deletes it). A
+ * user turns it active, on their own row, changing nothing else. A
  * role is what the member accepted: nobody changes it through the API (no column grant, and the
  * trigger's `organization_members_role_immutable`); another role is a new invitation.
  */
@@ -108,11 +108,6 @@ export const organizationMembersAccess = tableAccess(organizationMembers, {
       using: ({ t }) => and(eq(t.userId, auth.uid()), eq(t.status, 'invited'), app.isActiveUser()),
       withCheck: ({ t }) => and(eq(t.userId, auth.uid()), eq(t.status, 'active'), app.isActiveUser()),
       columns: ['status'],
-    }),
-    allow('delete', {
-      who: 'self',
-      summary: 'declining their own invitation (deleting it); never an active or suspended membership (trigger organization_members_protect_own)',
-      using: ({ t }) => and(eq(t.userId, auth.uid()), eq(t.status, 'invited'), app.isActiveUser()),
     }),
     allow('select', {
       who: 'org_admin',

@@ -141,8 +141,8 @@ describe('grants: what authenticated may touch at all', () => {
     expect(authenticated('profiles')).toEqual({ role: 'authenticated', operations: ['select', 'update'], updateColumns: ['display_name', 'phone', 'avatar_path', 'locale'] });
   });
 
-  it('organization_members: role, school and status; never the user or the organisation of a membership', () => {
-    expect(authenticated('organization_members')?.updateColumns).toEqual(['role', 'school_id', 'status']);
+  it('organization_members: school and status; never the role (the member accepted it), the user or the organisation of a membership', () => {
+    expect(authenticated('organization_members')?.updateColumns).toEqual(['school_id', 'status']);
   });
 
   it('consents: insert, and of the columns only the revocation', () => {

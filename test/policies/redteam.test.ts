@@ -81,21 +81,6 @@ describe('membership consent: the fixes (secfix)', () => {
     );
     expect(outcome, describeOutcome(outcome)).toMatchObject({ kind: 'error', code: '42501', message: expect.stringMatching(/organization_members\.role cannot be changed .*organization_members_role_immutable/) });
   });
-
-  it('an invited user declines their own invitation (deletes it); nobody else deletes it for them, and an active member does not delete their way out', async () => {
-    const invitee = world().users.self; // invited to A as guardian by the policy world
-    const outcomes = await asUser(world().db.sql, { sub: invitee }, async (tx) => {
-      const where = [a().organizationId, invitee] as const;
-      const othersInvitation = await tryStatement(tx, `delete from public.organization_members where user_id <> $1 and status = 'invited'`, [invitee]);
-      const decline = await tryStatement(tx, `delete from public.organization_members where organization_id = $1 and user_id = $2 and status = 'invited'`, where);
-      await signInAs(tx, a().users.therapist);
-      const leave = await tryStatement(tx, `delete from public.organization_members where user_id = $1`, [a().users.therapist]);
-      return { othersInvitation, decline, leave };
-    });
-    affected(outcomes.othersInvitation, 0);
-    affected(outcomes.decline, 1);
-    expect(isRefusal(outcomes.leave) || (outcomes.leave.kind === 'ok' && outcomes.leave.rows === 0), describeOutcome(outcomes.leave)).toBe(true);
-  });
 });
 
 describe('self-escalation through the people tables', () => {

@@ -7,11 +7,10 @@ import { organizationMembers, profiles } from '../identity';
  *
  * - a membership's role never changes through the API (anyone with a JWT, platform admins
  *   included): a role is what the person accepted, so another role is a new invitation they accept;
- * - a user's own rows: the only changes are accepting their own invitation (`invited` → `active`,
- *   every other column unchanged) and declining it (deleting the invited row); never inserting,
- *   deleting an active or suspended membership, or changing role or organisation. Leaving an
- *   organisation has no status of its own yet (`invited`, `active`, `suspended`): an org admin
- *   removes the membership;
+ * - a user's own rows: the only change is accepting their own invitation (`invited` → `active`,
+ *   every other column unchanged); never inserting, deleting, or changing role or organisation.
+ *   Declining or leaving has no status of its own yet (`invited`, `active`, `suspended`): an org
+ *   admin removes the membership;
  * - other people's rows (an org admin's writes): a new membership starts `invited`, and no one but
  *   the invited user moves a membership out of `invited` (or back into it).
  *
@@ -36,10 +35,7 @@ begin
        and (pg_catalog.to_jsonb(new) - '{status,updated_at}'::text[]) = (pg_catalog.to_jsonb(old) - '{status,updated_at}'::text[]) then
       return new;  -- the invited user accepts their own invitation
     end if;
-    if tg_op = 'DELETE' and old.user_id = v_uid and old.status = 'invited' then
-      return old;  -- the invited user declines their own invitation
-    end if;
-    raise exception 'users cannot change their own membership, only accept (invited → active, nothing else) or decline (delete) their own invitation: organization_members.user_id is the signed-in user (organization_members_protect_own)'
+    raise exception 'users cannot change their own membership, only accept their own invitation (invited → active, nothing else): organization_members.user_id is the signed-in user (organization_members_protect_own)'
       using errcode = 'insufficient_privilege', table = 'organization_members', column = 'user_id', constraint = 'organization_members_protect_own';
   end if;
   if tg_op = 'INSERT' and new.status <> 'invited' then
@@ -52,7 +48,7 @@ begin
   end if;
   return coalesce(new, old);
 end`,
-  comment: "Trigger: a membership's role never changes through the API; a user changes nothing of their own membership but accepting or declining their own invitation; memberships added through the API start invited, and only the invited user accepts them.",
+  comment: "Trigger: a membership's role never changes through the API; a user changes nothing of their own membership but accepting their own invitation; memberships added through the API start invited, and only the invited user accepts them.",
 });
 
 /** `is_platform_admin` is granted by the platform, never by the user: API roles cannot set it. */
