@@ -483,25 +483,25 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "goals_organization_id_parent_goal_id_fkey"
-            columns: ["organization_id","parent_goal_id"]
-            isOneToOne: false
-            referencedRelation: "goals"
-            referencedColumns: ["organization_id","id"]
-          },
-          {
-            foreignKeyName: "goals_organization_id_service_plan_id_fkey"
-            columns: ["organization_id","service_plan_id"]
-            isOneToOne: false
-            referencedRelation: "service_plans"
-            referencedColumns: ["organization_id","id"]
-          },
-          {
             foreignKeyName: "goals_organization_id_student_id_fkey"
             columns: ["organization_id","student_id"]
             isOneToOne: false
             referencedRelation: "students"
             referencedColumns: ["organization_id","id"]
+          },
+          {
+            foreignKeyName: "goals_organization_id_student_id_parent_goal_id_fkey"
+            columns: ["organization_id","student_id","parent_goal_id"]
+            isOneToOne: false
+            referencedRelation: "goals"
+            referencedColumns: ["organization_id","student_id","id"]
+          },
+          {
+            foreignKeyName: "goals_organization_id_student_id_service_plan_id_fkey"
+            columns: ["organization_id","student_id","service_plan_id"]
+            isOneToOne: false
+            referencedRelation: "service_plans"
+            referencedColumns: ["organization_id","student_id","id"]
           },
         ]
       }
