@@ -39,6 +39,14 @@ describe('identity: own membership and platform administration', () => {
     it('whatever a policy would allow, the trigger refuses a signed-in user updating their own membership', async () => {
       await expectRefusal(w.db.sql, protectOwn, async (tx) => {
         await actAs(tx, w.fx.a.users.therapist);
+        await tx`update public.organization_members set status = 'suspended' where user_id = ${w.fx.a.users.therapist}`;
+      });
+    });
+
+    it('…and a role is never changed by a signed-in user, their own included: the rule names the column', async () => {
+      const roleImmutable = { code: '42501', rule: 'organization_members_role_immutable', table: 'organization_members', column: 'role' } as const;
+      await expectRefusal(w.db.sql, roleImmutable, async (tx) => {
+        await actAs(tx, w.fx.a.users.therapist);
         await tx`update public.organization_members set role = 'org_admin' where user_id = ${w.fx.a.users.therapist}`;
       });
     });
