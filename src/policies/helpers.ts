@@ -143,10 +143,13 @@ select st.id as student_id
  where st.user_id = ${uid} and st.organization_id = any (${studentOrgs})
    and ${liveStudent('st')}${adultsOnly ? "\n   and st.date_of_birth <= current_date - interval '18 years'" : ''}`;
 
-/** `uuid[]` of the distinct `student_id`s the query selects (empty, never null). */
-const studentIdArray = (query: string) => `
-select coalesce(pg_catalog.array_agg(distinct x.student_id), '{}')
+/** `<array>` of the distinct values of `expression` (over the query's rows, alias `x`): empty, never null. */
+const distinctArray = (expression: string, query: string) => `
+select coalesce(pg_catalog.array_agg(distinct ${expression}), '{}')
   from (${indent(query, 8)}) x`;
+
+/** `uuid[]` of the distinct `student_id`s the query selects (empty, never null). */
+const studentIdArray = (query: string) => distinctArray('x.student_id', query);
 
 /**
  * A helper returning the students one role gives the signed-in user (`branch(uid, orgs)`, see
@@ -242,18 +245,14 @@ export const assignedStudentIds = roleStudents(
 export const supervisedTherapistIds = helper(
   'supervised_therapist_ids',
   'uuid[]',
-  `
-select coalesce(pg_catalog.array_agg(distinct x.supervisee_id), '{}')
-  from (${indent(supervisions(SIGNED_IN), 8)}) x`,
+  distinctArray('x.supervisee_id', supervisions(SIGNED_IN)),
   'Therapists the signed-in therapist actively supervises, in some organisation: pair with app.supervision_keys() to stay in that organisation.',
 );
 
 export const supervisionKeys = helper(
   'supervision_keys',
   'text[]',
-  `
-select coalesce(pg_catalog.array_agg(distinct x.organization_id::text || '/' || x.supervisee_id::text), '{}')
-  from (${indent(supervisions(SIGNED_IN), 8)}) x`,
+  distinctArray("x.organization_id::text || '/' || x.supervisee_id::text", supervisions(SIGNED_IN)),
   "The signed-in therapist's supervisions as 'organization_id/supervisee_id' keys: a supervision reaches the supervisee's rows of its own organisation only.",
 );
 
@@ -429,18 +428,14 @@ select cp.conversation_id, cp.organization_id
 export const conversationIds = helper(
   'conversation_ids',
   'uuid[]',
-  `
-select coalesce(pg_catalog.array_agg(distinct x.conversation_id), '{}')
-  from (${indent(conversationsOf(SIGNED_IN), 8)}) x`,
+  distinctArray('x.conversation_id', conversationsOf(SIGNED_IN)),
   "Conversations the signed-in user takes part in (not left) as an active member of the conversation's organisation; a conversation about a student only while they are staff, that child's guardian with portal access, or that student.",
 );
 
 export const messageConversationIds = helper(
   'message_conversation_ids',
   'uuid[]',
-  `
-select coalesce(pg_catalog.array_agg(distinct x.conversation_id), '{}')
-  from (${indent(conversationsOf(SIGNED_IN), 8)}) x
+  `${distinctArray('x.conversation_id', conversationsOf(SIGNED_IN))}
  where not exists (
    select 1
      from public.students s
