@@ -153,7 +153,7 @@ describe.skipIf(onServer)('the packed package, installed in a consumer project',
 });
 
 /**
- * The lean install (issue 15): an app that already has drizzle-orm, drizzle-zod, zod and postgres
+ * The lean install (issue 15): an app that already has drizzle-orm, zod and postgres
  * installs the tarball without dev and optional dependencies. PGlite (an optional peer) stays out;
  * schema, validators and `migrate({ url })` work; the package adds at most 2 packages and 8 MB.
  */
@@ -166,7 +166,7 @@ describe.skipIf(onServer)('the lean install: an app with a server, without the e
     app = project('lean-app');
     const { dependencies } = manifest;
     // What such an app has before: the libraries therapy-db builds on, and today's postgres.js (4.x).
-    npmInstall(app, [`drizzle-orm@${dependencies['drizzle-orm']}`, `drizzle-zod@${dependencies['drizzle-zod']}`, `zod@${dependencies.zod}`, 'postgres@^4']);
+    npmInstall(app, [`drizzle-orm@${dependencies['drizzle-orm']}`, `zod@${dependencies.zod}`, 'postgres@^4']);
     before = footprint(app);
     npmInstall(app, [tarball, '--omit=dev', '--omit=optional']);
     after = footprint(app);
