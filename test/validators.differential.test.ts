@@ -327,6 +327,8 @@ interface World {
   /** Two empty group sessions in 2091 (therapist A), room for 8. */
   readonly groupSessions: readonly [string, string];
   readonly document: string;
+  /** A document of student 3 (the plans' and consents' base student): a record cites its own student's document. */
+  readonly documentS3: string;
   readonly goal: string;
   /** A goal of student 1 with no progress report. */
   readonly freshGoal: string;
@@ -353,6 +355,7 @@ async function seedWorld(sql: postgres.Sql): Promise<World> {
   const freshBillingCode = extraId('billing-code:fresh');
   const globalBillingCode = extraId('billing-code:global');
   const chatDocument = extraId('document:chat');
+  const documentS3 = extraId('document:s3-evaluation');
   const studentLogins = [0, 1].map((i) => extraId(`student-login:${i}`));
   const guardianLogins = [0, 1].map((i) => extraId(`guardian-login:${i}`));
   await sql.begin(async (tx) => {
@@ -370,6 +373,9 @@ async function seedWorld(sql: postgres.Sql): Promise<World> {
     await tx`insert into public.documents (id, organization_id, conversation_id, bucket_id, storage_path, category, file_name, mime_type, size_bytes, visibility, uploaded_by)
              values (${chatDocument}, ${a.organizationId}, ${a.conversationId}, 'chat-attachments', ${`${a.organizationId}/conversations/${a.conversationId}/${chatDocument}.png`},
                      'chat_attachment', 'photo.png', 'image/png', 2048, 'participants', ${u.guardian})`;
+    await tx`insert into public.documents (id, organization_id, student_id, bucket_id, storage_path, category, file_name, mime_type, size_bytes, uploaded_by)
+             values (${documentS3}, ${a.organizationId}, ${a.studentIds[2]}, 'student-records', ${`${a.organizationId}/students/${a.studentIds[2]}/evaluation_report/${documentS3}.pdf`},
+                     'evaluation_report', 'evaluation.pdf', 'application/pdf', 4096, ${u.org_admin})`;
     await tx`insert into public.session_types (id, organization_id, code, name, discipline, kind, default_duration_minutes, is_group, max_participants)
              values (${groupType}, ${a.organizationId}, 'VAL-GROUP', 'Validator group', 'slp', 'therapy', 45, true, 8)`;
     await tx`insert into public.therapy_sessions (id, organization_id, therapist_id, session_type_id, start_time, end_time, created_by) values
@@ -404,6 +410,7 @@ async function seedWorld(sql: postgres.Sql): Promise<World> {
     groupType,
     groupSessions,
     document: fixtureId('document:s1-iep'),
+    documentS3,
     goal: fixtureId('goal:s1-articulation'),
     freshGoal,
     billingCode: fixtureId('billing-code:92507'),
@@ -602,9 +609,11 @@ function cases(w: World): Record<string, TableCase> {
         meetingDate: date(),
         effectiveDuring: daterange(),
         reevaluationDueOn: date(),
-        sourceDocumentId: ref([w.document]),
+        sourceDocumentId: ref([w.documentS3]),
         createdBy: profile,
       },
+      // the source document is s3's: the foreign key includes the student
+      construct: (row) => (row.sourceDocumentId != null ? { ...row, studentId: s3 } : row),
     },
     'public.service_mandates': {
       base: { organizationId: w.org, servicePlanId: w.plan, discipline: 'slp', minutesPerSession: 30, sessionsPerPeriod: 2, period: 'week', deliverySetting: 'pull_out', effectiveDuring: '[2096-01-01,2096-12-31)' },
@@ -634,7 +643,7 @@ function cases(w: World): Record<string, TableCase> {
         revokedAt: timestamp(),
         revokedReason: text(),
         signatureMethod: codes(['wet_ink_scanned', 'e_signature', 'verbal_documented']),
-        documentId: ref([w.document]),
+        documentId: ref([w.documentS3]),
         recordedBy: profile,
       },
       scenarios: [
@@ -642,6 +651,8 @@ function cases(w: World): Record<string, TableCase> {
         { revokedAt: '2096-01-05T10:00:00Z', revokedReason: 'moved' }, { revokedAt: '2096-01-05T09:59:59.999Z', revokedReason: 'moved' },
         { revokedAt: '2096-01-06T10:00:00Z' }, { revokedReason: 'moved' }, { revokedAt: '2096-01-06T10:00:00Z', revokedReason: '' },
       ],
+      // the signed form is s3's: the foreign key includes the student
+      construct: (row) => (row.documentId != null ? { ...row, studentId: s3 } : row),
     },
     'public.session_types': {
       base: { organizationId: w.org, code: 'VAL-T1', name: 'Validator type', discipline: 'slp', kind: 'therapy', defaultDurationMinutes: 30 },

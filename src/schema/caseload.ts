@@ -81,10 +81,12 @@ export const servicePlans = pgTable(
       columns: [t.organizationId, t.studentId],
       foreignColumns: [students.organizationId, students.id],
     }).onDelete('restrict'),
+    // A plan cites a document of its own student: the student is part of the key, so no plan rests
+    // on another student's document (nor on one of no student, an org asset or a chat attachment).
     foreignKey({
-      name: 'service_plans_organization_id_source_document_id_fkey',
-      columns: [t.organizationId, t.sourceDocumentId],
-      foreignColumns: [documents.organizationId, documents.id],
+      name: 'service_plans_source_document_of_student_fkey',
+      columns: [t.organizationId, t.studentId, t.sourceDocumentId],
+      foreignColumns: [documents.organizationId, documents.studentId, documents.id],
     }).onDelete(setNullOnly(t.sourceDocumentId)),
     foreignKey({ name: 'service_plans_created_by_fkey', columns: [t.createdBy], foreignColumns: [profiles.id] }).onDelete('restrict'),
     oneOf('service_plans_plan_type_check', t.planType, planTypes),
@@ -92,8 +94,8 @@ export const servicePlans = pgTable(
     check('service_plans_effective_during_check', sql`not isempty(${t.effectiveDuring})`),
     index('service_plans_organization_id_student_id_idx').on(t.organizationId, t.studentId),
     index('service_plans_student_id_idx').on(t.studentId),
-    index('service_plans_organization_id_source_document_id_idx')
-      .on(t.organizationId, t.sourceDocumentId)
+    index('service_plans_organization_id_student_id_source_document_id_idx')
+      .on(t.organizationId, t.studentId, t.sourceDocumentId)
       .where(sql`${t.sourceDocumentId} is not null`),
     index('service_plans_created_by_idx').on(t.createdBy),
   ],
@@ -179,10 +181,11 @@ export const consents = pgTable(
       columns: [t.organizationId, t.guardianId],
       foreignColumns: [guardians.organizationId, guardians.id],
     }).onDelete('restrict'),
+    // The signed form is a document of the consent's own student (as a plan's source document).
     foreignKey({
-      name: 'consents_organization_id_document_id_fkey',
-      columns: [t.organizationId, t.documentId],
-      foreignColumns: [documents.organizationId, documents.id],
+      name: 'consents_organization_id_student_id_document_id_fkey',
+      columns: [t.organizationId, t.studentId, t.documentId],
+      foreignColumns: [documents.organizationId, documents.studentId, documents.id],
     }).onDelete('restrict'),
     foreignKey({ name: 'consents_recorded_by_fkey', columns: [t.recordedBy], foreignColumns: [profiles.id] }).onDelete('restrict'),
     oneOf('consents_consent_type_check', t.consentType, consentTypes),
@@ -196,7 +199,7 @@ export const consents = pgTable(
     // include (granted_at, expires_at, revoked_at), which drizzle cannot declare.
     index('consents_student_id_consent_type_idx').on(t.studentId, t.consentType),
     index('consents_organization_id_guardian_id_idx').on(t.organizationId, t.guardianId),
-    index('consents_organization_id_document_id_idx').on(t.organizationId, t.documentId).where(sql`${t.documentId} is not null`),
+    index('consents_organization_id_student_id_document_id_idx').on(t.organizationId, t.studentId, t.documentId).where(sql`${t.documentId} is not null`),
     index('consents_recorded_by_idx').on(t.recordedBy),
   ],
 ).enableRLS();

@@ -45,6 +45,9 @@ export const documents = pgTable(
   (t) => [
     unique('documents_bucket_id_storage_path_key').on(t.bucketId, t.storagePath),
     unique('documents_organization_id_id_key').on(t.organizationId, t.id),
+    // Target of the student-keyed FKs of a plan's source document and a consent's form: a record
+    // cites only a document of its own student.
+    unique('documents_organization_id_student_id_id_key').on(t.organizationId, t.studentId, t.id),
     // Target of the messages' attachment FK: an attachment is a document of the message's conversation.
     unique('documents_organization_id_conversation_id_id_key').on(t.organizationId, t.conversationId, t.id),
     foreignKey({ name: 'documents_organization_id_fkey', columns: [t.organizationId], foreignColumns: [organizations.id] }).onDelete('restrict'),

@@ -176,18 +176,18 @@ export type Database = {
         Update: UpdateOf<Database["public"]["Tables"]["consents"]["Insert"]>
         Relationships: [
           {
-            foreignKeyName: "consents_organization_id_document_id_fkey"
-            columns: ["organization_id","document_id"]
-            isOneToOne: false
-            referencedRelation: "documents"
-            referencedColumns: ["organization_id","id"]
-          },
-          {
             foreignKeyName: "consents_organization_id_guardian_id_fkey"
             columns: ["organization_id","guardian_id"]
             isOneToOne: false
             referencedRelation: "guardians"
             referencedColumns: ["organization_id","id"]
+          },
+          {
+            foreignKeyName: "consents_organization_id_student_id_document_id_fkey"
+            columns: ["organization_id","student_id","document_id"]
+            isOneToOne: false
+            referencedRelation: "documents"
+            referencedColumns: ["organization_id","student_id","id"]
           },
           {
             foreignKeyName: "consents_organization_id_student_id_fkey"
@@ -1097,18 +1097,18 @@ export type Database = {
             referencedColumns: ["id"]
           },
           {
-            foreignKeyName: "service_plans_organization_id_source_document_id_fkey"
-            columns: ["organization_id","source_document_id"]
-            isOneToOne: false
-            referencedRelation: "documents"
-            referencedColumns: ["organization_id","id"]
-          },
-          {
             foreignKeyName: "service_plans_organization_id_student_id_fkey"
             columns: ["organization_id","student_id"]
             isOneToOne: false
             referencedRelation: "students"
             referencedColumns: ["organization_id","id"]
+          },
+          {
+            foreignKeyName: "service_plans_source_document_of_student_fkey"
+            columns: ["organization_id","student_id","source_document_id"]
+            isOneToOne: false
+            referencedRelation: "documents"
+            referencedColumns: ["organization_id","student_id","id"]
           },
         ]
       }

@@ -179,7 +179,7 @@ describe('tenant hopping: no reference of organisation A names a row of organisa
   });
 
   it("an org A consent cannot rest on org B's document (and so cannot stop B deleting it)", async () => {
-    await refused('consents_organization_id_document_id_fkey', 'consents', (tx) =>
+    await refused('consents_organization_id_student_id_document_id_fkey', 'consents', (tx) =>
       tx`insert into public.consents (organization_id, student_id, consent_type, granted_at, signature_method, document_id, recorded_by)
          values (${w.fx.a.organizationId}, ${w.fx.a.studentIds[0]}, 'telehealth', now(), 'wet_ink_scanned', ${id('b', 'document:s1-iep')}, ${w.fx.a.users.org_admin})`,
     );
@@ -188,7 +188,7 @@ describe('tenant hopping: no reference of organisation A names a row of organisa
   });
 
   it("an org A plan cannot cite org B's document as its source", async () => {
-    await refused('service_plans_organization_id_source_document_id_fkey', 'service_plans', (tx) =>
+    await refused('service_plans_source_document_of_student_fkey', 'service_plans', (tx) =>
       tx`update public.service_plans set source_document_id = ${id('b', 'document:s1-iep')} where id = ${id('a', 'plan:s1')}`,
     );
   });

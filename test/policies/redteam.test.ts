@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_EXPOSED_SCHEMAS } from '../../src/check';
+import { stableId } from '../../src/demo';
 import { asUser } from '../../src/testing';
 import { asOwner, attempt, describeOutcome, isRefusal, newId, type Outcome } from './support/probe';
 import { affected, asOwnerDo, count, plant, refused, signInAs, tryStatement } from './support/statements';
@@ -421,6 +422,52 @@ describe('clinical records stay with their student', () => {
     }));
     expect(outcomes.plan, describeOutcome(outcomes.plan)).toMatchObject({ kind: 'error', code: '23503', message: expect.stringContaining('goals_organization_id_student_id_service_plan_id_fkey') });
     expect(outcomes.parent, describeOutcome(outcomes.parent)).toMatchObject({ kind: 'error', code: '23503', message: expect.stringContaining('goals_organization_id_student_id_parent_goal_id_fkey') });
+  });
+});
+
+describe("a plan or a consent cites only its own student's document (issue 12 follow-up c)", () => {
+  const evaluationS2 = () => stableId('org-a:policy:document:s2-evaluation');
+
+  it("s1's therapist cannot make another student's evaluation the source document of s1's plan", async () => {
+    const outcome = await asUser(world().db.sql, { sub: a().users.therapist }, (tx) =>
+      tryStatement(tx, `update public.service_plans set source_document_id = $1 where id = $2`, [evaluationS2(), world().extras.a.planS1]),
+    );
+    expect(outcome, describeOutcome(outcome)).toMatchObject({ kind: 'error', code: '23503', message: expect.stringContaining('service_plans_source_document_of_student_fkey') });
+  });
+
+  it("no plan or consent rests on another student's document, whoever writes it (an org admin's rows are refused by the foreign keys, which include the student)", async () => {
+    const outcomes = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) => ({
+      plan: await tryStatement(
+        tx,
+        `insert into public.service_plans (organization_id, student_id, plan_type, effective_during, source_document_id, created_by)
+         values ($1, $2, '504', daterange(current_date, current_date + 365), $3, $4)`,
+        [a().organizationId, a().studentIds[0], evaluationS2(), a().users.org_admin],
+      ),
+      moved: await tryStatement(tx, `update public.service_plans set source_document_id = $1 where id = $2`, [world().extras.a.documentIep, world().extras.a.planS2]),
+      consent: await tryStatement(
+        tx,
+        `insert into public.consents (organization_id, student_id, consent_type, granted_at, signature_method, document_id, recorded_by)
+         values ($1, $2, 'evaluation', now(), 'wet_ink_scanned', $3, $4)`,
+        [a().organizationId, a().studentIds[0], evaluationS2(), a().users.org_admin],
+      ),
+    }));
+    expect(outcomes.plan, describeOutcome(outcomes.plan)).toMatchObject({ kind: 'error', code: '23503', message: expect.stringContaining('service_plans_source_document_of_student_fkey') });
+    expect(outcomes.moved, describeOutcome(outcomes.moved)).toMatchObject({ kind: 'error', code: '23503', message: expect.stringContaining('service_plans_source_document_of_student_fkey') });
+    expect(outcomes.consent, describeOutcome(outcomes.consent)).toMatchObject({ kind: 'error', code: '23503', message: expect.stringContaining('consents_organization_id_student_id_document_id_fkey') });
+  });
+
+  it("a plan and a consent still cite their own student's document", async () => {
+    const outcomes = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) => ({
+      plan: await tryStatement(tx, `update public.service_plans set source_document_id = $1 where id = $2`, [world().extras.a.documentIep, world().extras.a.planS1]),
+      consent: await tryStatement(
+        tx,
+        `insert into public.consents (organization_id, student_id, consent_type, granted_at, signature_method, document_id, recorded_by)
+         values ($1, $2, 'evaluation', now(), 'wet_ink_scanned', $3, $4)`,
+        [a().organizationId, a().studentIds[0], world().extras.a.documentIep, a().users.org_admin],
+      ),
+    }));
+    affected(outcomes.plan, 1);
+    affected(outcomes.consent, 1);
   });
 });
 
