@@ -908,14 +908,19 @@ function cases(w: World): Record<string, TableCase> {
         uploadedBy: profile,
         retainUntil: date(),
       },
-      scenarios: [{ category: 'chat_attachment' }, { category: 'chat_attachment', conversationId: a.conversationId }, { organizationId: w.org.toUpperCase(), storagePath: `${w.org.toUpperCase()}/x.pdf` }],
+      scenarios: [
+        { category: 'chat_attachment' },
+        { category: 'chat_attachment', conversationId: a.conversationId },
+        // PostgreSQL checks a row's CHECKs in name order and reports the first that fails, so a chat
+        // attachment in the base row's student-records bucket stops at documents_category_bucket_check:
+        // the three below are otherwise valid chat attachments, so they reach documents_chat_attachment_links_check
+        // (with the base row's student, with a session, with neither).
+        { category: 'chat_attachment', conversationId: a.conversationId, bucketId: 'chat-attachments', visibility: 'participants' },
+        { category: 'chat_attachment', conversationId: a.conversationId, bucketId: 'chat-attachments', visibility: 'participants', studentId: null, sessionId: a.sessionIds.pastS1 },
+        { category: 'chat_attachment', conversationId: a.conversationId, bucketId: 'chat-attachments', visibility: 'participants', studentId: null },
+        { organizationId: w.org.toUpperCase(), storagePath: `${w.org.toUpperCase()}/x.pdf` },
+      ],
       construct: (row) => ({ ...row, storagePath: avoid(row.storagePath, [`${w.org}/students/${s1}/iep/${w.document}.pdf`], `${w.org}/validator-2.pdf`) as Json }),
-      unreachable: {
-        // TODO(secfix): the scenario above (a chat attachment with a student) is accepted by this harness's database although the
-        // constraint refuses it through the API (test/policies/redteam.test.ts › documents: the class fixes, 23514 on both backends);
-        // why the harness's insert passes is not yet understood.
-        documents_chat_attachment_links_check: 'not reached by the harness yet (see the TODO); proven by test/policies/redteam.test.ts',
-      },
     },
     'public.billing_codes': {
       base: { organizationId: w.org, code: 'VAL9001', description: 'Validator code', unitRule: 'per_session' },
@@ -1178,6 +1183,28 @@ describe('validators agree with the database', () => {
     const tables = Object.keys(validatorsByTable).sort();
     expect(tables).toHaveLength(32);
     expect(Object.keys(cases(world)).sort()).toEqual(tables);
+  });
+
+  // Issue 12 follow-up (b): this rule was once listed as unreachable. Its scenario put a chat
+  // attachment in the base row's student-records bucket, so PostgreSQL (which checks a row's CHECKs
+  // in name order and reports the first that fails) answered documents_category_bucket_check and
+  // never reached it. A well-formed chat attachment with a link gets it, from both sides.
+  it('public.documents: a chat attachment with a student or session link is refused by both, naming documents_chat_attachment_links_check', async () => {
+    const a = world.f.a;
+    const attachment: Row = {
+      organizationId: world.org, conversationId: a.conversationId, bucketId: 'chat-attachments', category: 'chat_attachment', visibility: 'participants',
+      storagePath: `${world.org}/conversations/${a.conversationId}/validator.png`, fileName: 'validator.png', mimeType: 'image/png', sizeBytes: 1000, uploadedBy: world.users.guardian,
+    };
+    const rows = [attachment, { ...attachment, studentId: a.studentIds[0] }, { ...attachment, sessionId: a.sessionIds.pastS1 }];
+    const verdicts = await databaseVerdicts(db.sql, 'public.documents', rows);
+    const zod = rows.map((row) => {
+      const result = validatorsByTable['public.documents']!.insert.safeParse(row);
+      return result.success ? 'accepted' : result.error.issues.map((issue) => `${issue.path.join('.')}: ${(issue as { params?: { constraint?: string } }).params?.constraint ?? issue.message}`).join('; ');
+    });
+    expect({ database: verdicts.map((v) => (v.accepted ? 'accepted' : `${v.sqlstate} ${v.constraint}`)), zod }).toEqual({
+      database: ['accepted', '23514 documents_chat_attachment_links_check', '23514 documents_chat_attachment_links_check'],
+      zod: ['accepted', 'studentId: documents_chat_attachment_links_check', 'studentId: documents_chat_attachment_links_check'],
+    });
   });
 
   const tableNames = Object.keys(validatorsByTable).sort();
