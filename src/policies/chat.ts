@@ -1,6 +1,6 @@
 import { conversationParticipants, conversations, messages } from '../schema';
 import { live } from './arms';
-import { allow, and, anyOf, app, auth, eq, exists, isNotNull, isNull, key, ne, or, policiesByName, tableAccess } from './dsl';
+import { allow, and, anyOf, app, auth, eq, exists, isNotNull, isNull, key, ne, noneOf, or, policiesByName, tableAccess, type Operand, type Predicate, type ScopeOf } from './dsl';
 
 /**
  * Chat. Participants read and write; org admins see conversation metadata (who talks, not what is
@@ -14,13 +14,23 @@ import { allow, and, anyOf, app, auth, eq, exists, isNotNull, isNull, key, ne, o
  * about a student only for staff while the student is live, that child's guardians with portal
  * access, and that student. Staff start conversations with members of their organisation; a
  * guardian starts them only about their own child, with that child's team (the therapists serving
- * the child). A participant who left stays out until the conversation's starter adds them again.
+ * the child). A participant who left stays out until the conversation's starter adds them again; a
+ * starter who left manages the conversation no more. A guardian whose link to the child ends leaves
+ * the child's conversations (`end_guardian_participation` in src/schema/rules/chat.ts).
  */
 
 /** The member roles that start conversations with anyone of their organisation (not students, not billing). */
 const staff = ['org_admin', 'therapist', 'school_staff'] as const;
 /** Who may start a conversation: staff, and guardians about their own children. */
 const starters = [...staff, 'guardian'] as const;
+
+/**
+ * The caller has not left the conversation: a starter who left (or whose guardianship of the
+ * conversation's child ended, which makes them leave: `end_guardian_participation`) no longer sees,
+ * renames or archives it, nor adds anyone to it. Before adding participants the starter has no
+ * participation, so a new conversation passes.
+ */
+const notLeft = <C extends Operand>(conversation: C): Predicate<ScopeOf<C>> => noneOf([conversation], app.leftConversationIds());
 
 export const conversationsAccess = tableAccess(conversations, {
   tenant: { column: conversations.organizationId },
@@ -32,13 +42,13 @@ export const conversationsAccess = tableAccess(conversations, {
     }),
     allow('select', {
       who: staff,
-      summary: 'conversations they started (before adding participants)',
-      using: ({ t }) => and(eq(t.createdBy, auth.uid()), anyOf(t.organizationId, app.orgIds(...staff)), live(t.studentId)),
+      summary: 'conversations they started (before adding participants), until they leave',
+      using: ({ t }) => and(eq(t.createdBy, auth.uid()), anyOf(t.organizationId, app.orgIds(...staff)), live(t.studentId), notLeft(t.id)),
     }),
     allow('select', {
       who: 'guardian',
-      summary: 'conversations they started about their own children (before adding participants)',
-      using: ({ t }) => and(eq(t.createdBy, auth.uid()), anyOf(t.studentId, app.guardianStudentIds())),
+      summary: 'conversations they started about their own children (before adding participants), until they leave',
+      using: ({ t }) => and(eq(t.createdBy, auth.uid()), anyOf(t.studentId, app.guardianStudentIds()), notLeft(t.id)),
     }),
     allow('select', {
       who: 'org_admin',
@@ -47,14 +57,14 @@ export const conversationsAccess = tableAccess(conversations, {
     }),
     allow(['insert', 'update'], {
       who: staff,
-      summary: 'starting, renaming or archiving a conversation of their organisation',
-      using: ({ t }) => and(eq(t.createdBy, auth.uid()), anyOf(t.organizationId, app.orgIds(...staff)), live(t.studentId)),
+      summary: 'starting, renaming or archiving a conversation of their organisation (not one they left)',
+      using: ({ t }) => and(eq(t.createdBy, auth.uid()), anyOf(t.organizationId, app.orgIds(...staff)), live(t.studentId), notLeft(t.id)),
       columns: ['title', 'archivedAt'],
     }),
     allow(['insert', 'update'], {
       who: 'guardian',
-      summary: 'starting, renaming or archiving a conversation about their own child',
-      using: ({ t }) => and(eq(t.createdBy, auth.uid()), anyOf(t.studentId, app.guardianStudentIds())),
+      summary: 'starting, renaming or archiving a conversation about their own child (not one they left)',
+      using: ({ t }) => and(eq(t.createdBy, auth.uid()), anyOf(t.studentId, app.guardianStudentIds()), notLeft(t.id)),
       columns: ['title', 'archivedAt'],
     }),
   ],
@@ -65,18 +75,25 @@ export const conversationsAccess = tableAccess(conversations, {
  * therapist currently serving that child (`app.care_team_keys()`: student and therapist as a pair).
  */
 const guardianAdds = (t: typeof conversationParticipants) =>
-  exists(conversations, 'c', (c) =>
-    and(
-      eq(c.id, t.conversationId),
-      eq(c.createdBy, auth.uid()),
-      anyOf(c.studentId, app.guardianStudentIds()),
-      or(eq(t.userId, auth.uid()), anyOf(key(c.studentId, t.userId), app.careTeamKeys())),
+  and(
+    notLeft(t.conversationId),
+    exists(conversations, 'c', (c) =>
+      and(
+        eq(c.id, t.conversationId),
+        eq(c.createdBy, auth.uid()),
+        anyOf(c.studentId, app.guardianStudentIds()),
+        or(eq(t.userId, auth.uid()), anyOf(key(c.studentId, t.userId), app.careTeamKeys())),
+      ),
     ),
   );
 
-/** A conversation the caller started, as staff of its organisation. */
+/** A conversation the caller started, as staff of its organisation, and has not left. */
 const staffStarted = (t: typeof conversationParticipants) =>
-  and(anyOf(t.organizationId, app.orgIds(...staff)), exists(conversations, 'c', (c) => and(eq(c.id, t.conversationId), eq(c.createdBy, auth.uid()))));
+  and(
+    anyOf(t.organizationId, app.orgIds(...staff)),
+    notLeft(t.conversationId),
+    exists(conversations, 'c', (c) => and(eq(c.id, t.conversationId), eq(c.createdBy, auth.uid()))),
+  );
 
 export const conversationParticipantsAccess = tableAccess(conversationParticipants, {
   tenant: { column: conversationParticipants.organizationId },

@@ -478,6 +478,22 @@ select coalesce(pg_catalog.array_agg(distinct o.user_id), '{}')
 );
 
 /**
+ * The conversations the signed-in user left (their participation has `left_at`), whether they left
+ * or a guardian's link to the child ended (`end_guardian_participation`). Starter arms exclude
+ * them: a starter who left no longer renames the conversation or adds anyone to it. A set to stay
+ * out of, so it counts no membership (more ids only ever narrow an arm).
+ */
+export const leftConversationIds = helper(
+  'left_conversation_ids',
+  'uuid[]',
+  `
+select coalesce(pg_catalog.array_agg(cp.conversation_id), '{}')
+  from public.conversation_participants cp
+ where cp.user_id = ${SIGNED_IN} and cp.left_at is not null`,
+  'Conversations the signed-in user left: a starter who left no longer manages the conversation.',
+);
+
+/**
  * What soft deletion hides, for the arms whose own helper does not already (the student and school
  * helpers return live rows only): the soft-deleted schools, students and sessions of the user's
  * organisations, and the students and sessions of a soft-deleted school. A policy arm writes
@@ -543,5 +559,6 @@ export const rlsHelpers: readonly DdlObject[] = [
   messageConversationIds,
   relatedSessionIds,
   conversationPeerIds,
+  leftConversationIds,
   softDeletedIds,
 ];

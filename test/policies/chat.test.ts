@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { stableId } from '../../src/demo';
 import { conversationPeersTopic, conversationTopic } from '../../src/integrations';
 import { asUser } from '../../src/testing';
-import { attempt, describeOutcome, type Outcome } from './support/probe';
-import { affected, asOwnerDo, count, refused, refusedOrNotMember, signInAs, tryStatement } from './support/statements';
+import { attempt, describeOutcome, newId, type Outcome } from './support/probe';
+import { affected, asOwnerDo, count, plant, refused, refusedOrNotMember, signInAs, tryStatement } from './support/statements';
 import { usePolicyWorld, type Tx } from './support/world';
 
 /**
@@ -103,6 +104,131 @@ describe("a guardian whose link to the child is removed, or whose portal access 
   });
 });
 
+describe("a guardian whose link to the child is deleted outright loses the child's team chat, whatever other role they hold (issue 12 follow-up e)", () => {
+  /** A chat attachment in the child's team conversation, and what the guardian sees of it and of their own past message. */
+  async function teamChatAndFiles(tx: Tx) {
+    const own = stableId(`org-a:msg:2`); // "Thank you, we practise at home." — the guardian's own message
+    return {
+      ...(await teamChat(tx)),
+      attachments: await count(tx, `select 1 from public.documents where conversation_id = $1`, [a().conversationId]),
+      mute: await tryStatement(tx, `update public.conversation_participants set muted_until = now() + interval '1 day' where conversation_id = $1 and user_id = (select auth.uid())`, [a().conversationId]),
+      editOwn: await tryStatement(tx, `update public.messages set body = 'Never said that.' where id in (select id from public.messages where client_message_id = $1)`, [own]),
+    };
+  }
+  const attachment = () =>
+    [
+      `insert into public.documents (organization_id, conversation_id, bucket_id, storage_path, category, file_name, mime_type, size_bytes, visibility, uploaded_by)
+       values ($1, $2, 'chat-attachments', $3, 'chat_attachment', 'report-card.png', 'image/png', 1000, 'participants', $4)`,
+      [a().organizationId, a().conversationId, `${a().organizationId}/conversations/${a().conversationId}/report-card.png`, a().users.therapist],
+    ] as const;
+
+  /** How the link disappears, as the owner (an org admin's delete, a data clean-up, a court order carried out as a deletion). */
+  const cuts: Record<string, (tx: Tx) => Promise<void>> = {
+    'the link row deleted': (tx) => asOwnerDo(tx, ['delete from public.student_guardians where guardian_id = $1', [a().guardianId]]),
+    'the guardian record deleted': async (tx) => {
+      // consents rest on the guardian (restrict, append-only): a guardian without any is the one a clean-up deletes
+      await plant(tx, ['delete from public.consents where guardian_id = $1', [a().guardianId]]);
+      await asOwnerDo(tx, ['delete from public.guardians where id = $1', [a().guardianId]]);
+    },
+    "the guardian record's login unlinked": (tx) => asOwnerDo(tx, ['update public.guardians set user_id = null where id = $1', [a().guardianId]]),
+    'the link moved to another child': (tx) => asOwnerDo(tx, ['update public.student_guardians set student_id = $1 where guardian_id = $2', [a().studentIds[2], a().guardianId]]),
+  };
+  /** The parent's other membership of the organisation (school staff at the other campus, or in the billing office). */
+  const otherRoles = {
+    school_staff: () => [`insert into public.organization_members (organization_id, user_id, role, school_id) values ($1, $2, 'school_staff', $3)`, [a().organizationId, a().users.guardian, a().schoolIds[1]]] as const,
+    billing: () => [`insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'billing')`, [a().organizationId, a().users.guardian]] as const,
+  };
+
+  for (const [role, membership] of Object.entries(otherRoles)) {
+    for (const [cut, cutOff] of Object.entries(cuts)) {
+      it(`${cut}, while also ${role} of the organisation: no conversation, messages, sending, topics, attachments or own-message edits`, async () => {
+        const seen = await asUser(world().db.sql, { sub: a().users.guardian }, async (tx) => {
+          await asOwnerDo(tx, membership(), attachment());
+          const before = await teamChatAndFiles(tx);
+          await cutOff(tx);
+          return { before, after: await teamChatAndFiles(tx) };
+        });
+        // the control: the parent was in the conversation before
+        expect({ messages: seen.before.messages > 0, attachments: seen.before.attachments, send: describeOutcome(seen.before.send) }).toEqual({ messages: true, attachments: 1, send: '1 row(s)' });
+        shutOut(seen.after);
+        expect({ attachments: seen.after.attachments, mute: describeOutcome(seen.after.mute), editOwn: describeOutcome(seen.after.editOwn) }).toEqual({ attachments: 0, mute: '0 row(s)', editOwn: '0 row(s)' });
+      });
+    }
+  }
+
+  it("a former guardian who started the child's conversation no longer manages it: no renaming, no adding a colleague (who would read it as staff), no re-adding", async () => {
+    const conversation = newId();
+    const seen = await asUser(world().db.sql, { sub: a().users.guardian }, async (tx) => {
+      await asOwnerDo(tx, otherRoles.school_staff());
+      // as the guardian: a conversation about their child with the child's therapist, and a message in it
+      await tx.unsafe(`insert into public.conversations (id, organization_id, kind, student_id, title, created_by) values ($1, $2, 'student_team', $3, 'Home situation', $4)`, [
+        conversation,
+        a().organizationId,
+        a().studentIds[0],
+        a().users.guardian,
+      ]);
+      for (const user of [a().users.guardian, a().users.therapist]) {
+        await tx.unsafe('insert into public.conversation_participants (organization_id, conversation_id, user_id) values ($1, $2, $3)', [a().organizationId, conversation, user]);
+      }
+      await tx.unsafe(`insert into public.messages (organization_id, conversation_id, sender_id, client_message_id, body) values ($1, $2, $3, gen_random_uuid(), 'About the custody hearing …')`, [
+        a().organizationId,
+        conversation,
+        a().users.guardian,
+      ]);
+      await cuts['the link row deleted']!(tx);
+      const outcomes = {
+        sees: await count(tx, 'select 1 from public.conversations where id = $1', [conversation]),
+        rename: await tryStatement(tx, `update public.conversations set title = 'Renamed' where id = $1`, [conversation]),
+        addColleague: await tryStatement(tx, 'insert into public.conversation_participants (organization_id, conversation_id, user_id) values ($1, $2, $3)', [
+          a().organizationId,
+          conversation,
+          a().users.school_staff,
+        ]),
+      };
+      // had the colleague been added, they would read the family's messages as school staff
+      await asOwnerDo(tx, ['insert into public.conversation_participants (organization_id, conversation_id, user_id) values ($1, $2, $3)', [a().organizationId, conversation, a().users.school_staff]]);
+      await signInAs(tx, a().users.therapist);
+      await tx.unsafe('update public.conversation_participants set left_at = now() where conversation_id = $1 and user_id = $2', [conversation, a().users.therapist]);
+      await signInAs(tx, a().users.guardian);
+      return { ...outcomes, readdTherapist: await tryStatement(tx, 'update public.conversation_participants set left_at = null where conversation_id = $1 and user_id = $2', [conversation, a().users.therapist]) };
+    });
+    expect({ sees: seen.sees, rename: describeOutcome(seen.rename), readdTherapist: describeOutcome(seen.readdTherapist) }).toEqual({ sees: 0, rename: '0 row(s)', readdTherapist: '0 row(s)' });
+    refused(seen.addColleague);
+  });
+
+  it("an org admin who was the child's guardian keeps the conversation's metadata (every admin does), not its messages or topics", async () => {
+    const seen = await asUser(world().db.sql, { sub: a().users.guardian }, async (tx) => {
+      await asOwnerDo(tx, [`insert into public.organization_members (organization_id, user_id, role) values ($1, $2, 'org_admin')`, [a().organizationId, a().users.guardian]]);
+      await cuts['the link row deleted']!(tx);
+      return teamChat(tx);
+    });
+    expect({ conversation: seen.conversation, messages: seen.messages, topic: seen.topic.receive, peers: seen.peers.receive }).toEqual({ conversation: 1, messages: 0, topic: 0, peers: 0 });
+    refusedOrNotMember(seen.send);
+    refused(seen.peers.send);
+  });
+
+  it("the child's other guardian and the team keep the conversation; a guardian linked again is added back by the conversation's starter, not by themselves", async () => {
+    const seen = await asUser(world().db.sql, { sub: a().users.guardian }, async (tx) => {
+      await cuts['the link row deleted']!(tx);
+      await asOwnerDo(tx, [`insert into public.student_guardians (organization_id, student_id, guardian_id, relationship) values ($1, $2, $3, 'parent')`, [a().organizationId, a().studentIds[0], a().guardianId]]);
+      const relinked = await teamChat(tx);
+      const rejoin = await tryStatement(tx, `update public.conversation_participants set left_at = null where conversation_id = $1 and user_id = (select auth.uid())`, [a().conversationId]);
+      await signInAs(tx, a().users.therapist); // the starter
+      const team = await teamChat(tx);
+      const readd = await tryStatement(tx, `update public.conversation_participants set left_at = null where conversation_id = $1 and user_id = $2`, [a().conversationId, a().users.guardian]);
+      await tx.unsafe(`update public.conversation_participants set left_at = null where conversation_id = $1 and user_id = $2`, [a().conversationId, a().users.guardian]);
+      await signInAs(tx, a().users.guardian);
+      return { relinked, rejoin, team, readd, back: await teamChat(tx) };
+    });
+    shutOut(seen.relinked);
+    expect(seen.rejoin.kind === 'error' || (seen.rejoin.kind === 'ok' && seen.rejoin.rows === 0), describeOutcome(seen.rejoin)).toBe(true);
+    expect(seen.team.messages).toBeGreaterThan(0);
+    affected(seen.readd, 1);
+    expect(seen.back.messages).toBeGreaterThan(0);
+    affected(seen.back.send, 1);
+  });
+});
+
 describe('guardians start conversations only about their own children, with that child’s team', () => {
   const start = (tx: Tx, id: string, student: string | null) =>
     tryStatement(tx, `insert into public.conversations (id, organization_id, kind, student_id, title, created_by) values ($1, $2, $3, $4, 'Question', (select auth.uid()))`, [
@@ -183,6 +309,31 @@ describe('a participant who left cannot rejoin without being added again', () =>
     expect(outcomes.trigger, describeOutcome(outcomes.trigger)).toMatchObject({ kind: 'error', code: '42501', message: expect.stringMatching(/conversation_participants_no_rejoin/) });
     expect(outcomes.setsTheirMute, describeOutcome(outcomes.setsTheirMute)).toMatchObject({ kind: 'error', code: '42501', message: expect.stringMatching(/conversation_participants_own_settings/) });
     affected(outcomes.readd, 1);
+  });
+});
+
+describe('a starter who left a conversation manages it no more', () => {
+  it('the therapist who started a conversation and left it cannot rename it, add anyone, or add back someone who left', async () => {
+    const conversation = newId();
+    const outcomes = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => {
+      await tx.unsafe(`insert into public.conversations (id, organization_id, kind, title, created_by) values ($1, $2, 'group', 'Speech group', $3)`, [conversation, a().organizationId, a().users.therapist]);
+      for (const user of [a().users.therapist, a().users.guardian]) {
+        await tx.unsafe('insert into public.conversation_participants (organization_id, conversation_id, user_id) values ($1, $2, $3)', [a().organizationId, conversation, user]);
+      }
+      await asOwnerDo(tx, ['update public.conversation_participants set left_at = now() where conversation_id = $1 and user_id = $2', [conversation, a().users.guardian]]);
+      const beforeLeaving = await tryStatement(tx, `update public.conversations set title = 'Speech group (spring)' where id = $1`, [conversation]);
+      await tx.unsafe('update public.conversation_participants set left_at = now() where conversation_id = $1 and user_id = $2', [conversation, a().users.therapist]);
+      return {
+        beforeLeaving,
+        rename: await tryStatement(tx, `update public.conversations set title = 'Renamed' where id = $1`, [conversation]),
+        add: await tryStatement(tx, 'insert into public.conversation_participants (organization_id, conversation_id, user_id) values ($1, $2, $3)', [a().organizationId, conversation, a().users.school_staff]),
+        readd: await tryStatement(tx, 'update public.conversation_participants set left_at = null where conversation_id = $1 and user_id = $2', [conversation, a().users.guardian]),
+      };
+    });
+    affected(outcomes.beforeLeaving, 1);
+    affected(outcomes.rename, 0);
+    refused(outcomes.add);
+    affected(outcomes.readd, 0);
   });
 });
 

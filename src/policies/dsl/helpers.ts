@@ -159,6 +159,14 @@ export const app = Object.freeze({
     return helper('app.conversation_peer_ids', 'uuid[]');
   },
   /**
+   * Conversations the user took part in and left (or was made to leave, as a guardian whose link to
+   * the child ended): `noneOf([t.conversationId], app.leftConversationIds())` keeps a starter who
+   * left from managing the conversation. Establishes no role.
+   */
+  leftConversationIds(): ArrayHelper {
+    return helper('app.left_conversation_ids', 'uuid[]');
+  },
+  /**
    * Soft-deleted schools, students and sessions of the user's organisations, and the students of a
    * deleted school: `noneOf([t.studentId, t.sessionId], app.softDeletedIds())` hides what hangs off
    * them. Establishes no role.

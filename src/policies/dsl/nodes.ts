@@ -51,6 +51,7 @@ export type HelperName =
   | 'app.related_student_ids'
   | 'app.related_session_ids'
   | 'app.conversation_peer_ids'
+  | 'app.left_conversation_ids'
   | 'app.soft_deleted_ids'
   | 'app.is_platform_admin';
 

@@ -37,6 +37,7 @@ const HELPER_PERSONAS: Readonly<Record<HelperName, readonly Persona[]>> = {
   'app.conversation_ids': ['member'],
   'app.message_conversation_ids': ['member'],
   'app.conversation_peer_ids': ['member'],
+  'app.left_conversation_ids': [],
   'app.related_student_ids': ['therapist', 'guardian', 'student'],
   'app.related_session_ids': ['therapist', 'guardian', 'student'],
   'app.soft_deleted_ids': [],
