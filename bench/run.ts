@@ -154,7 +154,8 @@ async function timed(sql: postgres.Sql, variant: Variant, path: HotPath, c: HotP
     : asServiceRole(sql, (tx) => timeQuery(tx, path.explicit, c.explicitParams, prepare));
 }
 
-function rowsKey(rows: readonly unknown[]): string {
+/** What the parity check compares: the ordered rows, as JSON (bigints as text). */
+export function rowsKey(rows: readonly unknown[]): string {
   return JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
 }
 

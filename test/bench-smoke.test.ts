@@ -2,12 +2,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hotPaths } from '../bench/hot-paths';
-import { runBench, type BenchRun } from '../bench/run';
+import { hotPaths, type HotPath, type HotPathCase } from '../bench/hot-paths';
+import { rowsKey, runBench, type BenchRun } from '../bench/run';
+import { alreadyVerifiedClaims, enterRequestContext, enterServiceRole } from '../src/rls';
 import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
 import { billingCatalogue, seedGlobals, seedOrganization, type Loader } from '../src/seed/generate';
 import { makePlan, readDataset, seed, type SeedResult } from '../src/seed';
+import { rolledBack } from '../src/testing';
 import { createTestDatabase, type TestDatabase } from './support/database';
 
 /** Runs the generator without a database, hashing every row and statement it would write. */
@@ -28,6 +30,32 @@ async function generateOffline(seedText: string): Promise<{ digest: string; rows
   for (const org of plan.organizations) await seedOrganization(plan, org, globals, loader);
   expect(rows).toBeGreaterThan(billingCatalogue.length);
   return { digest: hash.digest('hex'), rows };
+}
+
+/** Thrown to roll a savepoint back with the rows read inside it. */
+class Read {
+  constructor(readonly rows: unknown[]) {}
+}
+
+/**
+ * Both variants of a hot path for one persona inside `tx` (each in a savepoint rolled back), so
+ * they see what `tx` changed: the persona through RLS, and the service role with the explicit WHERE.
+ */
+async function bothVariants(tx: postgres.TransactionSql, path: HotPath, c: HotPathCase): Promise<{ rls: string; explicit: string }> {
+  const read = async (rls: boolean): Promise<string> => {
+    try {
+      await tx.savepoint(async (sp) => {
+        if (rls) await enterRequestContext(sp, alreadyVerifiedClaims({ sub: c.userId, role: 'authenticated' }));
+        else await enterServiceRole(sp);
+        throw new Read([...(await sp.unsafe(rls ? path.rls : path.explicit, (rls ? c.rlsParams : c.explicitParams) as never[]))]);
+      });
+    } catch (error) {
+      if (error instanceof Read) return rowsKey(error.rows);
+      throw error;
+    }
+    throw new Error('unreachable: the savepoint always rolls back');
+  };
+  return { rls: await read(true), explicit: await read(false) };
 }
 
 /**
@@ -151,5 +179,134 @@ describe('bench smoke (scale 0.01)', () => {
       expect(Number.isFinite(cost.firstMs) && Number.isFinite(cost.repeatMs), cost.call).toBe(true);
     }
     for (const h of run.hotPaths) expect(h.helperEstimateMs, h.name).toBeGreaterThanOrEqual(0);
+  });
+
+  /**
+   * The seeded data deactivates and soft-deletes nothing, so there the twins agree even if they
+   * skipped those rules. Each state below is made in a transaction (rolled back), and both variants
+   * must still agree for every persona, and the state must change what some hot path returns.
+   */
+  describe('the explicit twins enforce what the policies enforce', () => {
+    type Cases = ReadonlyMap<string, readonly HotPathCase[]>;
+    const states: readonly { name: string; changes: readonly string[]; make: (tx: postgres.TransactionSql, cases: Cases) => Promise<void> }[] = [
+      {
+        name: 'a deactivated account',
+        changes: ['therapist_week_calendar', 'guardian_child_sessions', 'org_admin_monthly_billing'],
+        async make(tx, cases) {
+          const users = [...cases.values()].map((list) => list[0]!.userId);
+          await tx`update public.profiles set deactivated_at = now() where id = any (${users}::uuid[])`;
+        },
+      },
+      {
+        name: 'a suspended membership',
+        changes: ['therapist_caseload', 'conversation_last_messages'],
+        async make(tx, cases) {
+          const users = [...cases.values()].map((list) => list[0]!.userId);
+          await tx`update public.organization_members set status = 'suspended' where user_id = any (${users}::uuid[])`;
+        },
+      },
+      {
+        name: 'a soft-deleted organisation (an org admin keeps it)',
+        changes: ['therapist_week_calendar', 'student_goals_latest_observation', 'conversation_last_messages'],
+        async make(tx) {
+          await tx`update public.organizations set deleted_at = now()`;
+        },
+      },
+      {
+        name: "a soft-deleted school of a therapist's session and a guardian's child",
+        changes: ['therapist_week_calendar', 'guardian_child_sessions'],
+        async make(tx, cases) {
+          const calendar = cases.get('therapist_week_calendar')![0]!;
+          const guardian = cases.get('guardian_child_sessions')![0]!;
+          await tx`
+            update public.schools set deleted_at = now()
+             where id in (select s.school_id from public.therapy_sessions s
+                           where s.therapist_id = ${calendar.userId} and s.start_time >= ${calendar.rlsParams[0] as string}
+                             and s.school_id is not null
+                           order by s.start_time limit 1)
+                or id in (select st.school_id from public.students st where st.id = ${guardian.rlsParams[0] as string})`;
+        },
+      },
+      {
+        name: "a soft-deleted student of a caseload, a guardian's child and a goal's student",
+        changes: ['therapist_caseload', 'guardian_child_sessions', 'student_goals_latest_observation'],
+        async make(tx, cases) {
+          const caseload = cases.get('therapist_caseload')![0]!;
+          await tx`
+            update public.students set deleted_at = now()
+             where id in (select c.student_id from public.caseload_assignments c
+                           where c.therapist_id = ${caseload.userId} and c.ends_on is null order by c.student_id limit 1)
+                or id = ${cases.get('guardian_child_sessions')![0]!.rlsParams[0] as string}
+                or id = ${cases.get('student_goals_latest_observation')![0]!.rlsParams[0] as string}`;
+        },
+      },
+      {
+        name: "a soft-deleted session of a goal's latest observation",
+        changes: ['student_goals_latest_observation'],
+        async make(tx, cases) {
+          const [latest] = await tx<{ session_id: string }[]>`
+            select o.session_id from public.goal_observations o
+             where o.student_id = ${cases.get('student_goals_latest_observation')![0]!.rlsParams[0] as string}
+             order by o.recorded_at desc limit 1`;
+          // A billed session cannot be soft-deleted (therapy_sessions_billed_not_deleted): its charges go first.
+          await tx`delete from public.service_charges where session_id = ${latest!.session_id}`;
+          await tx`update public.therapy_sessions set deleted_at = now() where id = ${latest!.session_id}`;
+        },
+      },
+      {
+        name: "portal access withheld from a guardian's child (a court order)",
+        changes: ['guardian_child_sessions', 'conversation_last_messages'],
+        async make(tx, cases) {
+          const users = [cases.get('guardian_child_sessions')![0]!.userId, cases.get('conversation_last_messages')![0]!.userId];
+          await tx`
+            update public.student_guardians sg set portal_access = false
+              from public.guardians g where g.id = sg.guardian_id and g.user_id = any (${users}::uuid[])`;
+        },
+      },
+      ...(['active', 'suspended', 'deactivated'] as const).map((supervisee) => ({
+        name: `a supervision of ${supervisee === 'active' ? 'an active' : `a ${supervisee}`} therapist of the organisation`,
+        changes: supervisee === 'active' ? ['therapist_caseload'] : [],
+        async make(tx: postgres.TransactionSql, cases: Cases) {
+          const supervisor = cases.get('therapist_caseload')![0]!.userId;
+          const personas = [...cases.values()].flatMap((list) => list.map((c) => c.userId));
+          const [other] = await tx<{ id: string; organization_id: string }[]>`
+            select m.user_id as id, m.organization_id from public.organization_members m
+             where m.role = 'therapist' and m.status = 'active' and m.user_id <> all (${personas}::uuid[])
+               and exists (select 1 from public.caseload_assignments c where c.therapist_id = m.user_id and c.ends_on is null)
+               and m.organization_id = (select organization_id from public.organization_members where user_id = ${supervisor} limit 1)
+             order by m.user_id limit 1`;
+          await tx`
+            insert into public.supervision_assignments (organization_id, supervisor_id, supervisee_id, supervision_type, active_during)
+            values (${other!.organization_id}, ${supervisor}, ${other!.id}, 'peer_review', daterange(current_date - 30, null))`;
+          if (supervisee === 'suspended') await tx`update public.organization_members set status = 'suspended' where user_id = ${other!.id}`;
+          if (supervisee === 'deactivated') await tx`update public.profiles set deactivated_at = now() where id = ${other!.id}`;
+        },
+      })),
+    ];
+
+    for (const state of states) {
+      it(`with ${state.name}`, async () => {
+        const cases = new Map<string, HotPathCase[]>();
+        for (const path of hotPaths) cases.set(path.name, await path.cases(db.sql, { anchor: new Date(`${seeded.anchor}T00:00:00Z`) }, 2));
+        const before = new Map<string, string>();
+        const changed = new Set<string>();
+        const mismatches: string[] = [];
+        await rolledBack(db.sql, async (tx) => {
+          for (const path of hotPaths) for (const c of cases.get(path.name)!) before.set(`${path.name} ${c.label}`, (await bothVariants(tx, path, c)).rls);
+          await state.make(tx, cases);
+          for (const path of hotPaths) {
+            for (const c of cases.get(path.name)!) {
+              const { rls, explicit } = await bothVariants(tx, path, c);
+              if (rls !== explicit) mismatches.push(`${path.name} ${c.label}: RLS ${rls.slice(0, 200)} explicit ${explicit.slice(0, 200)}`);
+              if (rls !== before.get(`${path.name} ${c.label}`)) changed.add(path.name);
+            }
+          }
+        });
+        expect(mismatches).toEqual([]);
+        // The state bites: what it should hide (or, for a supervision, add) changed through both variants.
+        for (const name of state.changes) expect([...changed], `${state.name} changes ${name}`).toContain(name);
+        if (state.changes.length === 0) expect([...changed].filter((n) => n === 'therapist_caseload')).toEqual([]);
+      });
+    }
   });
 });
