@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,5 +8,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // A test file per core, and at least two: vitest's default (cores − 1) runs the suite one file
+    // at a time on a 2-core CI machine, while a file often waits on PostgreSQL, npm or a child process.
+    // Every file has a database of its own (test/support/database.ts), so files never share rows.
+    maxWorkers: Math.max(2, availableParallelism()),
   },
 });

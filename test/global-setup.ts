@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
-import { connect } from '../src/db';
+import { connect, type Connection } from '../src/db';
 import { silentLogger } from '../src/log';
 import { migrate } from '../src/migrate';
 import { CONTAINER_IMAGE, dockerReachable, withDatabase, type TestBackend } from './support/backend';
@@ -55,13 +55,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
   } catch (error) {
     console.log(`tests: no Docker engine (${(error as Error).message.split('\n')[0]}); testcontainers skipped, using embedded PGlite`);
   }
+  // Two data directories, dumped once per run into a temp dir: PGlite's initdb (seconds of
+  // WebAssembly) and the replay of every migration then run once, not once per test file.
   const dir = mkdtempSync(join(tmpdir(), 'therapy-db-test-'));
+  const save = async (database: Connection, name: string): Promise<string> => {
+    const path = join(dir, name);
+    writeFileSync(path, Buffer.from(await (await database.embedded!.pglite.dumpDataDir('none')).arrayBuffer()));
+    return path;
+  };
   const database = await connect({ embedded: true });
+  const emptyDumpPath = await save(database, 'empty.tar');
   await migrate({ client: database.sql, log: silentLogger });
-  const dump = await database.embedded!.pglite.dumpDataDir('none');
-  const dumpPath = join(dir, 'template.tar');
-  writeFileSync(dumpPath, Buffer.from(await dump.arrayBuffer()));
+  const dumpPath = await save(database, 'migrated.tar');
   await database.close();
-  project.provide('testBackend', { kind: 'pglite', dumpPath, label: 'embedded PGlite' });
+  project.provide('testBackend', { kind: 'pglite', emptyDumpPath, dumpPath, label: 'embedded PGlite' });
   return async () => rmSync(dir, { recursive: true, force: true });
 }

@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,11 +21,21 @@ const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as
 const onServer = Boolean(process.env.DATABASE_URL);
 if (onServer) console.log('package test: runs in the embedded pass only (it does not use DATABASE_URL)');
 
+// `.ci/run` packs the package once, right after its build, for this test and the example app, and
+// names the tarball in THERAPY_DB_TARBALL. Without it the test packs the working tree itself
+// (`npm pack`, whose prepack builds dist/).
+const packed = process.env.THERAPY_DB_TARBALL;
+
 let work: string;
 let tarball: string;
 beforeAll(() => {
   if (onServer) return;
   work = mkdtempSync(join(tmpdir(), 'therapy-db-pack-'));
+  if (packed) {
+    if (!existsSync(packed)) throw new Error(`THERAPY_DB_TARBALL=${packed}: no such file`);
+    tarball = resolve(packed);
+    return;
+  }
   run('npm', ['pack', '--pack-destination', work, '--silent'], repo);
   const name = readdirSync(work).find((f) => f.endsWith('.tgz'));
   if (!name) throw new Error('npm pack produced no tarball');

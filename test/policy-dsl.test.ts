@@ -49,6 +49,10 @@ import {
   type TableAccess,
 } from '../src/policies/dsl';
 import type { PredicateNode } from '../src/policies/dsl/nodes';
+import { embeddedPassOnly } from './support/backend';
+
+// Pure compilers, drizzle-kit and a PGlite of its own: nothing here reaches the suite's database.
+const embeddedOnly = embeddedPassOnly('policy-dsl.test.ts');
 
 // ---------------------------------------------------------------------------------------------
 // Throwaway tables: nothing here belongs to the real schema.
@@ -114,7 +118,7 @@ const allAccess: readonly TableAccess[] = [widgetsAccess, widgetTagsAccess, entr
 
 // ---------------------------------------------------------------------------------------------
 
-describe('predicates render to exact SQL', () => {
+describe.skipIf(embeddedOnly)('predicates render to exact SQL', () => {
   it('column references are quoted and qualified by their table (and schema when not public)', () => {
     expect(renderSql(col(widgets.ownerId))).toBe('"widgets"."owner_id"');
     expect(renderSql(col(entries.actorId))).toBe('"journal"."entries"."actor_id"');
@@ -212,7 +216,7 @@ describe('predicates render to exact SQL', () => {
   });
 });
 
-describe('policies: one permissive policy per table, operation and role', () => {
+describe.skipIf(embeddedOnly)('policies: one permissive policy per table, operation and role', () => {
   const plans = planPolicies(widgetsAccess);
 
   it('has deterministic names: <table>_<operation>_<role> and <table>_tenant_isolation', () => {
@@ -288,7 +292,7 @@ describe('policies: one permissive policy per table, operation and role', () => 
   });
 });
 
-describe('grants: least privilege, one DDL object per table', () => {
+describe.skipIf(embeddedOnly)('grants: least privilege, one DDL object per table', () => {
   it('revokes the Supabase defaults, then grants the covered operations and the union of update columns', () => {
     const [grants] = toGrants([widgetsAccess]);
     expect(grants).toMatchObject({ kind: 'grant', key: 'grants on public.widgets', phase: 'post', onChange: 'replace' });
@@ -327,7 +331,7 @@ describe('grants: least privilege, one DDL object per table', () => {
   });
 });
 
-describe('validation refuses unsafe or incomplete declarations', () => {
+describe.skipIf(embeddedOnly)('validation refuses unsafe or incomplete declarations', () => {
   it('refuses a table without a policy, naming it (coverage over all tables)', () => {
     const issues = issuesOf(() => validateAccess([widgetsAccess, entriesAccess], [widgets, widgetTags, entries]));
     expect(issues).toEqual([
@@ -489,7 +493,7 @@ describe('validation refuses unsafe or incomplete declarations', () => {
   });
 });
 
-describe('no arm without a role: every rule establishes the persona it serves', () => {
+describe.skipIf(embeddedOnly)('no arm without a role: every rule establishes the persona it serves', () => {
   /** The arm_without_role issues of a one-rule declaration on widgets (none when it is accepted). */
   const roleIssue = (rule: RuleOptions<typeof widgets>, operations: Operation | readonly [Operation, ...Operation[]] = 'select'): PolicyIssue[] => {
     try {
@@ -571,7 +575,7 @@ describe('no arm without a role: every rule establishes the persona it serves', 
   });
 });
 
-describe('composite keys, exclusion sets and own rows', () => {
+describe.skipIf(embeddedOnly)('composite keys, exclusion sets and own rows', () => {
   it('renders a key against a key helper, and refuses mixing keys and uuid helpers', () => {
     expect(renderPredicate(anyOf(key(widgets.organizationId, widgets.ownerId), app.supervisionKeys()))).toBe(
       `("widgets"."organization_id"::text || '/' || "widgets"."owner_id"::text) = any ((select app.supervision_keys())::text[])`,
@@ -605,7 +609,7 @@ describe('composite keys, exclusion sets and own rows', () => {
   });
 });
 
-describe('a helper call several arms share is factored out of them, the same rows', () => {
+describe.skipIf(embeddedOnly)('a helper call several arms share is factored out of them, the same rows', () => {
   const live = ({ t }: { t: typeof widgets }) => noneOf([t.studentId], app.softDeletedIds());
   const LIVE = 'not (array["widgets"."student_id"] && (select app.soft_deleted_ids())::uuid[])';
 
@@ -683,7 +687,7 @@ describe('a helper call several arms share is factored out of them, the same row
   });
 });
 
-describe('access matrix and test matrix', () => {
+describe.skipIf(embeddedOnly)('access matrix and test matrix', () => {
   it('renders a deterministic markdown document, independent of declaration order', () => {
     const once = renderAccessMatrixMarkdown(toAccessMatrix(allAccess));
     const again = renderAccessMatrixMarkdown(toAccessMatrix([...allAccess].reverse()));
@@ -725,7 +729,7 @@ describe('access matrix and test matrix', () => {
   });
 });
 
-describe('drizzle-kit and Postgres accept the compiled policies', () => {
+describe.skipIf(embeddedOnly)('drizzle-kit and Postgres accept the compiled policies', () => {
   const policyExports = { ...policiesByName(widgetsAccess), ...policiesByName(widgetTagsAccess) };
 
   it('tells which compiled policies a module forgets to export', () => {

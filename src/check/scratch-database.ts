@@ -23,12 +23,30 @@ function withDatabase(url: string, database: string): string {
 }
 
 /**
+ * A freshly initialised embedded cluster, dumped by the first scratch database of the process:
+ * PGlite's initdb takes seconds of WebAssembly, loading the dump about one, and one check opens up
+ * to three scratch databases (replay, sql-drift, trace). The dump is the data directory as initdb
+ * left it, so a database loaded from it is the same empty database.
+ */
+let emptyCluster: Promise<Blob | File | undefined> | undefined;
+
+async function openEmbedded(): Promise<Connection> {
+  const dump = await emptyCluster;
+  if (dump) return connect({ embedded: true, loadDataDir: dump });
+  const database = await connect({ embedded: true });
+  // A failed dump only costs the next database its initdb.
+  emptyCluster ??= database.embedded!.pglite.dumpDataDir('none').catch(() => undefined);
+  await emptyCluster;
+  return database;
+}
+
+/**
  * With `url`: creates `therapy_db_check_<random>` on that server (the user needs CREATEDB) and
  * drops it on `close()`. Without: an in-memory embedded PGlite.
  */
 export async function openScratchDatabase(options: { readonly url?: string; readonly log: Logger }): Promise<ScratchDatabase> {
   if (!options.url) {
-    const database = await connect({ embedded: true });
+    const database = await openEmbedded();
     return { sql: database.sql, label: 'embedded PGlite (in memory)', database, close: () => database.close() };
   }
   const url = options.url;

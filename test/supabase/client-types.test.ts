@@ -2,6 +2,10 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
+import { embeddedPassOnly } from '../support/backend';
+
+// tsc only: no database.
+const embeddedOnly = embeddedPassOnly('supabase/client-types.test.ts');
 
 /**
  * `createClient<Database>()` with the package's types, compiled by tsc: the queries of
@@ -23,7 +27,7 @@ function compile(file: string): string[] {
   });
 }
 
-describe('createClient<Database>() from therapy-db/supabase', () => {
+describe.skipIf(embeddedOnly)('createClient<Database>() from therapy-db/supabase', () => {
   it('compiles typed queries, inserts, updates and RPCs', () => {
     expect(compile(source)).toEqual([]);
   }, 120_000);

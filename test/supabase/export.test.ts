@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultMigrationsFolder, exportSupabaseMigrations, readJournalEntries, readMigrations, supabaseMigrationNames } from '../../src/migrate';
+import { embeddedPassOnly } from '../support/backend';
+
+// Files only: the export reads the migrations folder and writes supabase/migrations, no database.
+const embeddedOnly = embeddedPassOnly('supabase/export.test.ts');
 
 const quiet = () => {};
 const temps: string[] = [];
@@ -22,7 +26,7 @@ function tree(dir: string): Record<string, string> {
   return Object.fromEntries(files.map((e) => join(e.parentPath, e.name)).sort().map((f) => [f, readFileSync(f, 'utf8')]));
 }
 
-describe('supabase migration names', () => {
+describe.skipIf(embeddedOnly)('supabase migration names', () => {
   it("are the journal's generation time in UTC seconds, then the tag", () => {
     const names = supabaseMigrationNames(defaultMigrationsFolder());
     const entries = readJournalEntries(defaultMigrationsFolder())!;
@@ -46,7 +50,7 @@ describe('supabase migration names', () => {
   });
 });
 
-describe('therapy-db export supabase', () => {
+describe.skipIf(embeddedOnly)('therapy-db export supabase', () => {
   it('writes every migration byte for byte; a second run writes nothing and leaves an identical tree', () => {
     const project = tempDir('therapy-db-supabase-project-');
     const first = exportSupabaseMigrations({ dir: join(project, 'supabase'), log: quiet });
@@ -99,7 +103,7 @@ describe('therapy-db export supabase', () => {
   });
 });
 
-describe('the CLI: therapy-db export supabase', () => {
+describe.skipIf(embeddedOnly)('the CLI: therapy-db export supabase', () => {
   const cli = (args: string[], cwd: string) =>
     spawnSync(process.execPath, [join(__dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(__dirname, '..', '..', 'src', 'cli', 'main.ts'), ...args], { cwd, encoding: 'utf8' });
 

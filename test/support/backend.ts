@@ -6,7 +6,14 @@
  */
 export type TestBackend =
   | { readonly kind: 'server'; readonly adminUrl: string; readonly template: string; readonly label: string }
-  | { readonly kind: 'pglite'; readonly dumpPath: string; readonly label: string };
+  | {
+      readonly kind: 'pglite';
+      /** `dumpDataDir()` of a freshly initialised cluster: `createTestDatabase({ migrated: false })` loads it (initdb once per run). */
+      readonly emptyDumpPath: string;
+      /** The same cluster with every migration applied: `createTestDatabase()` loads it (the migrations replayed once per run). */
+      readonly dumpPath: string;
+      readonly label: string;
+    };
 
 export const CONTAINER_IMAGE = 'postgres:15-alpine';
 
@@ -24,9 +31,10 @@ export async function dockerReachable(): Promise<void> {
 }
 
 /**
- * For test files that use no database (bundles, the browser, usage errors): CI runs the suite twice,
- * embedded and then with DATABASE_URL, and the second pass would only repeat them. True (skip) on
- * the DATABASE_URL pass, saying so once.
+ * For test files that use no database — bundles, the browser, usage errors, compilers, tsc, file
+ * exports, lints — or only a PGlite of their own: CI runs the suite twice, embedded and then with
+ * DATABASE_URL, and the second pass would only repeat them. True (skip) on the DATABASE_URL pass,
+ * saying so once. A file that reaches the suite's database in any test must not use it.
  */
 export function embeddedPassOnly(file: string): boolean {
   const serverPass = Boolean(process.env.DATABASE_URL);

@@ -12,14 +12,14 @@ export interface TestDatabase extends Connection {
 
 /**
  * A database of its own for one test file: a copy of the migrated template (or, with
- * `{ migrated: false }`, an empty database). Close it in `afterAll`.
+ * `{ migrated: false }`, an empty database: a fresh cluster, as initdb or CREATE DATABASE leaves
+ * it). Close it in `afterAll`.
  */
 export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
   const backend = inject('testBackend');
   const migrated = options.migrated ?? true;
   if (backend.kind === 'pglite') {
-    if (!migrated) return connect({ embedded: true });
-    const dump = readFileSync(backend.dumpPath);
+    const dump = readFileSync(migrated ? backend.dumpPath : backend.emptyDumpPath);
     return connect({ embedded: true, loadDataDir: new Blob([dump]) });
   }
   const name = `therapy_db_test_${process.ppid}_${randomBytes(4).toString('hex')}`;
