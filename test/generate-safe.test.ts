@@ -123,7 +123,7 @@ describe('db:generate writes migrations that are safe on tables that hold rows',
     const failed = report.results.filter((r) => r.status === 'failed').map((r) => `${r.id}: ${r.findings.map((f) => f.message).join('; ')}`);
     expect(failed).toEqual([]);
     expect(Object.fromEntries(report.results.map((r) => [r.id, r.status]))).toMatchObject({ drift: 'passed', replay: 'passed', 'sql-drift': 'passed' });
-  });
+  }, 300_000); // two replays and a generation: minutes on a loaded 2-core machine, with a test file per core
 
   it('applies to a seeded database: every row kept, every constraint validated, every index valid', async () => {
     const counts = async () =>

@@ -121,7 +121,7 @@ describe.skipIf(embeddedOnly)('one table’s validators in an app bundle (esbuil
     expect(new Set(rows.map((r) => r.table)).size).toBe(names.length);
     expect(rows.filter((r) => r.others.length > 0).map((r) => `${r.table} (${r.via}) carries ${r.others.join(', ')}`)).toEqual([]);
     expect(rows.filter((r) => r.added > BUDGET).map((r) => `${r.table} (${r.via}) adds ${kb(r.added)}`)).toEqual([]);
-  });
+  }, 300_000); // 65 esbuild bundles: minutes on a loaded 2-core machine, with a test file per core
 });
 
 describe.skipIf(embeddedOnly)('the tables as the validators read them', () => {
