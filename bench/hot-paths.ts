@@ -1,4 +1,5 @@
 import type postgres from 'postgres';
+import { indentSql } from '../src/sql';
 import type { UserIdentity } from '../src/testing';
 
 /**
@@ -71,12 +72,10 @@ const plainTherapists = `
  *   supervisee who is an active therapist there with an account that is not deactivated.
  */
 
-/** Indents a query to sit at `depth` spaces inside another. */
-const indent = (query: string, depth: number) => query.trim().replace(/\n/g, `\n${' '.repeat(depth)}`);
 
 /** `with <name> as materialized (<query>), …`: the sets a statement computes once. */
 const withSets = (sets: Readonly<Record<string, string>>) =>
-  `with ${Object.entries(sets).map(([name, query]) => `${name} as materialized (\n       ${indent(query, 7)})`).join(',\n     ')}`;
+  `with ${Object.entries(sets).map(([name, query]) => `${name} as materialized (\n       ${indentSql(query, 7)})`).join(',\n     ')}`;
 
 /** `(organization_id, role)` of the memberships of `user` that count, in one of `roles` (any role when omitted). */
 function countingMemberships(user: string, roles?: readonly string[]): string {
@@ -363,7 +362,7 @@ select m.id, m.sender_id, pr.display_name as sender, m.body, m.created_at, m.edi
   left join public.profiles pr on pr.id = m.sender_id
  where m.conversation_id = $1 and m.deleted_at is null
    and exists (select 1
-                 from (${indent(guardianConversationsOf('$2', 'memberships', 'children', '$1'), 23)}) x
+                 from (${indentSql(guardianConversationsOf('$2', 'memberships', 'children', '$1'), 23)}) x
                 -- a student reads messages only with an active messaging consent in that organisation
                 where not exists (select 1 from public.students own
                                    where own.user_id = $2 and own.organization_id = x.organization_id
@@ -409,7 +408,7 @@ select bc.code, sc.payer, sc.status, count(*)::int as charges, sum(sc.units)::in
   join public.billing_codes bc on bc.id = sc.billing_code_id
  where sc.organization_id = $1 and sc.service_date >= $2 and sc.service_date < $3
    and sc.organization_id in (select x.organization_id
-                                from (${indent(countingMemberships('$4', ['org_admin']), 38)}) x)
+                                from (${indentSql(countingMemberships('$4', ['org_admin']), 38)}) x)
  group by bc.code, sc.payer, sc.status
  order by bc.code, sc.payer, sc.status`,
   async cases(sql, { anchor }, max) {

@@ -1,4 +1,5 @@
 import { defineFunction, type DdlObject } from '../ddl';
+import { indentSql } from '../sql';
 
 /**
  * The RLS helper functions policies call. Each reads the caller's memberships once and returns an
@@ -35,12 +36,10 @@ const procedure = (name: string, returns: string, body: string, comment: string,
     comment,
   });
 
-/** Indents a query to sit at `depth` spaces inside another. */
-const indent = (query: string, depth: number) => query.trim().replace(/\n/g, `\n${' '.repeat(depth)}`);
 
 /** A helper that is one query: `begin return (<query>); end`. */
 const helper = (name: string, returns: string, query: string, comment: string, args: { name: string; type: string; default?: string }[] = []) =>
-  procedure(name, returns, `begin\n  return (${indent(query, 4)}\n  );\nend`, comment, args);
+  procedure(name, returns, `begin\n  return (${indentSql(query, 4)}\n  );\nend`, comment, args);
 
 /** The signed-in user, as an SQL expression evaluated once per statement. */
 const SIGNED_IN = '(select auth.uid())';
@@ -59,7 +58,7 @@ select m.organization_id, m.role, m.school_id
    and exists (select 1 from public.profiles a where a.id = ${uid} and a.deactivated_at is null)`;
 
 /** `from (<counting memberships>) <alias>`. */
-const membershipsOf = (uid: string, alias = 'm') => `(${indent(countingMemberships(uid), 6)}) ${alias}`;
+const membershipsOf = (uid: string, alias = 'm') => `(${indentSql(countingMemberships(uid), 6)}) ${alias}`;
 
 /**
  * A live student row `st`: not soft-deleted, and not at a soft-deleted school (soft-deleting a
@@ -126,7 +125,7 @@ select c.student_id
              : ''
          }) c
  where current_date between c.starts_on and coalesce(c.ends_on, 'infinity'::date)
-   and c.student_id not in (${indent(deadStudents(therapistOrgs), 4)})`;
+   and c.student_id not in (${indentSql(deadStudents(therapistOrgs), 4)})`;
 
 /** A guardian's children with portal access, in the organisations `guardianOrgs` where they count as a guardian. */
 const guardianStudents = (uid: string, guardianOrgs: string) => `
@@ -134,7 +133,7 @@ select sg.student_id
   from public.guardians g
   join public.student_guardians sg on sg.guardian_id = g.id and sg.portal_access
  where g.user_id = ${uid} and g.deleted_at is null and g.organization_id = any (${guardianOrgs})
-   and sg.student_id not in (${indent(deadStudents(guardianOrgs), 4)})`;
+   and sg.student_id not in (${indentSql(deadStudents(guardianOrgs), 4)})`;
 
 /** The user's own live student record(s), in the organisations `studentOrgs` where they count as a student. */
 const ownStudents = (uid: string, studentOrgs: string, adultsOnly = false) => `
@@ -146,7 +145,7 @@ select st.id as student_id
 /** `<array>` of the distinct values of `expression` (over the query's rows, alias `x`): empty, never null. */
 const distinctArray = (expression: string, query: string) => `
 select coalesce(pg_catalog.array_agg(distinct ${expression}), '{}')
-  from (${indent(query, 8)}) x`;
+  from (${indentSql(query, 8)}) x`;
 
 /** `uuid[]` of the distinct `student_id`s the query selects (empty, never null). */
 const studentIdArray = (query: string) => distinctArray('x.student_id', query);
@@ -167,12 +166,12 @@ declare
 begin
   select coalesce(pg_catalog.array_agg(m.organization_id), '{}'::uuid[])
     into v_orgs
-    from ${indent(membershipsOf('v_uid'), 9)}
+    from ${indentSql(membershipsOf('v_uid'), 9)}
    where m.role = '${role}';
   if pg_catalog.cardinality(v_orgs) = 0 then
     return '{}'::uuid[];
   end if;
-  return (${indent(studentIdArray(branch('v_uid', 'v_orgs')), 4)});
+  return (${indentSql(studentIdArray(branch('v_uid', 'v_orgs')), 4)});
 end`,
     comment,
   );
@@ -324,19 +323,19 @@ begin
          coalesce(pg_catalog.array_agg(m.organization_id) filter (where m.role = 'guardian'), '{}'::uuid[]),
          coalesce(pg_catalog.array_agg(m.organization_id) filter (where m.role = 'student'), '{}'::uuid[])
     into v_therapist, v_guardian, v_student
-    from ${indent(membershipsOf('v_uid'), 9)}
+    from ${indentSql(membershipsOf('v_uid'), 9)}
    where m.role in ('therapist', 'guardian', 'student');
   if pg_catalog.cardinality(v_therapist) > 0 then
     v_ids := v_ids || (
-      ${indent(studentIdArray(caseloadStudents('v_uid', 'v_therapist')), 6)});
+      ${indentSql(studentIdArray(caseloadStudents('v_uid', 'v_therapist')), 6)});
   end if;
   if pg_catalog.cardinality(v_guardian) > 0 then
     v_ids := v_ids || (
-      ${indent(studentIdArray(guardianStudents('v_uid', 'v_guardian')), 6)});
+      ${indentSql(studentIdArray(guardianStudents('v_uid', 'v_guardian')), 6)});
   end if;
   if pg_catalog.cardinality(v_student) > 0 then
     v_ids := v_ids || (
-      ${indent(studentIdArray(ownStudents('v_uid', 'v_student')), 6)});
+      ${indentSql(studentIdArray(ownStudents('v_uid', 'v_student')), 6)});
   end if;
   return v_ids;
 end`,
@@ -472,7 +471,7 @@ export const conversationPeerIds = helper(
   'uuid[]',
   `
 select coalesce(pg_catalog.array_agg(distinct o.user_id), '{}')
-  from (${indent(conversationsOf(SIGNED_IN), 8)}) me
+  from (${indentSql(conversationsOf(SIGNED_IN), 8)}) me
   join public.conversation_participants o on o.conversation_id = me.conversation_id`,
   'Users taking part (or having taken part) in the conversations of app.conversation_ids(): the per-row EXISTS of the profiles policy, once per statement.',
 );
@@ -511,7 +510,7 @@ begin
   -- The organisations once, counted as for org_ids (not one nested helper call per branch).
   select coalesce(pg_catalog.array_agg(distinct m.organization_id), '{}'::uuid[])
     into v_orgs
-    from ${indent(membershipsOf(SIGNED_IN), 9)};
+    from ${indentSql(membershipsOf(SIGNED_IN), 9)};
   if pg_catalog.cardinality(v_orgs) = 0 then
     return '{}'::uuid[];
   end if;
