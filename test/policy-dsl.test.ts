@@ -607,6 +607,48 @@ describe.skipIf(embeddedOnly)('composite keys, exclusion sets and own rows', () 
     );
     expect(issues.map((issue) => [issue.code, issue.path.join('.')])).toEqual([['invalid_tenant', 'widgets.tenant.ownRows.reason']]);
   });
+
+  it('writes the tenant guard as a filter the planner does not estimate when the declaration says why', () => {
+    const reason = "the table's queries pin organization_id themselves";
+    const access = tableAccess(widgets, {
+      tenant: { column: widgets.organizationId, guardAsFilter: reason },
+      rules: [allow('select', { who: 'org_admin', using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')) })],
+    });
+    const guard = planPolicies(access)[0]!;
+    expect([guard.as, guard.usingSql, guard.withCheckSql]).toEqual([
+      'restrictive',
+      'pg_catalog.array_position((select app.org_ids())::uuid[], "widgets"."organization_id") is not null',
+      'pg_catalog.array_position((select app.org_ids())::uuid[], "widgets"."organization_id") is not null',
+    ]);
+    // only the guard: the rules' anyOf keep their indexable form
+    expect(planPolicies(access)[1]?.usingSql).toBe(`"widgets"."organization_id" = any ((select app.org_ids('{org_admin}'::text[]))::uuid[])`);
+    expect(renderAccessMatrixMarkdown(toAccessMatrix([access]))).toContain(`The guard is a filter the planner does not estimate: ${reason}.`);
+    const issues = issuesOf(() =>
+      tableAccess(widgets, { tenant: { column: widgets.organizationId, guardAsFilter: '' }, rules: [allow('select', { who: 'org_admin', using: ({ t }) => anyOf(t.organizationId, app.orgIds('org_admin')) })] }),
+    );
+    expect(issues.map((issue) => [issue.code, issue.path.join('.')])).toEqual([['invalid_tenant', 'widgets.tenant.guardAsFilter']]);
+    // array_position finds a null element: a nullable tenant column could pass where = any would not
+    const sharedThings = pgTable('shared_things', { id: uuid('id').primaryKey(), organizationId: uuid('organization_id') }).enableRLS();
+    const nullable = issuesOf(() =>
+      tableAccess(sharedThings, { tenant: { column: sharedThings.organizationId, guardAsFilter: reason }, rules: [allow('select', { who: 'member', using: ({ t }) => anyOf(t.organizationId, app.orgIds()) })] }),
+    );
+    expect(nullable.map((issue) => issue.message)).toEqual([`shared_things: tenant.guardAsFilter needs a not-null tenant column (organization_id may be null)`]);
+  });
+
+  it('lets the same rows through in its filter form, for a not-null column: a row passes a policy only when the predicate is true', async () => {
+    const db = new PGlite();
+    try {
+      const { rows } = await db.query<{ org: string | null; orgs: string | null; indexed: boolean | null; filter: boolean | null }>(`
+        select org::text, orgs::text, org = any (orgs) as indexed, pg_catalog.array_position(orgs, org) is not null as filter
+          from (values ('a'), ('b')) v(o)
+          cross join (values (array['a', 'c']), (array[]::text[]), (null::text[]), (array['a', null])) w(orgs)
+          cross join lateral (select o::text as org) x`);
+      expect(rows).toHaveLength(8);
+      for (const row of rows) expect(row.filter, JSON.stringify(row)).toBe(row.indexed === true);
+    } finally {
+      await db.close();
+    }
+  });
 });
 
 describe.skipIf(embeddedOnly)('a helper call several arms share is factored out of them, the same rows', () => {

@@ -36,7 +36,11 @@ export const billingCodesAccess = tableAccess(billingCodes, {
 });
 
 export const serviceChargesAccess = tableAccess(serviceCharges, {
-  tenant: { column: serviceCharges.organizationId },
+  tenant: {
+    column: serviceCharges.organizationId,
+    guardAsFilter:
+      "billing reads pin their organisation (sc.organization_id = $1): an estimated guard counted it twice and a prepared rollup's generic plan expected 1 charge for 2,694; every arm has an indexable condition of its own",
+  },
   rules: [
     allow('select', {
       who: 'org_admin',

@@ -27,6 +27,7 @@ function tableSection(table: AccessMatrixTable): string[] {
       lines.push(`Tenant isolation (restrictive, all operations): ${code(table.tenantUsing)}`, '');
       if (table.tenantNullRows !== undefined) lines.push(`Rows without an organisation pass the tenant policy: ${cell(table.tenantNullRows)}.`, '');
       if (table.tenantOwnRows !== undefined) lines.push(`The signed-in user's own rows pass the tenant policy: ${cell(table.tenantOwnRows)}.`, '');
+      if (table.tenantGuardAsFilter !== undefined) lines.push(`The guard is a filter the planner does not estimate: ${cell(table.tenantGuardAsFilter)}.`, '');
     }
     lines.push('| # | operations | who | summary | using | with check | updatable columns |', '|---|---|---|---|---|---|---|');
     for (const rule of table.rules) {

@@ -54,6 +54,8 @@ export interface AccessMatrixTable {
   readonly tenantNullRows: string | undefined;
   /** Why the signed-in user's own rows pass the tenant policy, when they do. */
   readonly tenantOwnRows: string | undefined;
+  /** Why the tenant guard is a filter the planner does not estimate. */
+  readonly tenantGuardAsFilter: string | undefined;
   readonly noClientAccess: string | undefined;
   readonly rules: readonly AccessMatrixRule[];
   readonly policies: readonly AccessMatrixPolicy[];
@@ -137,6 +139,7 @@ export function toAccessMatrix(accessList: readonly TableAccess[]): AccessMatrix
         tenantUsing: tenant === undefined ? undefined : renderPredicate(tenant),
         tenantNullRows: access.tenant?.nullRows,
         tenantOwnRows: access.tenant?.ownRows?.reason,
+        tenantGuardAsFilter: access.tenant?.guardAsFilter,
         noClientAccess: access.noClientAccess,
         rules: Object.freeze(
           access.rules.map((rule) =>

@@ -105,10 +105,12 @@ export interface KeyNode {
 
 /**
  * `operand = any ((select app.x())::uuid[])`, or for a key
- * `(a::text || '/' || b::text) = any ((select app.x())::text[])`.
+ * `(a::text || '/' || b::text) = any ((select app.x())::text[])`. With `asFilter`,
+ * `array_position((select app.x())::uuid[], operand) is not null`: the same rows, but a filter the
+ * planner takes as almost always true (and never an index condition) instead of estimating it.
  */
 export type AnyNode =
-  | { readonly kind: 'any'; readonly operand: ValueNode; readonly array: HelperNode<'uuid[]'> }
+  | { readonly kind: 'any'; readonly operand: ValueNode; readonly array: HelperNode<'uuid[]'>; readonly asFilter?: true }
   | { readonly kind: 'any'; readonly operand: KeyNode; readonly array: HelperNode<'text[]'> };
 
 /**

@@ -3,7 +3,7 @@ import { anyOf, eq, or } from './expr';
 import { factorSharedConjuncts } from './factor';
 import { app, auth } from './helpers';
 import { policyName, tenantPolicyName } from './names';
-import { node, type ColumnNode, type PredicateNode, type TableRef } from './nodes';
+import { node, type AnyNode, type ColumnNode, type PredicateNode, type TableRef } from './nodes';
 import { CLAUSES, OPERATIONS, type Operation } from './operations';
 import { POLICY_ROLES, type PolicyRole } from './personas';
 import { renderPredicate } from './render';
@@ -64,14 +64,18 @@ function plan(fields: Omit<PolicyPlan, 'usingSql' | 'withCheckSql'>): PolicyPlan
 }
 
 /**
- * `organization_id = any ((select app.org_ids())::uuid[])` for the table's tenant column, preceded
- * by `organization_id is null or` when the declaration shares rows without an organisation, and
- * followed by `or user_id = (select auth.uid())` when it lets the user's own rows through.
+ * `organization_id = any ((select app.org_ids())::uuid[])` for the table's tenant column (or its
+ * filter form, `guardAsFilter`), preceded by `organization_id is null or` when the declaration
+ * shares rows without an organisation, and followed by `or user_id = (select auth.uid())` when it
+ * lets the user's own rows through.
  */
 export function tenantPredicate(access: TableAccess): PredicateNode | undefined {
   if (access.tenant === undefined) return undefined;
   const column: ColumnNode = node({ kind: 'column', table: access.table, alias: undefined, column: access.tenant.column });
-  const member = anyOf(column, app.orgIds());
+  const member: PredicateNode =
+    access.tenant.guardAsFilter === undefined
+      ? anyOf(column, app.orgIds())
+      : node<AnyNode>({ kind: 'any', operand: column, array: app.orgIds(), asFilter: true });
   const own = access.tenant.ownRows;
   const alsoOwn: PredicateNode =
     own === undefined ? member : or(member, eq(node<ColumnNode>({ kind: 'column', table: access.table, alias: undefined, column: own.column }), auth.uid()));

@@ -75,8 +75,9 @@ function renderIn(predicate: PredicateNode, context: Context): string {
     case 'in-list':
       return `${renderValue(predicate.operand)} in (${predicate.values.map(renderLiteral).join(', ')})`;
     case 'any':
-      return predicate.operand.kind === 'key'
-        ? `${renderKey(predicate.operand)} = any (${renderHelper(predicate.array)}::text[])`
+      if (predicate.operand.kind === 'key') return `${renderKey(predicate.operand)} = any (${renderHelper(predicate.array)}::text[])`;
+      return 'asFilter' in predicate && predicate.asFilter
+        ? `pg_catalog.array_position(${renderHelper(predicate.array)}::uuid[], ${renderValue(predicate.operand)}) is not null`
         : `${renderValue(predicate.operand)} = any (${renderHelper(predicate.array)}::uuid[])`;
     case 'none':
       return `not (array[${predicate.operands.map(renderValue).join(', ')}] && ${renderHelper(predicate.array)}::uuid[])`;
