@@ -1,14 +1,17 @@
 import { quoteLiteral } from '../ddl';
 import { PERSONAS, type TableAccess } from '../policies';
 import { personaLabel, type PolicyWorldIds } from './world';
-import { crossTenantProbes, matrixProbes, type IdSource, type Probe } from './plan';
+import { crossTenantProbes, crossTenantTopicProbes, cutOffProbes, guardianCutOffProbes, matrixProbes, type IdSource, type Probe } from './plan';
 
 /**
- * The access-matrix probes as pgTAP: one file per table, each a transaction that writes the policy
- * world (the fixture and its extras, as the owner), then runs every persona's probes of that table —
- * organisation A's rows as the matrix declares them, allowed and denied, and the cross-tenant probe
- * against organisation B's — and rolls everything back. Runs with `pg_prove` against any migrated
- * database, and in `supabase test db`.
+ * The access-matrix probes as pgTAP: one file per table (and one for `realtime.messages`, the
+ * topics), each a transaction that writes the policy world (the fixture and its extras, as the
+ * owner), then runs every persona's probes of that table — organisation A's rows as the matrix
+ * declares them, allowed and denied; the cross-tenant probe against organisation B's rows and
+ * topics; A's members removed, suspended or deactivated against A's own rows and topics; the
+ * guardian cut off their child against the child's team conversation — and rolls everything back.
+ * The same probes the vitest suite runs (`src/probes/plan.ts`). Runs with `pg_prove` against any
+ * migrated database, and in `supabase test db`.
  *
  * Reads run under `set local role` + `request.jwt.claims` as pgTAP assertions (`isnt_empty`,
  * `is_empty`, `throws_ok … '42501'`). A write changes rows later probes read, so each runs through
@@ -84,7 +87,8 @@ $attempt$;`;
 /** The pgTAP assertion of one probe (its role and claims are set by its persona's block). */
 function assertion(probe: Probe): string {
   const title = quoteLiteral(probe.because.length > 0 && probe.expect === 'allowed-no-rows' ? `${probe.title} (${probe.because.at(-1)})` : probe.title);
-  if (probe.operation === 'select') {
+  // A read that needs the owner's statements first (a member cut off, a topic joined) is an attempt too.
+  if (probe.operation === 'select' && probe.setup.length === 0) {
     const query = dollar('probe', probe.action);
     switch (probe.expect) {
       case 'rows':
@@ -126,10 +130,33 @@ function personaBlock(probes: readonly Probe[]): string {
   ].join('\n');
 }
 
+/** What a file's probes cover, for its header comment. */
+function scopeOf(table: string): string {
+  if (table === 'realtime.messages') {
+    return [
+      "every persona on organisation B's realtime topics, A's members removed, suspended or",
+      "-- deactivated on A's topics, and a guardian cut off their child on the child's team topics:",
+      '-- nothing received, nothing sent',
+    ].join('\n');
+  }
+  return [
+    "every persona × select, insert, update and delete on organisation A's rows, allowed or",
+    "-- denied as the matrix declares; the cross-tenant probe against organisation B's rows; A's members",
+    "-- removed, suspended or deactivated against A's own rows (and, for the chat tables, a guardian cut",
+    "-- off their child against the child's team conversation)",
+  ].join('\n');
+}
+
 /** The suite: one file per table, in table order. Deterministic for a given input. */
 export function pgTapSuite(input: PgTapSuiteInput): PgTapFile[] {
   const options = { access: input.access, world: input.world, newId: input.newId };
-  const probes = [...matrixProbes(options), ...crossTenantProbes(options)];
+  const probes = [
+    ...matrixProbes(options),
+    ...crossTenantProbes(options),
+    ...crossTenantTopicProbes(options),
+    ...cutOffProbes(options),
+    ...guardianCutOffProbes(options),
+  ];
   const tables = [...new Set(probes.map((p) => p.table))].sort();
   return tables.map((table) => {
     const ofTable = probes.filter((p) => p.table === table);
@@ -140,8 +167,7 @@ export function pgTapSuite(input: PgTapSuiteInput): PgTapFile[] {
 -- (docs/access-matrix.md), the same probes the package's vitest suite runs. Do not edit: export
 -- again after upgrading therapy-db.
 --
--- ${table}: every persona × select, insert, update and delete on organisation A's rows, allowed or
--- denied as the matrix declares, and the cross-tenant probe against organisation B's rows. The
+-- ${table}: ${scopeOf(table)}. The
 -- fixture is written inside this transaction and rolled back with it.
 begin;
 create extension if not exists pgtap with schema extensions;

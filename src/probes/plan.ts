@@ -43,7 +43,7 @@ export interface Probe {
   readonly table: string;
   readonly persona: Persona;
   readonly operation: Operation;
-  readonly kind: 'matrix' | 'cross-tenant' | 'cut-off';
+  readonly kind: 'matrix' | 'cross-tenant' | 'cut-off' | 'guardian-cut-off';
   /** The persona's Postgres role and JWT claims (as PostgREST sets them). */
   readonly role: 'authenticated' | 'anon';
   readonly claims: Readonly<Record<string, string>>;
@@ -207,15 +207,24 @@ function topicOf(topic: string, operation: 'select' | 'insert'): { setup: string
       };
 }
 
-/** The probes of a persona on `topics`: receive nothing, send nothing. `cut`: the owner's statements run first. */
-function topicProbes(base: Omit<Probe, 'id' | 'title' | 'table' | 'operation' | 'setup' | 'action' | 'expect' | 'privileged' | 'because'>, idPrefix: string, topics: readonly string[], cut: readonly string[] = []): Probe[] {
+/**
+ * The probes of a persona on `topics`: receive nothing, send nothing. `cut`: the owner's statements
+ * run first. The title reads `<subject> cannot receive on <where>topic <topic>`.
+ */
+function topicProbes(
+  base: Omit<Probe, 'id' | 'title' | 'table' | 'operation' | 'setup' | 'action' | 'expect' | 'privileged' | 'because'>,
+  idPrefix: string,
+  topics: readonly string[],
+  cut: readonly string[] = [],
+  title: { readonly subject: string; readonly where: string } = { subject: personaLabel(base.persona), where: idPrefix },
+): Probe[] {
   return topics.flatMap((topic) =>
     (['select', 'insert'] as const).map((operation) => {
       const { setup, action } = topicOf(topic, operation);
       return Object.freeze({
         ...base,
         id: `${idPrefix}topic ${topic} › ${base.persona} › ${operation === 'select' ? 'receive' : 'send'}`,
-        title: `${personaLabel(base.persona)} cannot ${operation === 'select' ? 'receive on' : 'send a system event on'} ${idPrefix}topic ${topic}`,
+        title: `${title.subject} cannot ${operation === 'select' ? 'receive on' : 'send a system event on'} ${title.where}topic ${topic}`,
         table: 'realtime.messages',
         operation,
         setup: Object.freeze([...cut, ...setup]),
@@ -340,6 +349,73 @@ export function cutOffProbes(options: ProbeOptions): Probe[] {
       const notified = uid === a.users.guardian ? a.users.therapist : a.users.guardian;
       const topics = [...topicsOf(a, x, notified), ...(identity === 'deactivated' ? [notificationsTopic(uid)] : [])];
       probes.push(...topicProbes(base, `${identity} › org A's `, topics, [cut]));
+    }
+  }
+  return probes;
+}
+
+/**
+ * How a guardian is cut off their child, as the owner: portal access withdrawn (a court order), the
+ * link deleted or moved to another child, the guardian record soft-deleted or its login unlinked.
+ * (Deleting the guardian record is tried in test/policies/chat.test.ts: the fixture's guardian has
+ * consents, which are append-only, so only privileged code could clear the way.) Each is also tried while the parent holds a staff membership of the organisation
+ * (school staff at the other campus): cut off as the child's guardian, whatever other role they hold.
+ */
+export const GUARDIAN_CUT_OFF = {
+  'portal access withdrawn': (o: OrgFixture) => [`update public.student_guardians set portal_access = false where guardian_id = ${quoteLiteral(o.guardianId)}`],
+  'link deleted': (o: OrgFixture) => [`delete from public.student_guardians where guardian_id = ${quoteLiteral(o.guardianId)}`],
+  'link moved to another child': (o: OrgFixture) => [
+    `update public.student_guardians set student_id = ${quoteLiteral(o.studentIds[2])} where guardian_id = ${quoteLiteral(o.guardianId)}`,
+  ],
+  'guardian record soft-deleted': (o: OrgFixture) => [`update public.guardians set deleted_at = now() where id = ${quoteLiteral(o.guardianId)}`],
+  'login unlinked': (o: OrgFixture) => [`update public.guardians set user_id = null where id = ${quoteLiteral(o.guardianId)}`],
+} as const;
+export type GuardianCutOff = keyof typeof GUARDIAN_CUT_OFF;
+
+/**
+ * The guardian cut off their child (`GUARDIAN_CUT_OFF`), alone and while also school staff, against
+ * the child's team conversation: they read neither it nor its messages, send nothing to it, and
+ * neither receive nor send on its topics. (The vitest suite runs these in test/policies/chat.test.ts;
+ * `therapy-db export pgtap` writes them.)
+ */
+export function guardianCutOffProbes(options: Omit<ProbeOptions, 'access'>): Probe[] {
+  const a = options.world.fx.a;
+  const uid = a.users.guardian;
+  const base = { persona: 'guardian' as const, kind: 'guardian-cut-off' as const, role: 'authenticated' as const, claims: claimsOf(uid) };
+  const alsoStaff = `insert into public.organization_members (organization_id, user_id, role, school_id) values (${quoteLiteral(a.organizationId)}, ${quoteLiteral(uid)}, 'school_staff', ${quoteLiteral(a.schoolIds[1])})`;
+  const conversation = quoteLiteral(a.conversationId);
+  const probes: Probe[] = [];
+  for (const way of Object.keys(GUARDIAN_CUT_OFF) as GuardianCutOff[]) {
+    for (const staff of [false, true]) {
+      const label = `${way}${staff ? ', also school staff' : ''}`;
+      const cut = [...(staff ? [alsoStaff] : []), ...GUARDIAN_CUT_OFF[way](a)];
+      const probe = (table: string, operation: 'select' | 'insert', action: string, what: string): Probe =>
+        Object.freeze({
+          ...base,
+          id: `guardian cut off (${label}) › ${table} › ${operation}`,
+          title: `a guardian cut off their child (${label}) cannot ${what}`,
+          table,
+          operation,
+          setup: Object.freeze(cut),
+          action,
+          expect: operation === 'select' ? ('nothing' as const) : ('refused-or-not-member' as const),
+          privileged: true,
+          because: Object.freeze([]),
+        });
+      probes.push(
+        probe('conversations', 'select', selectSql('conversations', `id = ${conversation}`), "read the child's team conversation"),
+        probe('messages', 'select', selectSql('messages', `conversation_id = ${conversation}`), "read the child's team messages"),
+        probe(
+          'messages',
+          'insert',
+          insertSql('messages', { organization_id: a.organizationId, conversation_id: a.conversationId, sender_id: uid, client_message_id: options.newId(), body: 'Still here?' }),
+          "send to the child's team conversation",
+        ),
+        ...topicProbes(base, `guardian cut off (${label}) › the child's `, [conversationTopic(a.conversationId), conversationPeersTopic(a.conversationId)], cut, {
+          subject: `a guardian cut off their child (${label})`,
+          where: "the child's team ",
+        }),
+      );
     }
   }
   return probes;

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { stableId } from '../../src/demo';
 import { conversationPeersTopic, conversationTopic } from '../../src/integrations';
 import { asUser } from '../../src/testing';
-import { attempt, describeOutcome, newId, type Outcome } from './support/probe';
+import { GUARDIAN_CUT_OFF, guardianCutOffProbes, type GuardianCutOff } from '../../src/probes';
+import { attempt, describeOutcome, newId, problemWith, runProbe, type Outcome } from './support/probe';
 import { affected, asOwnerDo, count, plant, refused, refusedOrNotMember, signInAs, tryStatement } from './support/statements';
-import { usePolicyWorld, type Tx } from './support/world';
+import { policyWorldIds, usePolicyWorld, type Tx } from './support/world';
 
 /**
  * Issue 12, item 5 (realtime without membership) and the chat decisions: a conversation counts only
@@ -81,17 +82,26 @@ describe('item 5: realtime without membership', () => {
 });
 
 describe("a guardian whose link to the child is removed, or whose portal access is withdrawn, loses the child's team chat", () => {
-  for (const [label, change] of [
-    ['link removed', 'delete from public.student_guardians where guardian_id = $1'],
-    ['portal access withdrawn', 'update public.student_guardians set portal_access = false where guardian_id = $1'],
-  ] as const) {
-    it(`${label}: no messages, no sending, no topic`, async () => {
-      const chat = await asUser(world().db.sql, { sub: a().users.guardian }, async (tx) => {
-        await asOwnerDo(tx, [change, [a().guardianId]]);
-        return teamChat(tx);
+  // The declared probes (src/probes/plan.ts, GUARDIAN_CUT_OFF), which `therapy-db export pgtap` writes too:
+  // every way of cutting the guardian off, alone and while also school staff, against the team
+  // conversation, its messages and both topics.
+  const probes = guardianCutOffProbes({ world: policyWorldIds(), newId });
+  for (const way of Object.keys(GUARDIAN_CUT_OFF) as GuardianCutOff[]) {
+    for (const staff of [false, true]) {
+      const label = `${way}${staff ? ', also school staff' : ''}`;
+      it(`${label}: no conversation, no messages, no sending, no topic`, async () => {
+        const mine = probes.filter((p) => p.id.startsWith(`guardian cut off (${label}) › `));
+        const problems = await asUser(world().db.sql, { sub: a().users.guardian }, async (tx) => {
+          const found: string[] = [];
+          for (const probe of mine) {
+            const problem = problemWith(probe, await runProbe(tx, probe));
+            if (problem !== undefined) found.push(problem);
+          }
+          return found;
+        });
+        expect({ probes: mine.length, problems }).toEqual({ probes: 7, problems: [] });
       });
-      shutOut(chat);
-    });
+    }
   }
 
   it('…while staff of the organisation keep it', async () => {

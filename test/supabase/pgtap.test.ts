@@ -5,14 +5,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allAccess, PERSONAS } from '../../src/policies';
-import { crossTenantProbes, exportPgTap, matrixProbes, packagePgTapSuite } from '../../src/probes';
+import { crossTenantProbes, crossTenantTopicProbes, cutOffProbes, exportPgTap, guardianCutOffProbes, matrixProbes, packagePgTapSuite } from '../../src/probes';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { newId } from '../policies/support/probe';
 import { policyWorldIds } from '../policies/support/world';
 
 /**
- * `therapy-db export pgtap`: the access matrix's probes (the ones test/policies/matrix.test.ts and
- * cross-tenant.test.ts run) as pgTAP files, and `pg_prove` running them against a migrated
+ * `therapy-db export pgtap`: the access matrix's probes (the ones test/policies/matrix.test.ts,
+ * cross-tenant.test.ts — tables, topics, cut-off members — and chat.test.ts's guardian cut off their
+ * child run) as pgTAP files, and `pg_prove` running them against a migrated
  * PostgreSQL: all pass, and a deliberately weakened policy fails them.
  */
 
@@ -27,9 +28,12 @@ describe('the exported pgTAP suite', () => {
     expect(suite.map((f) => f.text).join('\n')).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
   });
 
-  it('has one file per table, and as many tests as the vitest matrix and cross-tenant probes together', () => {
-    const vitestProbes = [...matrixProbes({ access: allAccess, world: policyWorldIds(), newId }), ...crossTenantProbes({ access: allAccess, world: policyWorldIds(), newId })];
-    expect(suite).toHaveLength(allAccess.length);
+  it("has one file per table and one for the topics, and as many tests as the vitest suite's declared probes: matrix, cross-tenant (tables and topics), cut-off members, guardian cut off their child", () => {
+    const options = { access: allAccess, world: policyWorldIds(), newId };
+    const vitestProbes = [...matrixProbes(options), ...crossTenantProbes(options), ...crossTenantTopicProbes(options), ...cutOffProbes(options), ...guardianCutOffProbes(options)];
+    expect(suite).toHaveLength(allAccess.length + 1);
+    expect(suite.map((f) => f.table)).toContain('realtime.messages');
+    for (const kind of ['cross-tenant', 'cut-off', 'guardian-cut-off'] as const) expect(vitestProbes.filter((p) => p.kind === kind && p.table === 'realtime.messages').length).toBeGreaterThan(0);
     const tests = suite.reduce((sum, f) => sum + f.tests, 0);
     expect(tests).toBe(vitestProbes.length);
     expect(tests).toBeGreaterThanOrEqual(allAccess.length * PERSONAS.length * 4);
@@ -113,6 +117,20 @@ describe.skipIf(missing !== undefined)('pg_prove over the exported suite on Post
       // (the restrictive tenant policy still hides organisation B: the leak is inside organisation A)
       expect(result.output).toMatch(/Failed test \d+: "member of org A cannot select students"/);
     } finally {
+      await db.sql.unsafe('drop policy students_leak on public.students');
+    }
+  }, 120_000);
+
+  it("fails once tenant isolation is weakened too: a former member reads the organisation's students (the cut-off probes run)", async () => {
+    const [tenant] = await db.sql<{ qual: string }[]>`select qual from pg_catalog.pg_policies where schemaname = 'public' and tablename = 'students' and policyname = 'students_tenant_isolation'`;
+    await db.sql.unsafe('create policy students_leak on public.students as permissive for select to authenticated using (true)');
+    await db.sql.unsafe('alter policy students_tenant_isolation on public.students using (true) with check (true)');
+    try {
+      const result = await pgProve([join(dir, 'therapy_db_rls_students.test.sql')]);
+      expect(result.code).not.toBe(0);
+      expect(result.output).toMatch(/Failed test \d+: "a former therapist of org A cannot select org A's students"/);
+    } finally {
+      await db.sql.unsafe(`alter policy students_tenant_isolation on public.students using (${tenant!.qual}) with check (${tenant!.qual})`);
       await db.sql.unsafe('drop policy students_leak on public.students');
     }
   }, 120_000);
