@@ -86,8 +86,23 @@ describe('upgrade 0.1.0 → head keeps every row', () => {
     const report = compare(before, after);
     const seeded = report.filter((r) => r.before > 0);
     expect(seeded.length).toBeGreaterThan(20);
-    expect(report.filter((r) => r.lost > 0 || r.changed > 0 || r.added > 0)).toEqual([]);
+    // The one kind of row an upgrade adds: the audit log's record of a backfill (the mandates'
+    // student_id, copied from their plans by 0047), one per mandate, naming that column alone.
+    expect(report.filter((r) => r.lost > 0 || r.changed > 0 || (r.added > 0 && r.table !== 'audit.audit_log'))).toEqual([]);
+    const audited = await db.sql<{ table_name: string; action: string; actor_id: string | null; changed_fields: string[]; n: number }[]>`
+      select table_name, action, actor_id, changed_fields, count(*)::int as n from audit.audit_log group by 1, 2, 3, 4`;
+    const [mandates] = await db.sql<{ n: number }[]>`select count(*)::int as n from public.service_mandates`;
+    expect(audited).toEqual([{ table_name: 'service_mandates', action: 'update', actor_id: null, changed_fields: ['student_id'], n: mandates!.n }]);
+    expect(report.find((r) => r.table === 'audit.audit_log')).toMatchObject({ before: 0, added: mandates!.n });
     expect(report.reduce((n, r) => n + r.before, 0)).toBeGreaterThan(10_000);
+  });
+
+  it("backfills every mandate's student from its plan (0047), before the keys that need it are validated", async () => {
+    const [row] = await db.sql<{ mandates: number; ofTheirPlansStudent: number }[]>`
+      select count(*)::int as mandates, count(*) filter (where m.student_id = p.student_id)::int as "ofTheirPlansStudent"
+        from public.service_mandates m join public.service_plans p on p.id = m.service_plan_id`;
+    expect(row!.mandates).toBeGreaterThan(0);
+    expect(row!.ofTheirPlansStudent).toBe(row!.mandates);
   });
 
   it('leaves no constraint NOT VALID and no index invalid: the new rules were validated against the seeded rows', async () => {

@@ -738,6 +738,8 @@ function cases(w: World): Record<string, TableCase> {
         attendance: codes(['expected', 'present', 'absent_excused', 'absent_unexcused', 'tardy', 'left_early']),
         minutesAttended: int([0, 240]),
       },
+      // the mandate is s1's (the fixture plan's): the foreign key includes the student
+      construct: (row) => (row.serviceMandateId != null ? { ...row, studentId: s1 } : row),
     },
     'public.calendar_blackouts': {
       base: { organizationId: w.org, kind: 'holiday', during: '[2096-12-24T00:00:00Z,2096-12-26T00:00:00Z)' },

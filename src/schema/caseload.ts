@@ -110,6 +110,10 @@ export const serviceMandates = pgTable(
     // Not in the reference model: added so policies can filter every tenant table by organisation.
     organizationId: uuid('organization_id').notNull(),
     servicePlanId: uuid('service_plan_id').notNull(),
+    // The plan's student, copied by the service_mandates_student_of_plan trigger (never chosen by
+    // the writer, never null once written): the key a participant's mandate is held to its own
+    // student by. Nullable only because it was added to a released table with rows.
+    studentId: uuid('student_id'),
     discipline: text('discipline', { enum: disciplines }).notNull(),
     sessionTypeId: uuid('session_type_id'),
     minutesPerSession: smallint('minutes_per_session').notNull(),
@@ -121,12 +125,15 @@ export const serviceMandates = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    // Target of the participants' composite (organization_id, service_mandate_id) FK.
     unique('service_mandates_organization_id_id_key').on(t.organizationId, t.id),
+    // Target of the participants' (organization_id, student_id, service_mandate_id) FK: a
+    // participant's minutes count towards a mandate of its own student only.
+    unique('service_mandates_organization_id_student_id_id_key').on(t.organizationId, t.studentId, t.id),
+    // The mandate's student is its plan's (the trigger copies it; the key holds it for every writer).
     foreignKey({
-      name: 'service_mandates_organization_id_service_plan_id_fkey',
-      columns: [t.organizationId, t.servicePlanId],
-      foreignColumns: [servicePlans.organizationId, servicePlans.id],
+      name: 'service_mandates_plan_of_student_fkey',
+      columns: [t.organizationId, t.studentId, t.servicePlanId],
+      foreignColumns: [servicePlans.organizationId, servicePlans.studentId, servicePlans.id],
     }).onDelete('cascade'),
     foreignKey({
       name: 'service_mandates_organization_id_session_type_id_fkey',
@@ -140,7 +147,7 @@ export const serviceMandates = pgTable(
     oneOf('service_mandates_delivery_setting_check', t.deliverySetting, deliverySettings),
     check('service_mandates_group_size_max_check', sql`${t.groupSizeMax} between 1 and 8`),
     check('service_mandates_effective_during_check', sql`not isempty(${t.effectiveDuring})`),
-    index('service_mandates_organization_id_service_plan_id_idx').on(t.organizationId, t.servicePlanId),
+    index('service_mandates_organization_id_student_id_service_plan_id_idx').on(t.organizationId, t.studentId, t.servicePlanId),
     index('service_mandates_organization_id_session_type_id_idx').on(t.organizationId, t.sessionTypeId),
     // Policies reach mandates through their plan.
     index('service_mandates_service_plan_id_idx').on(t.servicePlanId),

@@ -146,6 +146,7 @@ export const tableDocumentation: readonly TableDocumentation[] = [
     table: 'Service a plan requires: so many minutes per session, so many sessions per period, in a setting and group size.',
     columns: {
       organizationId: TENANT,
+      studentId: "The plan's student, copied from the plan by the database (service_mandates_student_of_plan): a session participant counts only towards a mandate of its own student.",
       sessionTypeId: 'The session type that fulfils the mandate, if fixed.',
       period: 'The period sessions_per_period counts over: week, month, quarter or year.',
       deliverySetting: 'pull_out, push_in, consult or telehealth.',

@@ -212,10 +212,12 @@ export const sessionParticipants = pgTable(
       columns: [t.organizationId, t.studentId],
       foreignColumns: [students.organizationId, students.id],
     }).onDelete('restrict'),
+    // The mandate a participant's minutes count towards is one of its own student's: the student
+    // is part of the key (as for notes' and charges' participants).
     foreignKey({
-      name: 'session_participants_organization_id_service_mandate_id_fkey',
-      columns: [t.organizationId, t.serviceMandateId],
-      foreignColumns: [serviceMandates.organizationId, serviceMandates.id],
+      name: 'session_participants_mandate_of_student_fkey',
+      columns: [t.organizationId, t.studentId, t.serviceMandateId],
+      foreignColumns: [serviceMandates.organizationId, serviceMandates.studentId, serviceMandates.id],
     }).onDelete(setNullOnly(t.serviceMandateId)),
     oneOf('session_participants_attendance_check', t.attendance, attendanceCodes),
     check('session_participants_minutes_attended_check', sql`${t.minutesAttended} between 0 and 240`),
@@ -223,8 +225,8 @@ export const sessionParticipants = pgTable(
     index('session_participants_organization_id_student_id_idx').on(t.organizationId, t.studentId),
     // A student's sessions (reference: (student_id) include (session_id)).
     index('session_participants_student_id_session_id_idx').on(t.studentId, t.sessionId),
-    index('session_participants_organization_id_service_mandate_id_idx')
-      .on(t.organizationId, t.serviceMandateId)
+    index('session_participants_organization_id_student_id_service_mandate_id_idx')
+      .on(t.organizationId, t.studentId, t.serviceMandateId)
       .where(sql`${t.serviceMandateId} is not null`),
   ],
 ).enableRLS();

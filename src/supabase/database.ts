@@ -1026,6 +1026,7 @@ export type Database = {
           service_plan_id: string
           session_type_id: string | null
           sessions_per_period: number
+          student_id: string | null
         }
         Insert: {
           created_at?: string
@@ -1040,22 +1041,23 @@ export type Database = {
           service_plan_id: string
           session_type_id?: string | null
           sessions_per_period: number
+          student_id?: string | null
         }
         Update: UpdateOf<Database["public"]["Tables"]["service_mandates"]["Insert"]>
         Relationships: [
-          {
-            foreignKeyName: "service_mandates_organization_id_service_plan_id_fkey"
-            columns: ["organization_id","service_plan_id"]
-            isOneToOne: false
-            referencedRelation: "service_plans"
-            referencedColumns: ["organization_id","id"]
-          },
           {
             foreignKeyName: "service_mandates_organization_id_session_type_id_fkey"
             columns: ["organization_id","session_type_id"]
             isOneToOne: false
             referencedRelation: "session_types"
             referencedColumns: ["organization_id","id"]
+          },
+          {
+            foreignKeyName: "service_mandates_plan_of_student_fkey"
+            columns: ["organization_id","student_id","service_plan_id"]
+            isOneToOne: false
+            referencedRelation: "service_plans"
+            referencedColumns: ["organization_id","student_id","id"]
           },
         ]
       }
@@ -1237,11 +1239,11 @@ export type Database = {
         Update: UpdateOf<Database["public"]["Tables"]["session_participants"]["Insert"]>
         Relationships: [
           {
-            foreignKeyName: "session_participants_organization_id_service_mandate_id_fkey"
-            columns: ["organization_id","service_mandate_id"]
+            foreignKeyName: "session_participants_mandate_of_student_fkey"
+            columns: ["organization_id","student_id","service_mandate_id"]
             isOneToOne: false
             referencedRelation: "service_mandates"
-            referencedColumns: ["organization_id","id"]
+            referencedColumns: ["organization_id","student_id","id"]
           },
           {
             foreignKeyName: "session_participants_organization_id_session_id_fkey"

@@ -389,6 +389,7 @@ export const serviceMandatesColumns: DescribedTable<typeof tables.serviceMandate
     id: { name: 'id', type: 'PgUUID', notNull: true, hasDefault: true },
     organizationId: { name: 'organization_id', type: 'PgUUID', notNull: true, hasDefault: false },
     servicePlanId: { name: 'service_plan_id', type: 'PgUUID', notNull: true, hasDefault: false },
+    studentId: { name: 'student_id', type: 'PgUUID', notNull: false, hasDefault: false, insertDefault: { value: null } },
     discipline: { name: 'discipline', type: 'PgText', values: ['slp', 'ot', 'pt', 'counseling', 'psychology', 'audiology'], notNull: true, hasDefault: false },
     sessionTypeId: { name: 'session_type_id', type: 'PgUUID', notNull: false, hasDefault: false, insertDefault: { value: null } },
     minutesPerSession: { name: 'minutes_per_session', type: 'PgSmallInt', notNull: true, hasDefault: false },

@@ -122,7 +122,7 @@ describe('tenant hopping: no reference of organisation A names a row of organisa
   });
 
   it("an org A participant cannot serve org B's service mandate", async () => {
-    await refused('session_participants_organization_id_service_mandate_id_fkey', 'session_participants', async (tx) => {
+    await refused('session_participants_mandate_of_student_fkey', 'session_participants', async (tx) => {
       const [mandate] = await tx<{ id: string }[]>`select id from public.service_mandates where organization_id = ${w.fx.b.organizationId} limit 1`;
       const session = await sessionOfA(tx);
       await tx`insert into public.session_participants (organization_id, session_id, student_id, service_mandate_id)

@@ -471,6 +471,102 @@ describe("a plan or a consent cites only its own student's document (issue 12 fo
   });
 });
 
+describe("a session participant's mandate is its own student's (issue 12 follow-up)", () => {
+  /** s1's and s2's mandates (of their plans), as the database owner reads them. */
+  const mandates = (tx: Tx) =>
+    asOwner(tx, async () => {
+      const rows = await tx.unsafe<{ id: string; student_id: string }[]>(
+        `select m.id, m.student_id from public.service_mandates m join public.service_plans p on p.id = m.service_plan_id
+          where m.organization_id = $1 and p.student_id = any ($2::uuid[])`,
+        [a().organizationId, [a().studentIds[0], a().studentIds[1]]],
+      );
+      return { s1: rows.find((r) => r.student_id === a().studentIds[0])!.id, s2: rows.find((r) => r.student_id === a().studentIds[1])!.id };
+    });
+
+  it("a therapist cannot record a participant's minutes against another student's mandate", async () => {
+    const [s1, s2] = a().studentIds;
+    const outcomes = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => {
+      // The therapist serves s2 as well (a group), so s2's mandate is theirs to read and its id known.
+      await asOwnerDo(tx, [`insert into public.caseload_assignments (organization_id, student_id, therapist_id, discipline, assignment_role) values ($1, $2, $3, 'slp', 'secondary')`, [a().organizationId, s2, a().users.therapist]]);
+      // and has a session of their own booked for s2
+      const sessionS2 = newId();
+      await asOwnerDo(tx, [
+        `insert into public.therapy_sessions (id, organization_id, therapist_id, session_type_id, school_id, start_time, end_time, created_by)
+         select $1, $2, $3, session_type_id, school_id, start_time + interval '20 days', end_time + interval '20 days', $3 from public.therapy_sessions where id = $4`,
+        [sessionS2, a().organizationId, a().users.therapist, a().sessionIds.upcomingS1],
+      ]);
+      const m = await mandates(tx);
+      const visible = await count(tx, 'select 1 from public.service_mandates where id = $1', [m.s2]);
+      return {
+        visible,
+        // s1's attended minutes counted towards s2's mandate
+        update: await tryStatement(tx, `update public.session_participants set service_mandate_id = $1, minutes_attended = 30 where session_id = $2 and student_id = $3`, [m.s2, a().sessionIds.upcomingS1, s1]),
+        // s2's minutes (in s2's own session) counted towards s1's mandate
+        insert: await tryStatement(
+          tx,
+          `insert into public.session_participants (organization_id, session_id, student_id, service_mandate_id) values ($1, $2, $3, $4)`,
+          [a().organizationId, sessionS2, s2, m.s1],
+        ),
+        // the control: s1's own mandate
+        own: await tryStatement(tx, `update public.session_participants set service_mandate_id = $1, minutes_attended = 30 where session_id = $2 and student_id = $3`, [m.s1, a().sessionIds.upcomingS1, s1]),
+      };
+    });
+    expect(outcomes.visible).toBe(1);
+    for (const o of [outcomes.update, outcomes.insert]) {
+      expect(o, describeOutcome(o)).toMatchObject({ kind: 'error', code: '23503', message: expect.stringContaining('session_participants_mandate_of_student_fkey') });
+    }
+    affected(outcomes.own, 1);
+  });
+
+  it("no participant counts towards another student's mandate, whoever writes it (an org admin, server code): the foreign key includes the student", async () => {
+    const [s1] = a().studentIds;
+    const outcomes = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) => {
+      const m = await mandates(tx);
+      const byAdmin = await tryStatement(tx, `update public.session_participants set service_mandate_id = $1 where session_id = $2 and student_id = $3`, [m.s2, a().sessionIds.pastS1, s1]);
+      const byServer = await asOwner(tx, () =>
+        tryStatement(tx, `update public.session_participants set service_mandate_id = $1 where session_id = $2 and student_id = $3`, [m.s2, a().sessionIds.pastS1, s1]),
+      );
+      return { byAdmin, byServer };
+    });
+    for (const o of [outcomes.byAdmin, outcomes.byServer]) {
+      expect(o, describeOutcome(o)).toMatchObject({ kind: 'error', code: '23503', message: expect.stringContaining('session_participants_mandate_of_student_fkey') });
+    }
+  });
+
+  it("a mandate's student is its plan's, whatever the writer sends; a plan of another organisation is refused as a missing one", async () => {
+    const [s1, s2] = a().studentIds;
+    const seen = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) =>
+      asOwner(tx, async () => {
+        const planS2 = world().extras.a.planS2;
+        const [row] = await tx.unsafe<{ student_id: string }[]>(
+          `insert into public.service_mandates (organization_id, service_plan_id, student_id, discipline, minutes_per_session, sessions_per_period, period, delivery_setting, effective_during)
+           values ($1, $2, $3, 'slp', 30, 1, 'week', 'pull_out', daterange(current_date, current_date + 30)) returning student_id`,
+          [a().organizationId, planS2, s1],
+        );
+        const moved = await tryStatement(tx, `update public.service_mandates set student_id = $1 where service_plan_id = $2`, [s1, planS2]);
+        const [after] = await tx.unsafe<{ students: string[] }[]>(`select array_agg(distinct student_id) as students from public.service_mandates where service_plan_id = $1`, [planS2]);
+        const insert = (plan: string) =>
+          tryStatement(
+            tx,
+            `insert into public.service_mandates (organization_id, service_plan_id, discipline, minutes_per_session, sessions_per_period, period, delivery_setting, effective_during)
+             values ($1, $2, 'slp', 30, 1, 'week', 'pull_out', daterange(current_date, current_date + 30))`,
+            [a().organizationId, plan],
+          );
+        return { stored: row!.student_id, moved, after: after!.students, planOfB: await insert(world().extras.b.planS2), missing: await insert(newId()) };
+      }),
+    );
+    expect(seen.stored).toBe(s2);
+    expect(seen.moved.kind, describeOutcome(seen.moved)).toBe('ok');
+    expect(seen.after).toEqual([s2]);
+    for (const o of [seen.planOfB, seen.missing]) {
+      expect(o, describeOutcome(o)).toMatchObject({ kind: 'error', code: '23503', message: expect.stringContaining('service_mandates_plan_of_student_fkey') });
+    }
+    // word for word the same answer, but for the id
+    const text = (o: Outcome) => (o.kind === 'error' ? o.message.replace(/[0-9a-f-]{36}/g, '<id>') : '');
+    expect(text(seen.planOfB)).toBe(text(seen.missing));
+  });
+});
+
 describe('suspected holes, confirmed and closed (secfix)', () => {
   it('a student whose own record is soft-deleted does not skip the messaging consent: no group messages without it', async () => {
     const me = a().users.student;

@@ -1,5 +1,5 @@
-import { columnName as c, defineTriggerFunction, defineTrigger, exclusionConstraint, type DdlObject } from '../../ddl';
-import { caseloadAssignments as ca, consents, servicePlans as sp } from '../caseload';
+import { columnName as c, defineTriggerFunction, defineTrigger, exclusionConstraint, statement, type DdlObject } from '../../ddl';
+import { caseloadAssignments as ca, consents, serviceMandates as sm, servicePlans as sp } from '../caseload';
 
 /** A consent is a legal record: after it is written only its revocation may be added, once. */
 export const protectConsents = defineTriggerFunction({
@@ -20,6 +20,34 @@ end`,
   comment: 'Trigger: consents are append-only except a single revocation.',
 });
 
+/**
+ * A mandate's student is its plan's: the database copies it (whatever the writer sends), so that
+ * a session participant's mandate can be keyed on the participant's own student
+ * (`session_participants_mandate_of_student_fkey`) and served minutes are never counted towards
+ * another student's mandate. Security definer: the copy does not depend on what the writer may
+ * read. A plan that is not the organisation's is refused as a missing one (the foreign key's name
+ * and SQLSTATE), so the answer tells nothing about other tenants; an API client outside the
+ * organisation is left to row level security (`app.writer_outside`).
+ */
+export const mandateStudentOfPlan = defineTriggerFunction({
+  name: 'mandate_student_of_plan',
+  security: 'definer',
+  body: `
+begin
+  -- Without an organisation or a plan the NOT NULL constraints have the clearer answer.
+  if new.organization_id is null or new.service_plan_id is null or app.writer_outside(new.organization_id) then
+    return new;
+  end if;
+  new.student_id := (select p.student_id from public.service_plans p where p.organization_id = new.organization_id and p.id = new.service_plan_id);
+  if new.student_id is null then
+    raise exception 'service_mandates.service_plan_id: % is not a service plan of organisation % (service_mandates_plan_of_student_fkey)', new.service_plan_id, new.organization_id
+      using errcode = 'foreign_key_violation', table = 'service_mandates', column = 'service_plan_id', constraint = 'service_mandates_plan_of_student_fkey';
+  end if;
+  return new;
+end`,
+  comment: "Trigger: a mandate's student_id is its plan's student, copied by the database.",
+});
+
 export const caseloadRules: readonly DdlObject[] = [
   // One primary therapist per student and discipline at a time; ends_on is inclusive.
   exclusionConstraint(ca, {
@@ -35,4 +63,25 @@ export const caseloadRules: readonly DdlObject[] = [
   }),
   protectConsents,
   defineTrigger({ name: 'consents_append_only', table: consents, timing: 'before', events: ['update', 'delete'], function: protectConsents }),
+  mandateStudentOfPlan,
+  defineTrigger({
+    name: 'service_mandates_student_of_plan',
+    table: sm,
+    timing: 'before',
+    events: ['insert', { updateOf: [sm.organizationId, sm.servicePlanId, sm.studentId] }],
+    function: mandateStudentOfPlan,
+  }),
+  // The mandates written before student_id existed get their plan's student (the trigger above
+  // keeps every later write in step), before the keys that need it are added and validated: a
+  // migration of its own, after the trigger's (which locks the table while it is created), so
+  // the scan holds no lock that blocks writes. An upgrade runs it once; a fresh database updates
+  // nothing.
+  statement({
+    key: 'backfill service_mandates.student_id',
+    create: [
+      `update public.service_mandates m set student_id = p.student_id from public.service_plans p
+ where m.student_id is null and p.organization_id = m.organization_id and p.id = m.service_plan_id`,
+    ],
+    drop: [],
+  }),
 ];

@@ -6,7 +6,8 @@ import { serviceMandatesColumns } from '../described-tables';
 import { tableSchemas } from '../table';
 
 export const serviceMandateSchemas = tableSchemas(serviceMandatesColumns, {
-  server: ['id', 'createdAt'],
+  // student_id is the plan's, copied by the service_mandates_student_of_plan trigger.
+  server: ['id', 'studentId', 'createdAt'],
   columns: {
     minutesPerSession: (s) => s.check(between(5, 240)),
     sessionsPerPeriod: (s) => s.check(between(1, 31)),
