@@ -123,6 +123,50 @@ describe("facts of record are the server's time, never the client's", () => {
     expect(stamped).toBe(true);
   });
 
+  /** The participation's times as the database owner reads them (a participant who left reads their row no more). */
+  const participation = async (tx: Sql, conversation: string, user: string) => {
+    await tx.unsafe('reset role');
+    const [row] = await tx.unsafe<{ left_now: boolean | null; joined_now: boolean; left_at: string | null }[]>(
+      `select left_at = now() as left_now, joined_at = now() as joined_now, left_at::text from public.conversation_participants where conversation_id = $1 and user_id = $2`,
+      [conversation, user],
+    );
+    return row;
+  };
+
+  it.each([
+    ['a past time (before they joined)', LONG_AGO],
+    ['a future time', '2999-01-01T00:00:00Z'],
+  ])("a participant who leaves a conversation gets the server's time in left_at, whatever they send: %s", async (_, sent) => {
+    const a = w.fx.a;
+    const seen = await asUser(w.db.sql, { sub: a.users.guardian }, async (tx) => {
+      const left = await tx`update public.conversation_participants set left_at = ${sent}
+                             where conversation_id = ${a.conversationId} and user_id = (select auth.uid())`;
+      return { rows: left.count, ...(await participation(tx, a.conversationId, a.users.guardian)) };
+    });
+    expect(seen).toMatchObject({ rows: 1, left_now: true });
+  });
+
+  it('a participant who left cannot move their left_at afterwards (no row of theirs is writable once they left)', async () => {
+    const a = w.fx.a;
+    const seen = await asUser(w.db.sql, { sub: a.users.guardian }, async (tx) => {
+      await tx`update public.conversation_participants set left_at = now() where conversation_id = ${a.conversationId} and user_id = (select auth.uid())`;
+      const moved = await tx`update public.conversation_participants set left_at = ${LONG_AGO}
+                              where conversation_id = ${a.conversationId} and user_id = (select auth.uid())`;
+      return { rows: moved.count, ...(await participation(tx, a.conversationId, a.users.guardian)) };
+    });
+    expect(seen).toMatchObject({ rows: 0, left_now: true });
+  });
+
+  it("a conversation's starter cannot add someone as having joined or left at a chosen time", async () => {
+    const a = w.fx.a;
+    const seen = await asUser(w.db.sql, { sub: a.users.therapist }, async (tx) => {
+      await tx`insert into public.conversation_participants (organization_id, conversation_id, user_id, joined_at, left_at)
+               values (${a.organizationId}, ${a.conversationId}, ${a.users.org_admin}, ${LONG_AGO}, ${LONG_AGO})`;
+      return participation(tx, a.conversationId, a.users.org_admin);
+    });
+    expect(seen).toMatchObject({ joined_now: true, left_now: true });
+  });
+
   it('server code (no API role) keeps the times it writes: imports carry history over', async () => {
     const kept = await rolledBack(w.db.sql, async (tx) => {
       const [m] = await tx<{ created: string }[]>`
