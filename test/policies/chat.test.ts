@@ -3,7 +3,7 @@ import { stableId } from '../../src/demo';
 import { conversationPeersTopic, conversationTopic } from '../../src/integrations';
 import { asUser } from '../../src/testing';
 import { GUARDIAN_CUT_OFF, guardianCutOffProbes, type GuardianCutOff } from '../../src/probes';
-import { attempt, describeOutcome, newId, problemWith, runProbe, type Outcome } from './support/probe';
+import { asOwner, attempt, describeOutcome, newId, problemWith, runProbe, type Outcome } from './support/probe';
 import { affected, asOwnerDo, count, plant, refused, refusedOrNotMember, signInAs, tryStatement } from './support/statements';
 import { policyWorldIds, usePolicyWorld, type Tx } from './support/world';
 
@@ -237,6 +237,47 @@ describe("a guardian whose link to the child is deleted outright loses the child
     expect(seen.back.messages).toBeGreaterThan(0);
     affected(seen.back.send, 1);
   });
+});
+
+describe("a guardian whose guardian record for the child has portal access withheld, or is soft-deleted, keeps their participation row but reads nothing of the child's team chat", () => {
+  // Neither change ends the link, so end_guardian_participation spares the participation (left_at
+  // stays null: a court order can be lifted); the conversation helpers' barred-guardian test is
+  // what shuts the parent out, whatever other role they hold.
+  const orders = {
+    'portal access withheld': { impose: 'update public.student_guardians set portal_access = false where guardian_id = $1', lift: 'update public.student_guardians set portal_access = true where guardian_id = $1' },
+    'guardian record soft-deleted': { impose: 'update public.guardians set deleted_at = now() where id = $1', lift: 'update public.guardians set deleted_at = null where id = $1' },
+  } as const;
+  /** The participation as the database owner reads it. */
+  const participation = (tx: Tx) =>
+    asOwner(tx, () =>
+      tx.unsafe<{ left_at: string | null }[]>('select left_at from public.conversation_participants where conversation_id = $1 and user_id = $2', [a().conversationId, a().users.guardian]),
+    );
+  const ownSettings = async (tx: Tx) => ({
+    mute: await tryStatement(tx, `update public.conversation_participants set muted_until = now() + interval '1 day' where conversation_id = $1 and user_id = (select auth.uid())`, [a().conversationId]),
+    readMarker: await tryStatement(tx, `update public.conversation_participants set last_read_at = now() where conversation_id = $1 and user_id = (select auth.uid())`, [a().conversationId]),
+  });
+
+  for (const [order, sql] of Object.entries(orders)) {
+    for (const staff of [false, true]) {
+      it(`${order}${staff ? ', while also school staff of the organisation' : ''}: the row stays, nothing of the conversation, its messages, topics or own settings is reachable; lifting the order gives it back without re-adding`, async () => {
+        const seen = await asUser(world().db.sql, { sub: a().users.guardian }, async (tx) => {
+          if (staff) {
+            await asOwnerDo(tx, [`insert into public.organization_members (organization_id, user_id, role, school_id) values ($1, $2, 'school_staff', $3)`, [a().organizationId, a().users.guardian, a().schoolIds[1]]]);
+          }
+          await asOwnerDo(tx, [sql.impose, [a().guardianId]]);
+          const during = { row: await participation(tx), chat: await teamChat(tx), ...(await ownSettings(tx)) };
+          await asOwnerDo(tx, [sql.lift, [a().guardianId]]);
+          return { during, after: await teamChat(tx) };
+        });
+        expect(seen.during.row).toEqual([{ left_at: null }]);
+        shutOut(seen.during.chat);
+        expect({ mute: describeOutcome(seen.during.mute), readMarker: describeOutcome(seen.during.readMarker) }).toEqual({ mute: '0 row(s)', readMarker: '0 row(s)' });
+        // the order lifted, the same participation counts again
+        expect(seen.after.messages).toBeGreaterThan(0);
+        affected(seen.after.send, 1);
+      });
+    }
+  }
 });
 
 describe('guardians start conversations only about their own children, with that child’s team', () => {
