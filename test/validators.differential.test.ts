@@ -493,7 +493,7 @@ function cases(w: World): Record<string, TableCase> {
         userId: ref(w.freeProfiles),
         role: codes(['org_admin', 'therapist', 'school_staff', 'guardian', 'student', 'billing']),
         schoolId: school,
-        status: codes(['invited', 'active', 'suspended']),
+        status: codes(['invited', 'active', 'suspended', 'declined', 'left']),
         invitedBy: profile,
       },
       scenarios: [{ role: 'school_staff', schoolId: null }, { role: 'school_staff' }, { role: 'school_staff', schoolId: a.schoolIds[1] }, { role: 'guardian', schoolId: null }],

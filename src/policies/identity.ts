@@ -1,5 +1,5 @@
 import { organizationMembers, organizations, profiles, schools } from '../schema';
-import { allow, and, anyOf, app, auth, eq, isNull, ne, policiesByName, tableAccess } from './dsl';
+import { allow, and, anyOf, app, auth, eq, inList, isNull, ne, policiesByName, tableAccess } from './dsl';
 
 /**
  * Identity and organisation: the tenant itself, its schools, people's profiles and their app roles.
@@ -9,7 +9,9 @@ import { allow, and, anyOf, app, auth, eq, isNull, ne, policiesByName, tableAcce
  *
  * Membership needs the member's consent: an org admin only *invites* (`status = 'invited'`), an
  * invitation counts for nothing (every helper reads active memberships only), and only the invited
- * user turns it active, on their own row, changing nothing else. A
+ * user turns it active or declines it, on their own row, changing nothing else; a member leaves by
+ * themselves (`active → left`), not while suspended nor as the last active org admin. A declined
+ * or left membership counts for nothing either. A
  * role is what the member accepted: nobody changes it through the API (no column grant, and the
  * trigger's `organization_members_role_immutable`); another role is a new invitation.
  */
@@ -104,9 +106,10 @@ export const organizationMembersAccess = tableAccess(organizationMembers, {
     }),
     allow('update', {
       who: 'self',
-      summary: 'accepting their own invitation: invited → active, nothing else (trigger organization_members_protect_own)',
-      using: ({ t }) => and(eq(t.userId, auth.uid()), eq(t.status, 'invited'), app.isActiveUser()),
-      withCheck: ({ t }) => and(eq(t.userId, auth.uid()), eq(t.status, 'active'), app.isActiveUser()),
+      summary:
+        'their own decisions: accepting or declining their invitation (invited → active or declined), leaving (active → left; not while suspended, not as the last active org admin), nothing else (trigger organization_members_protect_own)',
+      using: ({ t }) => and(eq(t.userId, auth.uid()), inList(t.status, ['invited', 'active']), app.isActiveUser()),
+      withCheck: ({ t }) => and(eq(t.userId, auth.uid()), inList(t.status, ['active', 'declined', 'left']), app.isActiveUser()),
       columns: ['status'],
     }),
     allow('select', {
@@ -121,7 +124,8 @@ export const organizationMembersAccess = tableAccess(organizationMembers, {
     }),
     allow(['update', 'delete'], {
       who: 'org_admin',
-      summary: "memberships of their organisations, never their own (suspend, reinstate, remove; never the role, which the member accepted; an invitation is accepted by its user only)",
+      summary:
+        "memberships of their organisations, never their own (suspend, reinstate, remove, invite again someone who declined or left; never the role, which the member accepted; an invitation is accepted or declined by its user only, and only the member leaves)",
       using: ({ t }) => and(anyOf(t.organizationId, app.orgIds('org_admin')), ne(t.userId, auth.uid())),
       columns: ['schoolId', 'status'],
     }),

@@ -14,7 +14,9 @@ export type OrgType = (typeof orgTypes)[number];
 export const memberRoles = ['org_admin', 'therapist', 'school_staff', 'guardian', 'student', 'billing'] as const;
 export type MemberRole = (typeof memberRoles)[number];
 
-export const memberStatuses = ['invited', 'active', 'suspended'] as const;
+// declined and left are the member's own decisions (organization_members_protect_own): an invitation
+// declined, an organisation left. Like invited and suspended, they count for nothing.
+export const memberStatuses = ['invited', 'active', 'suspended', 'declined', 'left'] as const;
 export type MemberStatus = (typeof memberStatuses)[number];
 
 /**

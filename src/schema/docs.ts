@@ -56,12 +56,12 @@ export const tableDocumentation: readonly TableDocumentation[] = [
     },
   }),
   tableDocs(organizationMembers, {
-    table: 'A user\'s app role in an organisation. RLS reads these rows through the app.org_ids() helper; nobody can change their own membership.',
+    table: 'A user\'s app role in an organisation. RLS reads these rows through the app.org_ids() helper; nobody changes their own membership beyond accepting or declining their invitation and leaving.',
     columns: {
       organizationId: TENANT,
       role: 'App role: org_admin, therapist, school_staff, guardian, student or billing. One row per role.',
       schoolId: 'The campus of a school_staff member (required for that role).',
-      status: 'invited, active or suspended; only active memberships grant access.',
+      status: 'invited, active, suspended, declined (the invited user said no) or left (the member left); only active memberships grant access. Only the member declines or leaves; who declined or left comes back through a new invitation.',
       invitedBy: 'Who invited the member; null if unknown or deleted.',
     },
   }),

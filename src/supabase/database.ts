@@ -655,7 +655,7 @@ export type Database = {
           },
         ]
       }
-      /** A user's app role in an organisation. RLS reads these rows through the app.org_ids() helper; nobody can change their own membership. */
+      /** A user's app role in an organisation. RLS reads these rows through the app.org_ids() helper; nobody changes their own membership beyond accepting or declining their invitation and leaving. */
       organization_members: {
         Row: {
           created_at: string
@@ -664,7 +664,7 @@ export type Database = {
           organization_id: string
           role: "org_admin" | "therapist" | "school_staff" | "guardian" | "student" | "billing"
           school_id: string | null
-          status: "invited" | "active" | "suspended"
+          status: "invited" | "active" | "suspended" | "declined" | "left"
           updated_at: string
           user_id: string
         }
@@ -675,7 +675,7 @@ export type Database = {
           organization_id: string
           role: "org_admin" | "therapist" | "school_staff" | "guardian" | "student" | "billing"
           school_id?: string | null
-          status?: "invited" | "active" | "suspended"
+          status?: "invited" | "active" | "suspended" | "declined" | "left"
           updated_at?: string
           user_id: string
         }

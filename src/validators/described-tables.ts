@@ -254,7 +254,7 @@ export const organizationMembersColumns: DescribedTable<typeof tables.organizati
     userId: { name: 'user_id', type: 'PgUUID', notNull: true, hasDefault: false },
     role: { name: 'role', type: 'PgText', values: ['org_admin', 'therapist', 'school_staff', 'guardian', 'student', 'billing'], notNull: true, hasDefault: false },
     schoolId: { name: 'school_id', type: 'PgUUID', notNull: false, hasDefault: false, insertDefault: { value: null } },
-    status: { name: 'status', type: 'PgText', values: ['invited', 'active', 'suspended'], notNull: true, hasDefault: true, insertDefault: { value: 'active' } },
+    status: { name: 'status', type: 'PgText', values: ['invited', 'active', 'suspended', 'declined', 'left'], notNull: true, hasDefault: true, insertDefault: { value: 'active' } },
     invitedBy: { name: 'invited_by', type: 'PgUUID', notNull: false, hasDefault: false, insertDefault: { value: null } },
     createdAt: { name: 'created_at', type: 'PgTimestamp', notNull: true, hasDefault: true },
     updatedAt: { name: 'updated_at', type: 'PgTimestamp', notNull: true, hasDefault: true },
