@@ -225,7 +225,8 @@ export const sessionParticipants = pgTable(
     index('session_participants_organization_id_student_id_idx').on(t.organizationId, t.studentId),
     // A student's sessions (reference: (student_id) include (session_id)).
     index('session_participants_student_id_session_id_idx').on(t.studentId, t.sessionId),
-    index('session_participants_organization_id_student_id_service_mandate_id_idx')
+    // (organization_id, student_id, service_mandate_id): a shorter name, as Postgres keeps 63 characters.
+    index('session_participants_organization_id_student_id_mandate_idx')
       .on(t.organizationId, t.studentId, t.serviceMandateId)
       .where(sql`${t.serviceMandateId} is not null`),
   ],

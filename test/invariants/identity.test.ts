@@ -19,12 +19,12 @@ describe('identity: own membership and platform administration', () => {
   const adminFlag = { code: '42501', rule: 'profiles_protect_platform_admin', table: 'profiles', column: 'is_platform_admin' } as const;
 
   describe('a user cannot change their own membership', () => {
-    it('an org admin promoting or suspending their own membership through the API changes nothing', async () => {
+    it('an org admin suspending their own membership through the API is refused and changes nothing (their own row is theirs to leave, not to suspend)', async () => {
       const admin = w.fx.a.users.org_admin;
-      const changed = await asUser(w.db.sql, { sub: admin }, (tx) =>
-        tx`update public.organization_members set status = 'suspended' where user_id = ${admin}`.then((r) => r.count),
+      const refusal = await asUser(w.db.sql, { sub: admin }, (tx) =>
+        tx`update public.organization_members set status = 'suspended' where user_id = ${admin}`.then(() => undefined, (error: unknown) => error),
       );
-      expect(changed).toBe(0);
+      expect(refusal).toMatchObject({ code: '42501', constraint_name: 'organization_members_protect_own' });
       const [row] = await w.db.sql<{ status: string }[]>`select status from public.organization_members where user_id = ${admin}`;
       expect(row!.status).toBe('active');
     });

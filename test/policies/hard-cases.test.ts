@@ -87,7 +87,7 @@ describe('an org admin cannot change their own membership', () => {
       sees: await count(tx, 'select 1 from public.organization_members where user_id = $1', [admin()]),
     }));
     refused(outcomes.update); // role is granted to nobody
-    affected(outcomes.suspend, 0);
+    refused(outcomes.suspend); // their own row is theirs to leave, never to suspend (organization_members_protect_own)
     affected(outcomes.delete, 0);
     refused(outcomes.insert);
     affected(outcomes.others, 1);
