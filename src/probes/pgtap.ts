@@ -8,7 +8,7 @@ import { crossTenantProbes, crossTenantTopicProbes, cutOffProbes, guardianCutOff
  * topics), each a transaction that writes the policy world (the fixture and its extras, as the
  * owner), then runs every persona's probes of that table — organisation A's rows as the matrix
  * declares them, allowed and denied; the cross-tenant probe against organisation B's rows and
- * topics; A's members removed, suspended or deactivated against A's own rows and topics; the
+ * topics; A's members removed, suspended, left or deactivated against A's own rows and topics; the
  * guardian cut off their child against the child's team conversation — and rolls everything back.
  * The same probes the vitest suite runs (`src/probes/plan.ts`). Runs with `pg_prove` against any
  * migrated database, and in `supabase test db`.
@@ -134,7 +134,7 @@ function personaBlock(probes: readonly Probe[]): string {
 function scopeOf(table: string): string {
   if (table === 'realtime.messages') {
     return [
-      "every persona on organisation B's realtime topics, A's members removed, suspended or",
+      "every persona on organisation B's realtime topics, A's members removed, suspended, left or",
       "-- deactivated on A's topics, and a guardian cut off their child on the child's team topics:",
       '-- nothing received, nothing sent',
     ].join('\n');
@@ -142,7 +142,7 @@ function scopeOf(table: string): string {
   return [
     "every persona × select, insert, update and delete on organisation A's rows, allowed or",
     "-- denied as the matrix declares; the cross-tenant probe against organisation B's rows; A's members",
-    "-- removed, suspended or deactivated against A's own rows (and, for the chat tables, a guardian cut",
+    "-- removed, suspended, left or deactivated against A's own rows (and, for the chat tables, a guardian cut",
     "-- off their child against the child's team conversation)",
   ].join('\n');
 }

@@ -291,12 +291,14 @@ export function crossTenantTopicProbes(options: Omit<ProbeOptions, 'access' | 'n
 }
 
 /**
- * How a member is cut off their organisation, as the owner: removed, suspended, or their account
- * deactivated (the membership row stays active).
+ * How a member is cut off their organisation, as the owner: removed, suspended, having left it
+ * themselves (`left`: the membership row stays), or their account deactivated (the membership row
+ * stays active).
  */
 export const CUT_OFF = {
   former: (uid: string) => `delete from public.organization_members where user_id = ${quoteLiteral(uid)}`,
   suspended: (uid: string) => `update public.organization_members set status = 'suspended' where user_id = ${quoteLiteral(uid)}`,
+  left: (uid: string) => `update public.organization_members set status = 'left' where user_id = ${quoteLiteral(uid)}`,
   deactivated: (uid: string) => `update public.profiles set deactivated_at = now() where id = ${quoteLiteral(uid)}`,
 } as const;
 export type CutOff = keyof typeof CUT_OFF;
@@ -305,7 +307,7 @@ export type CutOff = keyof typeof CUT_OFF;
 export const MEMBER_PERSONAS: readonly Persona[] = PERSONAS.filter((p) => p !== 'anon' && p !== 'self' && p !== 'platform_admin');
 
 /**
- * Former, suspended and deactivated identities: every member persona of organisation A, cut off
+ * Former, suspended, left and deactivated identities: every member persona of organisation A, cut off
  * (`CUT_OFF`), against A's own rows and topics. The rows a write needs are written first, while the
  * persona is still a member (the write-time member rules accept them), then the persona is cut off
  * and tries. They reach nothing but their own profile, notifications and memberships (left out of

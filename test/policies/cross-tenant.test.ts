@@ -13,8 +13,9 @@ import { createPolicyWorld, personaUser, policyWorldIds, type PolicyWorld } from
  * targets B's rows, a topic shows no row and takes no message. The table probes are
  * src/probes/plan.ts's, which `therapy-db export pgtap` writes as pgTAP too.
  *
- * Then the same probe with former, suspended and deactivated identities: every member persona of A,
- * removed from A, suspended there, or with a deactivated account, against A's own rows and topics.
+ * Then the same probe with former, suspended, left and deactivated identities: every member persona
+ * of A, removed from A, suspended there, having left it, or with a deactivated account, against A's
+ * own rows and topics.
  */
 
 /** Runs every probe, one rolled-back transaction per persona; the outcomes by probe id. */
@@ -82,7 +83,7 @@ describe("the cross-tenant probe: organisation A's personas against organisation
   }
 });
 
-describe("former, suspended and deactivated identities: organisation A's members, cut off, against A's own rows and topics", () => {
+describe("former, suspended, left and deactivated identities: organisation A's members, cut off, against A's own rows and topics", () => {
   let world: PolicyWorld;
   const probes = cutOffProbes({ access: allAccess, world: policyWorldIds(), newId });
   let outcomes = new Map<string, Outcome>();
