@@ -41,8 +41,14 @@ const procedure = (name: string, returns: string, body: string, comment: string,
 const helper = (name: string, returns: string, query: string, comment: string, args: { name: string; type: string; default?: string }[] = []) =>
   procedure(name, returns, `begin\n  return (${indentSql(query, 4)}\n  );\nend`, comment, args);
 
-/** The signed-in user, as an SQL expression evaluated once per statement. */
+/** The signed-in user, as an SQL expression evaluated once per statement (a one-query helper's). */
 const SIGNED_IN = '(select auth.uid())';
+
+/** The signed-in user in a procedural helper, read once into a variable (`DECLARE_UID`). */
+const UID = 'v_uid';
+
+/** The declaration of `v_uid`, first in every procedural helper. */
+const DECLARE_UID = `${UID} constant uuid := ${SIGNED_IN};`;
 
 /**
  * The memberships of `uid` that count, as a derived table `(organization_id, role, school_id)`:
@@ -55,7 +61,7 @@ select m.organization_id, m.role, m.school_id
  where m.user_id = ${uid} and m.status = 'active'
    and (m.role = 'org_admin'
         or not exists (select 1 from public.organizations o where o.id = m.organization_id and o.deleted_at is not null))
-   and exists (select 1 from public.profiles a where a.id = ${uid} and a.deactivated_at is null)`;
+   and exists (select 1 from public.profiles a where a.id = m.user_id and a.deactivated_at is null)`;
 
 /** `from (<counting memberships>) <alias>`. */
 const membershipsOf = (uid: string, alias = 'm') => `(${indentSql(countingMemberships(uid), 6)}) ${alias}`;
@@ -142,13 +148,18 @@ select st.id as student_id
  where st.user_id = ${uid} and st.organization_id = any (${studentOrgs})
    and ${liveStudent('st')}${adultsOnly ? "\n   and st.date_of_birth <= current_date - interval '18 years'" : ''}`;
 
-/** `<array>` of the distinct values of `expression` (over the query's rows, alias `x`): empty, never null. */
-const distinctArray = (expression: string, query: string) => `
-select coalesce(pg_catalog.array_agg(distinct ${expression}), '{}')
-  from (${indentSql(query, 8)}) x`;
+/**
+ * `array(…)` of `expression` over the query's rows (alias `x`, filtered by `where` when given): empty,
+ * never null. Not de-duplicated: every policy uses a helper's array as a set (`= any`, `&&`,
+ * `array_position`, `<> all`), and an `array(…)` sub-select has no aggregate to set up at each call
+ * (`array_agg(distinct …)` did: docs/benchmarks.md).
+ */
+const idArray = (expression: string, query: string, where = '') => `
+select array(select ${expression}
+               from (${indentSql(query, 15)}) x${where ? `\n              ${indentSql(where, 14)}` : ''})`;
 
-/** `uuid[]` of the distinct `student_id`s the query selects (empty, never null). */
-const studentIdArray = (query: string) => distinctArray('x.student_id', query);
+/** `uuid[]` of the `student_id`s the query selects (empty, never null). */
+const studentIdArray = (query: string) => idArray('x.student_id', query);
 
 /**
  * A helper returning the students one role gives the signed-in user (`branch(uid, orgs)`, see
@@ -161,17 +172,16 @@ const roleStudents = (name: string, role: string, branch: (uid: string, orgs: st
     'uuid[]',
     `
 declare
-  v_uid uuid := ${SIGNED_IN};
+  ${DECLARE_UID}
   v_orgs uuid[];
 begin
-  select coalesce(pg_catalog.array_agg(m.organization_id), '{}'::uuid[])
-    into v_orgs
-    from ${indentSql(membershipsOf('v_uid'), 9)}
-   where m.role = '${role}';
+  v_orgs := array(select m.organization_id
+                    from ${indentSql(membershipsOf(UID), 25)}
+                   where m.role = '${role}');
   if pg_catalog.cardinality(v_orgs) = 0 then
     return '{}'::uuid[];
   end if;
-  return (${indentSql(studentIdArray(branch('v_uid', 'v_orgs')), 4)});
+  return (${indentSql(studentIdArray(branch(UID, 'v_orgs')), 4)});
 end`,
     comment,
   );
@@ -199,9 +209,9 @@ export const orgIds = helper(
   'org_ids',
   'uuid[]',
   `
-select coalesce(pg_catalog.array_agg(distinct m.organization_id), '{}')
-  from ${membershipsOf(SIGNED_IN)}
- where p_roles is null or m.role = any (p_roles)`,
+select array(select m.organization_id
+               from ${indentSql(membershipsOf(SIGNED_IN), 20)}
+              where p_roles is null or m.role = any (p_roles))`,
   'Organisations where the signed-in user has an active membership (optionally with one of p_roles); not for a deactivated account, nor a soft-deleted organisation except to its org admins.',
   [{ name: 'p_roles', type: 'text[]', default: 'null' }],
 );
@@ -219,10 +229,10 @@ export const memberUserIds = helper(
   'member_user_ids',
   'uuid[]',
   `
-select coalesce(pg_catalog.array_agg(distinct o.user_id), '{}')
-  from ${membershipsOf(SIGNED_IN)}
-  join public.organization_members o on o.organization_id = m.organization_id and o.status = 'active'
- where m.role in ('org_admin', 'therapist', 'school_staff', 'billing') and (p_roles is null or m.role = any (p_roles))`,
+select array(select o.user_id
+               from ${indentSql(membershipsOf(SIGNED_IN), 20)}
+               join public.organization_members o on o.organization_id = m.organization_id and o.status = 'active'
+              where m.role in ('org_admin', 'therapist', 'school_staff', 'billing') and (p_roles is null or m.role = any (p_roles)))`,
   'Active members of the organisations where the signed-in user is active staff (org_admin, therapist, school_staff, billing) with one of p_roles (any staff role when null), the user included. Families and students get nothing: their business is the care team (app.care_team_ids()). An invited or suspended member is nobody\'s to read.',
   [{ name: 'p_roles', type: 'text[]', default: 'null' }],
 );
@@ -244,14 +254,14 @@ export const assignedStudentIds = roleStudents(
 export const supervisedTherapistIds = helper(
   'supervised_therapist_ids',
   'uuid[]',
-  distinctArray('x.supervisee_id', supervisions(SIGNED_IN)),
+  idArray('x.supervisee_id', supervisions(SIGNED_IN)),
   'Therapists the signed-in therapist actively supervises, in some organisation: pair with app.supervision_keys() to stay in that organisation.',
 );
 
 export const supervisionKeys = helper(
   'supervision_keys',
   'text[]',
-  distinctArray("x.organization_id::text || '/' || x.supervisee_id::text", supervisions(SIGNED_IN)),
+  idArray("x.organization_id::text || '/' || x.supervisee_id::text", supervisions(SIGNED_IN)),
   "The signed-in therapist's supervisions as 'organization_id/supervisee_id' keys: a supervision reaches the supervisee's rows of its own organisation only.",
 );
 
@@ -266,13 +276,13 @@ export const managedTherapistIds = helper(
   'managed_therapist_ids',
   'uuid[]',
   `
-select coalesce(pg_catalog.array_agg(distinct o.user_id), '{}')
-  from public.organization_members o
- where o.organization_id = any ((select app.org_ids('{org_admin}'::text[]))::uuid[]) and o.status = 'active'
-   and not exists (
-     select 1 from public.organization_members x
-      where x.user_id = o.user_id and x.status <> 'invited'
-        and x.organization_id <> all ((select app.org_ids('{org_admin}'::text[]))::uuid[]))`,
+select array(select o.user_id
+               from public.organization_members o
+              where o.organization_id = any ((select app.org_ids('{org_admin}'::text[]))::uuid[]) and o.status = 'active'
+                and not exists (
+                  select 1 from public.organization_members x
+                   where x.user_id = o.user_id and x.status <> 'invited'
+                     and x.organization_id <> all ((select app.org_ids('{org_admin}'::text[]))::uuid[])))`,
   'Active members of the organisations the signed-in user administers who belong to no other organisation: whose global therapist record (NPI, licence) the admin may write.',
 );
 
@@ -312,30 +322,37 @@ export const relatedStudentIds = procedure(
   'uuid[]',
   `
 declare
-  v_uid uuid := ${SIGNED_IN};
-  v_therapist uuid[];
-  v_guardian uuid[];
-  v_student uuid[];
+  ${DECLARE_UID}
+  v_membership record;
+  v_therapist uuid[] := '{}'::uuid[];
+  v_guardian uuid[] := '{}'::uuid[];
+  v_student uuid[] := '{}'::uuid[];
   v_ids uuid[] := '{}'::uuid[];
 begin
   -- The memberships once: each branch runs only for a role the user holds, with its organisations.
-  select coalesce(pg_catalog.array_agg(m.organization_id) filter (where m.role = 'therapist'), '{}'::uuid[]),
-         coalesce(pg_catalog.array_agg(m.organization_id) filter (where m.role = 'guardian'), '{}'::uuid[]),
-         coalesce(pg_catalog.array_agg(m.organization_id) filter (where m.role = 'student'), '{}'::uuid[])
-    into v_therapist, v_guardian, v_student
-    from ${indentSql(membershipsOf('v_uid'), 9)}
-   where m.role in ('therapist', 'guardian', 'student');
+  -- A loop, not three filtered array_agg()s: an aggregate costs its set-up at every call.
+  for v_membership in
+    select m.organization_id, m.role
+      from ${indentSql(membershipsOf(UID), 11)}
+     where m.role in ('therapist', 'guardian', 'student')
+  loop
+    case v_membership.role
+      when 'therapist' then v_therapist := v_therapist || v_membership.organization_id;
+      when 'guardian' then v_guardian := v_guardian || v_membership.organization_id;
+      else v_student := v_student || v_membership.organization_id;
+    end case;
+  end loop;
   if pg_catalog.cardinality(v_therapist) > 0 then
     v_ids := v_ids || (
-      ${indentSql(studentIdArray(caseloadStudents('v_uid', 'v_therapist')), 6)});
+      ${indentSql(studentIdArray(caseloadStudents(UID, 'v_therapist')), 6)});
   end if;
   if pg_catalog.cardinality(v_guardian) > 0 then
     v_ids := v_ids || (
-      ${indentSql(studentIdArray(guardianStudents('v_uid', 'v_guardian')), 6)});
+      ${indentSql(studentIdArray(guardianStudents(UID, 'v_guardian')), 6)});
   end if;
   if pg_catalog.cardinality(v_student) > 0 then
     v_ids := v_ids || (
-      ${indentSql(studentIdArray(ownStudents('v_uid', 'v_student')), 6)});
+      ${indentSql(studentIdArray(ownStudents(UID, 'v_student')), 6)});
   end if;
   return v_ids;
 end`,
@@ -346,10 +363,10 @@ export const staffSchoolIds = helper(
   'staff_school_ids',
   'uuid[]',
   `
-select coalesce(pg_catalog.array_agg(distinct m.school_id), '{}')
-  from ${membershipsOf(SIGNED_IN)}
-  join public.schools sc on sc.id = m.school_id and sc.deleted_at is null
- where m.role = 'school_staff'`,
+select array(select m.school_id
+               from ${indentSql(membershipsOf(SIGNED_IN), 20)}
+               join public.schools sc on sc.id = m.school_id and sc.deleted_at is null
+              where m.role = 'school_staff')`,
   'Live schools of the signed-in school staff member.',
 );
 
@@ -357,9 +374,9 @@ export const schoolStudentIds = helper(
   'school_student_ids',
   'uuid[]',
   `
-select coalesce(pg_catalog.array_agg(s.id), '{}')
-  from public.students s
- where s.school_id = any ((select app.staff_school_ids())::uuid[]) and s.deleted_at is null`,
+select array(select s.id
+               from public.students s
+              where s.school_id = any ((select app.staff_school_ids())::uuid[]) and s.deleted_at is null)`,
   'Live students enrolled at the schools of the signed-in school staff member.',
 );
 
@@ -377,7 +394,8 @@ export const careTeamIds = helper(
   'care_team_ids',
   'uuid[]',
   `
-select coalesce(pg_catalog.array_agg(distinct c.therapist_id), '{}')${careTeamAssignments}`,
+select array(select c.therapist_id
+               ${indentSql(careTeamAssignments, 14)})`,
   'The care team of the signed-in user: active therapists currently serving the students they are a guardian of (portal access), are, or have at their school (school staff).',
 );
 
@@ -385,7 +403,8 @@ export const careTeamKeys = helper(
   'care_team_keys',
   'text[]',
   `
-select coalesce(pg_catalog.array_agg(distinct c.student_id::text || '/' || c.therapist_id::text), '{}')${careTeamAssignments}`,
+select array(select c.student_id::text || '/' || c.therapist_id::text
+               ${indentSql(careTeamAssignments, 14)})`,
   "app.care_team_ids() per student, as 'student_id/therapist_id' keys: who serves which of the signed-in user's students (a guardian starts a child's conversation with that child's team only).",
 );
 
@@ -427,24 +446,28 @@ select cp.conversation_id, cp.organization_id
 export const conversationIds = helper(
   'conversation_ids',
   'uuid[]',
-  distinctArray('x.conversation_id', conversationsOf(SIGNED_IN)),
+  idArray('x.conversation_id', conversationsOf(SIGNED_IN)),
   "Conversations the signed-in user takes part in (not left) as an active member of the conversation's organisation; a conversation about a student only while they are staff, that child's guardian with portal access, or that student.",
 );
 
 export const messageConversationIds = helper(
   'message_conversation_ids',
   'uuid[]',
-  `${distinctArray('x.conversation_id', conversationsOf(SIGNED_IN))}
- where not exists (
-   select 1
-     from public.students s
-    where s.user_id = ${SIGNED_IN} and s.organization_id = x.organization_id
-      and not exists (
-        select 1 from public.consents c
-         where c.student_id = s.id and c.consent_type = 'messaging'
-           and c.granted_at <= pg_catalog.now()
-           and (c.expires_at is null or c.expires_at > pg_catalog.now())
-           and (c.revoked_at is null or c.revoked_at > pg_catalog.now())))`,
+  idArray(
+    'x.conversation_id',
+    conversationsOf(SIGNED_IN),
+    `
+where not exists (
+  select 1
+    from public.students s
+   where s.user_id = ${SIGNED_IN} and s.organization_id = x.organization_id
+     and not exists (
+       select 1 from public.consents c
+        where c.student_id = s.id and c.consent_type = 'messaging'
+          and c.granted_at <= pg_catalog.now()
+          and (c.expires_at is null or c.expires_at > pg_catalog.now())
+          and (c.revoked_at is null or c.revoked_at > pg_catalog.now())))`,
+  ),
   'Conversations whose messages the signed-in user may read and send: app.conversation_ids(), except that a student needs an active messaging consent in that organisation (a soft-deleted student record included).',
 );
 
@@ -459,10 +482,10 @@ export const relatedSessionIds = helper(
   'related_session_ids',
   'uuid[]',
   `
-select coalesce(pg_catalog.array_agg(distinct p.session_id), '{}')
-  from public.session_participants p
- where p.student_id = any ((select app.related_student_ids())::uuid[])
-   and p.organization_id = any ((select app.org_ids())::uuid[])`,
+select array(select p.session_id
+               from public.session_participants p
+              where p.student_id = any ((select app.related_student_ids())::uuid[])
+                and p.organization_id = any ((select app.org_ids())::uuid[]))`,
   "Sessions in which a student of app.related_student_ids() (caseload, children, own record) takes part, in the user's organisations.",
 );
 
@@ -470,9 +493,9 @@ export const conversationPeerIds = helper(
   'conversation_peer_ids',
   'uuid[]',
   `
-select coalesce(pg_catalog.array_agg(distinct o.user_id), '{}')
-  from (${indentSql(conversationsOf(SIGNED_IN), 8)}) me
-  join public.conversation_participants o on o.conversation_id = me.conversation_id`,
+select array(select o.user_id
+               from (${indentSql(conversationsOf(SIGNED_IN), 21)}) me
+               join public.conversation_participants o on o.conversation_id = me.conversation_id)`,
   'Users taking part (or having taken part) in the conversations of app.conversation_ids(): the per-row EXISTS of the profiles policy, once per statement.',
 );
 
@@ -486,9 +509,9 @@ export const leftConversationIds = helper(
   'left_conversation_ids',
   'uuid[]',
   `
-select coalesce(pg_catalog.array_agg(cp.conversation_id), '{}')
-  from public.conversation_participants cp
- where cp.user_id = ${SIGNED_IN} and cp.left_at is not null`,
+select array(select cp.conversation_id
+               from public.conversation_participants cp
+              where cp.user_id = ${SIGNED_IN} and cp.left_at is not null)`,
   'Conversations the signed-in user left: a starter who left no longer manages the conversation.',
 );
 
@@ -505,17 +528,17 @@ export const softDeletedIds = procedure(
   'uuid[]',
   `
 declare
+  ${DECLARE_UID}
   v_orgs uuid[];
 begin
   -- The organisations once, counted as for org_ids (not one nested helper call per branch).
-  select coalesce(pg_catalog.array_agg(distinct m.organization_id), '{}'::uuid[])
-    into v_orgs
-    from ${indentSql(membershipsOf(SIGNED_IN), 9)};
+  v_orgs := array(select m.organization_id
+                    from ${indentSql(membershipsOf(UID), 25)});
   if pg_catalog.cardinality(v_orgs) = 0 then
     return '{}'::uuid[];
   end if;
-  return (
-    select coalesce(pg_catalog.array_agg(x.id), '{}'::uuid[])
+  return array(
+    select x.id
       from (select sc.id from public.schools sc
              where sc.organization_id = any (v_orgs) and sc.deleted_at is not null
             union all
