@@ -629,6 +629,10 @@ function cases(w: World): Record<string, TableCase> {
         groupSizeMax: int([1, 8]),
         effectiveDuring: daterange(),
       },
+      unreachable: {
+        service_mandates_student_id_check:
+          "the service_mandates_student_of_plan trigger sets student_id to the plan's student (or refuses a missing plan) first; the CHECK holds with triggers off (test/policies/redteam.test.ts)",
+      },
     },
     'public.consents': {
       base: { organizationId: w.org, studentId: s3, consentType: 'evaluation', grantedAt: '2096-01-05T10:00:00Z', signatureMethod: 'e_signature', recordedBy: u.org_admin },

@@ -112,7 +112,9 @@ export const serviceMandates = pgTable(
     servicePlanId: uuid('service_plan_id').notNull(),
     // The plan's student, copied by the service_mandates_student_of_plan trigger (never chosen by
     // the writer, never null once written): the key a participant's mandate is held to its own
-    // student by. Nullable only because it was added to a released table with rows.
+    // student by. Declared nullable because it was added to a released table with rows; the
+    // service_mandates_student_id_check holds it not null (added NOT VALID, validated after the
+    // backfill), so the plan key below is checked for every row, whoever writes.
     studentId: uuid('student_id'),
     discipline: text('discipline', { enum: disciplines }).notNull(),
     sessionTypeId: uuid('session_type_id'),
@@ -147,6 +149,8 @@ export const serviceMandates = pgTable(
     oneOf('service_mandates_delivery_setting_check', t.deliverySetting, deliverySettings),
     check('service_mandates_group_size_max_check', sql`${t.groupSizeMax} between 1 and 8`),
     check('service_mandates_effective_during_check', sql`not isempty(${t.effectiveDuring})`),
+    // A null student_id would leave the composite plan key unchecked (MATCH SIMPLE skips a row with a null).
+    check('service_mandates_student_id_check', sql`${t.studentId} is not null`),
     index('service_mandates_organization_id_student_id_service_plan_id_idx').on(t.organizationId, t.studentId, t.servicePlanId),
     index('service_mandates_organization_id_session_type_id_idx').on(t.organizationId, t.sessionTypeId),
     // Policies reach mandates through their plan.

@@ -565,6 +565,22 @@ describe("a session participant's mandate is its own student's (issue 12 follow-
     const text = (o: Outcome) => (o.kind === 'error' ? o.message.replace(/[0-9a-f-]{36}/g, '<id>') : '');
     expect(text(seen.planOfB)).toBe(text(seen.missing));
   });
+
+  it("a mandate never lacks its student, even written with triggers off (a restore in replica mode): a null would leave the plan key unchecked", async () => {
+    const outcome = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) =>
+      asOwner(tx, async () => {
+        // Replica mode skips the copying trigger and the foreign keys' triggers alike; the check holds.
+        await tx.unsafe(`set local session_replication_role = replica`);
+        return tryStatement(
+          tx,
+          `insert into public.service_mandates (organization_id, service_plan_id, discipline, minutes_per_session, sessions_per_period, period, delivery_setting, effective_during)
+           values ($1, $2, 'slp', 30, 1, 'week', 'pull_out', daterange(current_date, current_date + 30))`,
+          [a().organizationId, newId()],
+        );
+      }),
+    );
+    expect(outcome, describeOutcome(outcome)).toMatchObject({ kind: 'error', code: '23514', message: expect.stringContaining('service_mandates_student_id_check') });
+  });
 });
 
 describe('suspected holes, confirmed and closed (secfix)', () => {
