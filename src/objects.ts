@@ -1,7 +1,7 @@
 import type { DdlObject } from './ddl';
 import { assertUniqueKeys } from './ddl';
 import { integrationObjects } from './integrations';
-import { policyObjects } from './policies';
+import { accessSetObjects, policyObjects } from './policies';
 import { schemaObjects } from './schema';
 
 /**
@@ -9,5 +9,5 @@ import { schemaObjects } from './schema';
  * schemas, functions, triggers, exclusion constraints, comments) and the policies' (RLS helpers,
  * grants). `npm run db:generate` migrates exactly this list.
  */
-export const databaseObjects: readonly DdlObject[] = [...schemaObjects, ...policyObjects, ...integrationObjects];
+export const databaseObjects: readonly DdlObject[] = [...schemaObjects, ...policyObjects, ...accessSetObjects, ...integrationObjects];
 assertUniqueKeys(databaseObjects);

@@ -1,5 +1,5 @@
 import { ddlObject, type DdlObject, type DdlPhase } from './object';
-import { quoteIdent } from './names';
+import { quoteIdent, quoteLiteral } from './names';
 
 export interface FunctionArgument {
   readonly name: string;
@@ -20,6 +20,8 @@ export interface FunctionDefinition {
   readonly security?: 'invoker' | 'definer';
   /** `''` pins an empty search path, so every name in the body must be schema-qualified. */
   readonly searchPath?: string;
+  /** Other settings the function runs with (`set name = 'value'`), e.g. `plan_cache_mode`. */
+  readonly settings?: Readonly<Record<string, string>>;
   readonly body: string;
   /** Roles granted EXECUTE; it is revoked from everyone else (`public`, `anon`, `authenticated`, `service_role`). */
   readonly executableBy?: readonly string[];
@@ -54,6 +56,7 @@ export function defineFunction(definition: FunctionDefinition): DbFunction {
     ...(definition.volatility && definition.volatility !== 'volatile' ? [definition.volatility] : []),
     `security ${security}`,
     ...(definition.searchPath !== undefined ? [`set search_path = '${definition.searchPath}'`] : []),
+    ...Object.entries(definition.settings ?? {}).map(([name, value]) => `set ${name} = ${quoteLiteral(value)}`),
   ].join('\n');
   const create = [
     `${header}\nas $function$\n${definition.body.trim()}\n$function$`,

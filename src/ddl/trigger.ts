@@ -20,6 +20,16 @@ export interface TriggerDefinition<T extends PgTable> {
   readonly deferred?: boolean;
   /** Arguments the function reads from `TG_ARGV`, as SQL string literals (`quoteLiteral`). */
   readonly arguments?: readonly string[];
+  /**
+   * Transition tables of an `after … for each statement` trigger: the rows before (`old`) and after
+   * (`new`) the statement, under these names. Not allowed with `update of` column lists.
+   */
+  readonly referencing?: { readonly old?: string; readonly new?: string };
+  /**
+   * Fire in every `session_replication_role`, `replica` included (`enable always`): for triggers
+   * that keep derived data, which a write with the ordinary triggers off must not leave stale.
+   */
+  readonly always?: boolean;
 }
 
 export interface DbTrigger extends DdlObject {
@@ -38,10 +48,18 @@ export function defineTrigger<T extends PgTable>(definition: TriggerDefinition<T
   }
   const table = tableName(definition.table);
   const name = quoteIdent(definition.name);
+  const referencing = definition.referencing;
+  if (referencing && (definition.timing !== 'after' || definition.events.some((e) => typeof e !== 'string'))) {
+    throw new Error(`trigger ${definition.name}: transition tables need an after trigger without column lists`);
+  }
+  const transitionTables = referencing
+    ? [`referencing ${[...(referencing.old ? [`old table as ${quoteIdent(referencing.old)}`] : []), ...(referencing.new ? [`new table as ${quoteIdent(referencing.new)}`] : [])].join(' ')}`]
+    : [];
   const create = [
     `create ${definition.deferred ? 'constraint ' : ''}trigger ${name}`,
     `${definition.timing} ${definition.events.map(renderEvent).join(' or ')} on ${table}`,
     ...(definition.deferred ? ['deferrable initially deferred'] : []),
+    ...transitionTables,
     `for each ${definition.forEach ?? 'row'}`,
     ...(definition.when ? [`when (${definition.when})`] : []),
     `execute function ${definition.function.qualifiedName}(${(definition.arguments ?? []).join(', ')})`,
@@ -51,7 +69,7 @@ export function defineTrigger<T extends PgTable>(definition: TriggerDefinition<T
       kind: 'trigger',
       key: `trigger ${definition.name} on ${getTableConfig(definition.table).schema ?? 'public'}.${getTableConfig(definition.table).name}`,
       phase: 'post',
-      create: [create],
+      create: [create, ...(definition.always ? [`alter table ${table} enable always trigger ${name}`] : [])],
       drop: [`drop trigger if exists ${name} on ${table}`],
       onChange: 'recreate',
     }),
