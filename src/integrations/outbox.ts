@@ -181,10 +181,7 @@ begin
                          from public.supervision_assignments s
                         where s.supervisee_id = new.author_id and s.organization_id = new.organization_id
                           and s.active_during @> current_date
-                          and exists (select 1 from public.organization_members m
-                                        join public.profiles p on p.id = m.user_id and p.deactivated_at is null
-                                       where m.organization_id = s.organization_id and m.user_id = s.supervisor_id
-                                         and m.role = 'therapist' and m.status = 'active')));
+                          and app.is_member(s.organization_id, s.supervisor_id, array['therapist'])));
   if old.status = 'draft' and new.status = 'signed' then
     perform app.enqueue_event(new.organization_id, 'note.signed', 'session_note', new.id, v_data);
   elsif old.status = 'draft' then

@@ -583,6 +583,146 @@ describe("a session participant's mandate is its own student's (issue 12 follow-
   });
 });
 
+describe('a caller who does not count as a member gets the RLS refusal, never a trigger\'s answer (attacker review follow-up)', () => {
+  /** A session of A booked for `therapist`, created by the caller: the member-reference trigger's ground. */
+  const book = (tx: Tx, therapist: string) =>
+    tryStatement(
+      tx,
+      `insert into public.therapy_sessions (organization_id, therapist_id, session_type_id, school_id, start_time, end_time, created_by)
+       values ($1, $2, $3, $4, now() + interval '20 days', now() + interval '20 days 30 minutes', (select auth.uid()))`,
+      [a().organizationId, therapist, world().extras.a.sessionTypeId, a().schoolIds[0]],
+    );
+  /** A mandate of A on `plan`: the plan trigger's ground. */
+  const mandate = (tx: Tx, plan: string) =>
+    tryStatement(
+      tx,
+      `insert into public.service_mandates (organization_id, service_plan_id, discipline, minutes_per_session, sessions_per_period, period, delivery_setting, effective_during)
+       values ($1, $2, 'slp', 30, 1, 'week', 'pull_out', daterange(current_date, current_date + 30))`,
+      [a().organizationId, plan],
+    );
+  /** A session type of A whose default billing code is `code`: the catalogue trigger's ground. */
+  const sessionType = (tx: Tx, code: string) =>
+    tryStatement(
+      tx,
+      `insert into public.session_types (organization_id, code, name, discipline, kind, default_duration_minutes, default_billing_code_id)
+       values ($1, 'probe', 'Probe', 'slp', 'therapy', 30, $2)`,
+      [a().organizationId, code],
+    );
+  const deactivate = (tx: Tx, user: string) => asOwnerDo(tx, [`update public.profiles set deactivated_at = now() where id = $1`, [user]]);
+  const rlsRefusal = (o: Outcome) => expect(o, describeOutcome(o)).toMatchObject({ kind: 'error', code: '42501', message: expect.stringMatching(/row-level security/) });
+
+  it('a deactivated account with an active membership gets the RLS refusal, not the trigger\'s answer: whom it may book, which plan exists, whose billing code', async () => {
+    const seen = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => {
+      // the control: an active therapist of A is answered by the member rule (B's therapist is no therapist of A)
+      const member = await book(tx, b().users.therapist);
+      await deactivate(tx, a().users.therapist);
+      const therapist = { outsider: await book(tx, b().users.therapist), colleague: await book(tx, a().users.supervisee) };
+      await signInAs(tx, a().users.org_admin);
+      const adminBefore = { plan: await mandate(tx, newId()), code: await sessionType(tx, world().extras.b.billingCodeId) };
+      await deactivate(tx, a().users.org_admin);
+      const admin = {
+        missingPlan: await mandate(tx, newId()),
+        plan: await mandate(tx, world().extras.a.planS2),
+        codeOfB: await sessionType(tx, world().extras.b.billingCodeId),
+        outsider: await book(tx, b().users.therapist),
+      };
+      return { member, therapist, adminBefore, admin };
+    });
+    expect(seen.member, describeOutcome(seen.member)).toMatchObject({ kind: 'error', code: '23503', message: expect.stringContaining('therapy_sessions_therapist_id_member') });
+    expect(seen.adminBefore.plan, describeOutcome(seen.adminBefore.plan)).toMatchObject({ kind: 'error', code: '23503', message: expect.stringContaining('service_mandates_plan_of_student_fkey') });
+    expect(seen.adminBefore.code, describeOutcome(seen.adminBefore.code)).toMatchObject({ kind: 'error', code: '23503', message: expect.stringContaining('session_types_default_billing_code_id_scope') });
+    // deactivated: whatever they name, row level security answers, the same way
+    for (const o of [...Object.values(seen.therapist), ...Object.values(seen.admin)]) rlsRefusal(o);
+  });
+
+  it("a member of a soft-deleted organisation gets the RLS refusal, not the trigger's answer; its org admins, who keep it, are answered as members", async () => {
+    const seen = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => {
+      await asOwnerDo(tx, [`update public.organizations set deleted_at = now() where id = $1`, [a().organizationId]]);
+      const therapist = await book(tx, b().users.therapist);
+      await signInAs(tx, a().users.org_admin);
+      return { therapist, admin: await mandate(tx, newId()) };
+    });
+    rlsRefusal(seen.therapist);
+    expect(seen.admin, describeOutcome(seen.admin)).toMatchObject({ kind: 'error', code: '23503', message: expect.stringContaining('service_mandates_plan_of_student_fkey') });
+  });
+
+  it('a deactivated platform admin is exempt from nothing in organization_members_protect_own: past the policies, their membership without consent is refused', async () => {
+    const admin = world().users.platformAdmin;
+    const addActive = (tx: Tx) =>
+      // as the owner (no policy in the way) with the platform admin's JWT: the trigger is the last line
+      asOwner(tx, async () => {
+        await signInAs(tx, admin);
+        return tryStatement(tx, `insert into public.organization_members (organization_id, user_id, role, status) values ($1, $2, 'therapist', 'active')`, [
+          a().organizationId,
+          b().users.therapist,
+        ]);
+      });
+    const seen = await asUser(world().db.sql, { sub: admin }, async (tx) => {
+      const active = await addActive(tx);
+      await deactivate(tx, admin);
+      return { active, deactivated: await addActive(tx) };
+    });
+    affected(seen.active, 1);
+    expect(seen.deactivated, describeOutcome(seen.deactivated)).toMatchObject({ kind: 'error', code: '42501', message: expect.stringMatching(/organization_members_invitation/) });
+  });
+});
+
+describe("a plan the writer cannot read answers as a missing one (attacker review follow-up)", () => {
+  /** Every field of the error a mandate on `plan` gets, as postgres.js reports it, the plan's id replaced. */
+  const mandateError = (tx: Tx, plan: string) =>
+    tx
+      .savepoint((sp) =>
+        sp.unsafe(
+          `insert into public.service_mandates (organization_id, service_plan_id, discipline, minutes_per_session, sessions_per_period, period, delivery_setting, effective_during)
+           values ($1, $2, 'slp', 30, 1, 'week', 'pull_out', daterange(current_date, current_date + 30))`,
+          [a().organizationId, plan],
+        ),
+      )
+      .then(
+        () => ({ written: true }),
+        (error: Record<string, unknown>) =>
+          Object.fromEntries(
+            ['severity', 'code', 'message', 'detail', 'hint', 'schema_name', 'table_name', 'column_name', 'constraint_name', 'where'].map((k) => [
+              k,
+              typeof error[k] === 'string' ? (error[k] as string).split(plan).join('<plan>') : error[k],
+            ]),
+          ),
+      );
+
+  it("an active therapist learns nothing of a plan of their organisation they cannot read: its mandate and a non-existent plan's get byte-identical errors", async () => {
+    const seen = await asUser(world().db.sql, { sub: a().users.therapist }, async (tx) => {
+      const invisible = world().extras.a.planS2; // s2 is the supervisee's student, not on this therapist's caseload
+      const readable = await count(tx, 'select 1 from public.service_plans where id = $1', [invisible]);
+      const exists = await asOwner(tx, () => count(tx, 'select 1 from public.service_plans where id = $1 and organization_id = $2', [invisible, a().organizationId]));
+      return { readable, exists, invisible: await mandateError(tx, invisible), missing: await mandateError(tx, newId()) };
+    });
+    expect(seen.readable).toBe(0);
+    expect(seen.exists).toBe(1);
+    expect(seen.missing).toMatchObject({ code: '23503', constraint_name: 'service_mandates_plan_of_student_fkey', table_name: 'service_mandates', column_name: 'service_plan_id' });
+    expect(seen.invisible).toEqual(seen.missing);
+  });
+
+  it('server code (no JWT) still gets every plan\'s student copied, and a therapist or admin who reads the plan writes its mandate', async () => {
+    const seen = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) => {
+      const write = (plan: string) =>
+        tx.unsafe<{ student_id: string }[]>(
+          `insert into public.service_mandates (organization_id, service_plan_id, discipline, minutes_per_session, sessions_per_period, period, delivery_setting, effective_during)
+           values ($1, $2, 'slp', 30, 1, 'week', 'pull_out', daterange(current_date, current_date + 30)) returning student_id`,
+          [a().organizationId, plan],
+        );
+      const [admin] = await write(world().extras.a.planS2);
+      const [server] = await asOwner(tx, async () => {
+        await tx`select set_config('request.jwt.claims', '', true)`;
+        return write(world().extras.a.planS1);
+      });
+      await signInAs(tx, a().users.supervisee); // s2's therapist: s2's plan is theirs to read and to serve
+      const [therapist] = await write(world().extras.a.planS2);
+      return { admin: admin!.student_id, server: server!.student_id, therapist: therapist!.student_id };
+    });
+    expect(seen).toEqual({ admin: a().studentIds[1], server: a().studentIds[0], therapist: a().studentIds[1] });
+  });
+});
+
 describe('suspected holes, confirmed and closed (secfix)', () => {
   it('a student whose own record is soft-deleted does not skip the messaging consent: no group messages without it', async () => {
     const me = a().users.student;

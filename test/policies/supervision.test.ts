@@ -129,6 +129,25 @@ describe('item 1: supervision crosses tenants', () => {
     });
   });
 
+  it("a supervisee whose account is deactivated is nobody's to co-sign for: the policies show the supervisor no note of theirs, and the trigger refuses it as the helpers would (attacker review follow-up)", async () => {
+    const supervisor = a().users.supervisor;
+    const note = a().noteIds.draftS2; // the supervisee's draft
+    const cosignWith = (deactivated: boolean) =>
+      asUser(world().db.sql, { sub: supervisor }, async (tx) => {
+        await asOwnerDo(
+          tx,
+          [`update public.session_notes set status = 'pending_cosign' where id = $1`, [note]],
+          [`update public.profiles set deactivated_at = case when $2 then now() end where id = $1`, [a().users.supervisee, deactivated]],
+        );
+        return cosignAttempts(tx, note, supervisor);
+      });
+    const active = await cosignWith(false);
+    const deactivated = await cosignWith(true);
+    affected(active.policy, 1); // the control: an active supervisee's note is co-signed
+    affected(deactivated.policy, 0);
+    expect(deactivated.trigger, describeOutcome(deactivated.trigger)).toMatchObject({ kind: 'error', code: '23514', message: expect.stringMatching(/session_notes_cosigner_supervises/) });
+  });
+
   it("the co-sign webhook's supervisor_ids names only active supervisors of the note's organisation, never an org-A assignment's", async () => {
     const supervisee = b().users.supervisee;
     const ids = await asUser(world().db.sql, { sub: b().users.supervisee }, async (tx) => {

@@ -24,20 +24,30 @@ end`,
  * A mandate's student is its plan's: the database copies it (whatever the writer sends), so that
  * a session participant's mandate can be keyed on the participant's own student
  * (`session_participants_mandate_of_student_fkey`) and served minutes are never counted towards
- * another student's mandate. Security definer: the copy does not depend on what the writer may
- * read. A plan that is not the organisation's is refused as a missing one (the foreign key's name
- * and SQLSTATE), so the answer tells nothing about other tenants; an API client outside the
- * organisation is left to row level security (`app.writer_outside`).
+ * another student's mandate. A plan the writer cannot name is refused as a missing one (the
+ * foreign key's name, SQLSTATE and message), so the answer tells nothing about plans the writer
+ * may not read; an API client outside the organisation is left to row level security
+ * (`app.writer_outside`).
+ *
+ * Security invoker, on purpose: the plan is looked up with the writer's own rights. Row level
+ * security shows an API client (a JWT, `authenticated`) exactly the plans its `service_plans`
+ * policies let it read, so a plan of its organisation that it cannot read (a therapist's
+ * colleague's student) answers word for word as an id that exists nowhere, and a plan of another
+ * organisation as well; the policies are the one statement of who reads a plan, not a copy of them
+ * here. Server code (no JWT: `service_role`, the owner) bypasses row level security and sees every
+ * plan, as before. The foreign key `service_mandates_plan_of_student_fkey` holds the student for
+ * every writer whatever this trigger sees.
  */
 export const mandateStudentOfPlan = defineTriggerFunction({
   name: 'mandate_student_of_plan',
-  security: 'definer',
+  security: 'invoker',
   body: `
 begin
   -- Without an organisation or a plan the NOT NULL constraints have the clearer answer.
   if new.organization_id is null or new.service_plan_id is null or app.writer_outside(new.organization_id) then
     return new;
   end if;
+  -- Under the writer's row level security: a plan they cannot read is not found.
   new.student_id := (select p.student_id from public.service_plans p where p.organization_id = new.organization_id and p.id = new.service_plan_id);
   if new.student_id is null then
     raise exception 'service_mandates.service_plan_id: % is not a service plan of organisation % (service_mandates_plan_of_student_fkey)', new.service_plan_id, new.organization_id
@@ -45,7 +55,7 @@ begin
   end if;
   return new;
 end`,
-  comment: "Trigger: a mandate's student_id is its plan's student, copied by the database.",
+  comment: "Trigger: a mandate's student_id is its plan's student, copied by the database; a plan the writer cannot read (row level security) is refused as a missing one.",
 });
 
 export const caseloadRules: readonly DdlObject[] = [

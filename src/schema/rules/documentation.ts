@@ -100,17 +100,16 @@ begin
       raise exception 'note % can be co-signed only by the co-signer in person, not in their name (session_notes_cosigned_in_person)', old.id
         using errcode = 'check_violation', table = 'session_notes', column = 'cosigned_by', constraint = 'session_notes_cosigned_in_person';
     end if;
-    -- The supervision of the note's organisation, between two active therapists of it (an
-    -- assignment of another organisation, or a suspended or deactivated supervisor, co-signs nothing).
+    -- The supervision of the note's organisation, between two active therapists of it
+    -- (app.is_member: an assignment of another organisation, a suspended or deactivated supervisor,
+    -- or a supervisee suspended, gone or deactivated, co-signs nothing — as the policies' supervisions).
     if not exists (
       select 1 from public.supervision_assignments s
        where s.supervisor_id = new.cosigned_by and s.supervisee_id = new.author_id
          and s.organization_id = new.organization_id
          and s.active_during @> current_date
-         and exists (select 1 from public.organization_members m join public.profiles p on p.id = m.user_id and p.deactivated_at is null
-                      where m.organization_id = s.organization_id and m.user_id = s.supervisor_id and m.role = 'therapist' and m.status = 'active')
-         and exists (select 1 from public.organization_members m
-                      where m.organization_id = s.organization_id and m.user_id = s.supervisee_id and m.role = 'therapist' and m.status = 'active')
+         and app.is_member(s.organization_id, s.supervisor_id, array['therapist'])
+         and app.is_member(s.organization_id, s.supervisee_id, array['therapist'])
     ) then
       raise exception 'therapist % does not actively supervise the author of note % as therapists of its organisation (session_notes_cosigner_supervises)', new.cosigned_by, old.id
         using errcode = 'check_violation', table = 'session_notes', column = 'cosigned_by', constraint = 'session_notes_cosigner_supervises';

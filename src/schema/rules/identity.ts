@@ -20,7 +20,8 @@ import { organizationMembers, profiles } from '../identity';
  *   not deactivated one neither leaves nor is suspended or removed through the API; the
  *   organisation's row is locked first, so two admins leaving at once cannot both succeed.
  *
- * Platform admins and server code (no JWT) are exempt from the rest.
+ * Platform admins (active ones: `app.is_platform_admin()`, the policies' test, so a deactivated
+ * platform admin is exempt from nothing) and server code (no JWT) are exempt from the rest.
  */
 export const protectOwnMembership = defineTriggerFunction({
   name: 'protect_own_membership',
@@ -33,7 +34,8 @@ begin
     raise exception 'organization_members.role cannot be changed (% → %): a role is what the member accepted; invite them to the other role and they accept it (organization_members_role_immutable)', old.role, new.role
       using errcode = 'insufficient_privilege', table = 'organization_members', column = 'role', constraint = 'organization_members_role_immutable';
   end if;
-  if v_uid is null or coalesce((select p.is_platform_admin from public.profiles p where p.id = v_uid), false) then
+  -- app.is_platform_admin(), the policies' own test: a deactivated platform admin is exempt from nothing.
+  if v_uid is null or app.is_platform_admin() then
     return coalesce(new, old);
   end if;
   if (tg_op <> 'INSERT' and old.user_id = v_uid) or (tg_op <> 'DELETE' and new.user_id = v_uid) then

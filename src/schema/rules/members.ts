@@ -26,10 +26,44 @@ import { calendarBlackouts, sessionSeries, therapySessions } from '../scheduling
 export type RequiredRole = MemberRole | 'member';
 
 /**
+ * Whether `p_user_id` can be named as a member of `p_organization_id`: an active membership with
+ * one of `p_roles` (any role when null), of an account that is not deactivated. The one statement
+ * of it for the rules that name a user (`app.require_member`, the co-signer's supervision of
+ * `session_notes`, the supervisors a co-sign webhook names).
+ */
+export const isMember: DbFunction = defineFunction({
+  schema: 'app',
+  name: 'is_member',
+  args: [
+    { name: 'p_organization_id', type: 'uuid' },
+    { name: 'p_user_id', type: 'uuid' },
+    { name: 'p_roles', type: 'text[]' },
+  ],
+  returns: 'boolean',
+  language: 'sql',
+  volatility: 'stable',
+  security: 'definer',
+  searchPath: '',
+  body: `
+select exists (
+  select 1
+    from public.organization_members m
+    join public.profiles p on p.id = m.user_id
+   where m.user_id = p_user_id
+     and m.organization_id = p_organization_id
+     and m.status = 'active'
+     and (p_roles is null or m.role = any (p_roles))
+     and p.deactivated_at is null
+)`,
+  comment: 'True when the user is an active, non-deactivated member of the organisation with one of the roles (any role when null): who a row may name.',
+});
+
+/**
  * Refuses (SQLSTATE 23503, the rule as the constraint) unless `p_user_id` is an active member of
- * `p_organization_id` with one of `p_roles` (any role when null) and not deactivated. Security
- * definer: the rule holds whatever the writer may read; the answer is the same for a user of
- * another organisation and for an id that exists nowhere, so it tells nothing about other tenants.
+ * `p_organization_id` with one of `p_roles` (any role when null) and not deactivated
+ * (`app.is_member`). Security definer: the rule holds whatever the writer may read; the answer is
+ * the same for a user of another organisation and for an id that exists nowhere, so it tells
+ * nothing about other tenants.
  */
 export const requireMember: DbFunction = defineFunction({
   schema: 'app',
@@ -52,16 +86,7 @@ begin
   if p_user_id is null then
     return;
   end if;
-  if not exists (
-    select 1
-      from public.organization_members m
-      join public.profiles p on p.id = m.user_id
-     where m.user_id = p_user_id
-       and m.organization_id = p_organization_id
-       and m.status = 'active'
-       and (p_roles is null or m.role = any (p_roles))
-       and p.deactivated_at is null
-  ) then
+  if not app.is_member(p_organization_id, p_user_id, p_roles) then
     raise exception '%.%: user % is not an active % of organisation % (%)',
       p_table, p_column, p_user_id, coalesce(pg_catalog.array_to_string(p_roles, ' or '), 'member'), p_organization_id, p_rule
       using errcode = 'foreign_key_violation', table = p_table, column = p_column, constraint = p_rule;
@@ -72,10 +97,18 @@ end`,
 
 /**
  * Whether the writer is an API client (`anon` / `authenticated`, subject to row level security)
- * that is not an active member of the organisation. Such a write is refused by the tables' tenant
- * policies anyway, and the policies are checked after the BEFORE triggers: the reference triggers
- * step aside for it, so their answer (which user is whose therapist, whose billing code) never
- * reaches someone outside the organisation.
+ * that does not count as a member of the organisation. Such a write is refused by the tables'
+ * tenant policies anyway, and the policies are checked after the BEFORE triggers: the validating
+ * triggers step aside for it, so their answer (which user is whose therapist, whose billing code,
+ * which plan exists) never reaches someone outside the organisation.
+ *
+ * "Counts as a member" is the tenant policy's own test, `app.org_ids()` (the counting memberships
+ * of src/policies/helpers.ts: active, of an account that is not deactivated, in an organisation
+ * that is not soft-deleted except for its org admins), not a second copy of it: a suspended,
+ * invited or left member, a deactivated account and a member of a soft-deleted organisation get
+ * the refusal of row level security, never a trigger's answer. Executable by `authenticated`,
+ * since a security-invoker trigger (`mandate_student_of_plan`) asks it with the writer's rights:
+ * it answers a yes/no about the caller's own memberships, which `app.org_ids()` already tells them.
  */
 export const writerOutside: DbFunction = defineFunction({
   schema: 'app',
@@ -86,12 +119,12 @@ export const writerOutside: DbFunction = defineFunction({
   volatility: 'stable',
   security: 'definer',
   searchPath: '',
+  executableBy: ['authenticated'],
   body: `
 select pg_catalog.current_setting('role', true) in ('anon', 'authenticated')
-   and not exists (
-     select 1 from public.organization_members m
-      where m.user_id = (select auth.uid()) and m.organization_id = p_organization_id and m.status = 'active')`,
-  comment: 'True when an API client that is not an active member of the organisation writes: the reference triggers leave the refusal to row level security.',
+   and not (p_organization_id = any ((select app.org_ids())::uuid[]))`,
+  comment:
+    "True when an API client that does not count as a member of the organisation (app.org_ids(): active, account not deactivated, organisation not soft-deleted except for its admins) writes: the validating triggers leave the refusal to row level security.",
 });
 
 /**
@@ -192,4 +225,4 @@ export const memberReferenceDeclarations: readonly DdlObject[] = [
   memberReferences(webhookSubscriptions.organizationId, [[webhookSubscriptions.createdBy, 'member']]),
 ];
 
-export const memberRules: readonly DdlObject[] = [requireMember, writerOutside, checkMemberReferences, ...memberReferenceDeclarations];
+export const memberRules: readonly DdlObject[] = [isMember, requireMember, writerOutside, checkMemberReferences, ...memberReferenceDeclarations];
