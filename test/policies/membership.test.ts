@@ -122,6 +122,31 @@ describe('item 2: membership without consent', () => {
     affected(outcomes.own, 1);
   });
 
+  it("a declined invitation elsewhere still counts as that organisation relying on the therapist record (strict, on purpose): org A's admin rewrites it while B's invitation is pending, not once it is declined", async () => {
+    const therapist = a().users.therapist; // a member of A only
+    const seen = await asUser(world().db.sql, { sub: a().users.org_admin }, async (tx) => {
+      const managed = async () => {
+        const [row] = await tx.unsafe<{ managed: boolean }[]>('select $1::uuid = any (app.managed_therapist_ids()) as managed', [therapist]);
+        return row!.managed;
+      };
+      const rewrite = () => tryStatement(tx, `update public.therapists set license_number = 'REWRITTEN' where id = $1`, [therapist]);
+      const alone = { managed: await managed(), rewrite: await rewrite() };
+      await asOwnerDo(tx, [`insert into public.organization_members (organization_id, user_id, role, status) values ($1, $2, 'therapist', 'invited')`, [b().organizationId, therapist]]);
+      const invited = { managed: await managed(), rewrite: await rewrite() };
+      // a declined row is the member's latest decision, not their history: it may follow a membership
+      // they held and billed under (active → left → invited → declined), so it counts
+      await asOwnerDo(tx, [`update public.organization_members set status = 'declined' where organization_id = $1 and user_id = $2`, [b().organizationId, therapist]]);
+      const declined = { managed: await managed(), rewrite: await rewrite() };
+      return { alone, invited, declined };
+    });
+    expect(seen.alone.managed).toBe(true);
+    affected(seen.alone.rewrite, 1);
+    expect(seen.invited.managed).toBe(true);
+    affected(seen.invited.rewrite, 1);
+    expect(seen.declined.managed).toBe(false);
+    affected(seen.declined.rewrite, 0);
+  });
+
   it('a suspended member reads nothing of the organisation but their own membership', async () => {
     const guardian = a().users.guardian;
     const seen = await asUser(world().db.sql, { sub: guardian }, async (tx) => {
@@ -313,6 +338,46 @@ describe('a member declines an invitation or leaves an organisation (issue 12 fo
     });
     for (const o of [seen.alone, seen.deactivatedSecond]) refusedBy(o, '23514', /last active org_admin.*organization_members_last_admin/);
     affected(seen.withSecond, 1);
+  });
+
+  it("the last active org admin cannot deactivate their own account through the API; server code may, on purpose (the emergency brake for a stolen session), and the platform restores an admin", async () => {
+    const admin = a().users.org_admin; // A's only org admin
+    const seen = await asUser(world().db.sql, { sub: admin }, async (tx) => {
+      const countingAdmins = () =>
+        asOwner(tx, () =>
+          count(
+            tx,
+            `select 1 from public.organization_members m join public.profiles p on p.id = m.user_id
+              where m.organization_id = $1 and m.role = 'org_admin' and m.status = 'active' and p.deactivated_at is null`,
+            [a().organizationId],
+          ),
+        );
+      const before = await countingAdmins();
+      // no API role holds profiles.deactivated_at: not the admin, not for their own profile
+      const ownDeactivation = await tryStatement(tx, 'update public.profiles set deactivated_at = now() where id = (select auth.uid())');
+      // server code (no JWT) deactivates the account, last admin or not (kept: not in a savepoint)
+      const serverCode = (sql: string, params: readonly unknown[]) =>
+        asOwner(tx, async () => {
+          await tx`select set_config('request.jwt.claims', '', true)`;
+          return { kind: 'ok' as const, rows: (await tx.unsafe(sql, params as string[])).count };
+        });
+      const deactivation = await serverCode('update public.profiles set deactivated_at = now() where id = $1', [admin]);
+      const afterDeactivation = await countingAdmins();
+      // the platform restores an admin: server code adds an active org_admin membership
+      const restored = await serverCode(`insert into public.organization_members (organization_id, user_id, role, status) values ($1, $2, 'org_admin', 'active')`, [
+        a().organizationId,
+        a().users.billing,
+      ]);
+      await signInAs(tx, a().users.billing);
+      const [row] = await tx.unsafe<{ admins: boolean }[]>('select $1::uuid = any (app.org_ids($2::text[])) as admins', [a().organizationId, ['org_admin']]);
+      return { before, ownDeactivation, deactivation, afterDeactivation, restored, newAdminCounts: row!.admins };
+    });
+    expect(seen.before).toBe(1);
+    expect(seen.ownDeactivation, describeOutcome(seen.ownDeactivation)).toMatchObject({ kind: 'error', code: '42501', message: expect.stringMatching(/permission denied/) });
+    affected(seen.deactivation, 1);
+    expect(seen.afterDeactivation).toBe(0);
+    affected(seen.restored, 1);
+    expect(seen.newAdminCounts).toBe(true);
   });
 
   it('a therapist who left counts for nothing: their supervisor no longer reads their work, their former org admin no longer manages their therapist record, and nobody can book them', async () => {
