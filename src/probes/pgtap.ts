@@ -113,6 +113,8 @@ function assertion(probe: Probe): string {
       return `select matches(${attempt}, '^(0 row\\(s\\)$|error 42501: )', ${title});`;
     case 'refused-or-not-member':
       return `select matches(${attempt}, '^error (42501: |23503: .*_member\\)$)', ${title});`;
+    case 'refused-or-missing-reference':
+      return `select matches(${attempt}, '^error (42501: |23503: .*_fkey\\)$)', ${title});`;
     case 'allowed-no-rows':
       return `select is(${attempt}, '0 row(s)', ${title});`;
   }

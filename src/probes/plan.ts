@@ -33,7 +33,13 @@ export type ProbeExpectation =
    * `<table>_<column>_member`), which runs before the policies' check and refuses a row naming a
    * user who is no active member of its organisation in that role, the writer included.
    */
-  | 'refused-or-not-member';
+  | 'refused-or-not-member'
+  /**
+   * Refused: by row level security (42501), or answered as a missing reference (23503 naming the
+   * reference's `…_fkey` rule) by a trigger that looks the reference up with the writer's own rights
+   * before the policies' check (`READS_ITS_REFERENCE`): what the writer may not read is missing to them.
+   */
+  | 'refused-or-missing-reference';
 
 export interface Probe {
   /** `students › therapist › update`; the cross-tenant probe: `org B's students › therapist › update`. */
@@ -77,6 +83,15 @@ export const NO_FIXTURE_ROW: Readonly<Record<string, string>> = {
   'therapists › platform_admin › select': 'the platform admin has no therapist record of their own',
   'organization_members › platform_admin › select': 'the platform admin holds no membership or invitation',
   'consents › student › select': "the fixture's student is 14; an adult student's own consents are in hard-cases.test.ts",
+};
+
+/**
+ * Tables whose insert looks a reference up with the writer's rights, in a trigger that runs before
+ * the policies' check: a persona who may not read the referenced row is told it is missing (23503),
+ * exactly as for an id that exists nowhere, instead of the policies' refusal.
+ */
+export const READS_ITS_REFERENCE: Readonly<Record<string, string>> = {
+  service_mandates: "service_mandates_student_of_plan: the plan, as the writer's service_plans policies show it",
 };
 
 /** How a probe names rows it creates: random ids in the test suite, a stable sequence in exports. */
@@ -132,7 +147,13 @@ export function matrixProbes(options: ProbeOptions): Probe[] {
         ? { setup: [], action: selectSql(c.table) }
         : writeOf(c.table, c.operation, { persona: c.persona, uid, o: options.world.fx.a, x: options.world.extras.a, home, newId: options.newId });
     const expect: ProbeExpectation =
-      c.expected === 'denied' ? (c.operation === 'insert' ? 'refused' : 'nothing') : noRow !== undefined ? 'allowed-no-rows' : c.operation === 'insert' ? 'one-row' : 'rows';
+      c.expected === 'denied'
+        ? c.operation !== 'insert'
+          ? 'nothing'
+          : READS_ITS_REFERENCE[c.table] !== undefined
+            ? 'refused-or-missing-reference'
+            : 'refused'
+        : noRow !== undefined ? 'allowed-no-rows' : c.operation === 'insert' ? 'one-row' : 'rows';
     return Object.freeze({
       id: c.id,
       title: `${personaLabel(c.persona)} ${verb(c)} ${c.operation} ${c.table}`,
@@ -340,8 +361,8 @@ export function cutOffProbes(options: ProbeOptions): Probe[] {
               operation,
               setup: Object.freeze(setup),
               action,
-              // a deactivated account keeps its active membership, so the member rules, not the policies, refuse its own name
-              expect: operation !== 'insert' ? ('nothing' as const) : identity === 'deactivated' ? ('refused-or-not-member' as const) : ('refused' as const),
+              // a deactivated account keeps its active membership but counts for nothing: app.writer_outside leaves it to the policies
+              expect: operation === 'insert' ? ('refused' as const) : ('nothing' as const),
               privileged: hasPrivilege(access, persona, operation),
               because: Object.freeze([]),
             }),

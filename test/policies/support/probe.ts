@@ -87,6 +87,8 @@ export function asPersona<T>(sql: Parameters<typeof asUser>[0], userId: string |
 export const isRefusal = (o: Outcome): boolean => o.kind === 'error' && o.code === '42501';
 /** Whether a member-reference rule refused the row (23503 `<table>_<column>_member`): it runs before the policies' check. */
 export const isNotMember = (o: Outcome): boolean => o.kind === 'error' && o.code === '23503' && /_member\)$/.test(o.message);
+/** Whether a reference the writer may not read was answered as missing (23503 naming its `…_fkey` rule): it runs before the policies' check. */
+export const isMissingReference = (o: Outcome): boolean => o.kind === 'error' && o.code === '23503' && /_fkey\)$/.test(o.message);
 /** Whether nothing was read or written: refused, or zero rows. */
 export const isNothing = (o: Outcome): boolean => isRefusal(o) || (o.kind === 'ok' && o.rows === 0);
 
@@ -114,6 +116,8 @@ export function problemWith(probe: Probe, o: Outcome): string | undefined {
       return isNothing(o) ? undefined : context;
     case 'refused-or-not-member':
       return isRefusal(o) || isNotMember(o) ? undefined : context;
+    case 'refused-or-missing-reference':
+      return isRefusal(o) || isMissingReference(o) ? undefined : context;
     case 'one-row':
       return o.kind === 'ok' && o.rows === 1 ? undefined : context;
     case 'rows':
