@@ -59,7 +59,7 @@ $function$;
 --> statement-breakpoint
 revoke all on function app.writer_outside(uuid) from public, anon, authenticated, service_role;
 --> statement-breakpoint
-grant execute on function app.writer_outside(uuid) to authenticated;
+grant execute on function app.writer_outside(uuid) to authenticated, service_role;
 --> statement-breakpoint
 comment on function app.writer_outside(uuid) is $comment$True when an API client that does not count as a member of the organisation (app.org_ids(): active, account not deactivated, organisation not soft-deleted except for its admins) writes: the validating triggers leave the refusal to row level security.$comment$;
 --> statement-breakpoint

@@ -103,12 +103,13 @@ end`,
  * which plan exists) never reaches someone outside the organisation.
  *
  * "Counts as a member" is the tenant policy's own test, `app.org_ids()` (the counting memberships
- * of src/policies/helpers.ts: active, of an account that is not deactivated, in an organisation
+ * of src/policies/access-sets.ts: active, of an account that is not deactivated, in an organisation
  * that is not soft-deleted except for its org admins), not a second copy of it: a suspended,
  * invited or left member, a deactivated account and a member of a soft-deleted organisation get
- * the refusal of row level security, never a trigger's answer. Executable by `authenticated`,
- * since a security-invoker trigger (`mandate_student_of_plan`) asks it with the writer's rights:
- * it answers a yes/no about the caller's own memberships, which `app.org_ids()` already tells them.
+ * the refusal of row level security, never a trigger's answer. Executable by `authenticated` and
+ * `service_role`, since a security-invoker trigger (`mandate_student_of_plan`) asks it with the
+ * writer's rights: it answers a yes/no about the caller's own memberships, which `app.org_ids()`
+ * already tells them, and `false` at once for server code.
  */
 export const writerOutside: DbFunction = defineFunction({
   schema: 'app',
@@ -119,7 +120,7 @@ export const writerOutside: DbFunction = defineFunction({
   volatility: 'stable',
   security: 'definer',
   searchPath: '',
-  executableBy: ['authenticated'],
+  executableBy: ['authenticated', 'service_role'],
   body: `
 select pg_catalog.current_setting('role', true) in ('anon', 'authenticated')
    and not (p_organization_id = any ((select app.org_ids())::uuid[]))`,
