@@ -33,8 +33,8 @@ import { indentSql } from '../sql';
  *   they have them (a caseload assignment's days, intersected with a supervision's), so the date
  *   of the statement is applied when the set is read, exactly as the live rule applies it.
  * - `app.access_conversations`: the conversations each user takes part in and may see.
- * - `app.access_soft_deleted`: per organisation, the soft-deleted schools, students and sessions,
- *   and the students and sessions of a soft-deleted school.
+ * - `app.access_soft_deleted`: per organisation, the soft-deleted schools, students and sessions
+ *   (what hangs off a soft-deleted school is added when the set is read).
  *
  * Concurrency: every recomputation first updates the single row of `app.access_maintenance`. Under
  * READ COMMITTED that serialises maintainers, and each later statement reads with a fresh
@@ -175,7 +175,12 @@ union all
 select ts.organization_id, ts.id from public.therapy_sessions ts
  where ${orgFilter('ts.organization_id')} and ts.deleted_at is not null`;
 
-/** A private table: row level security on with no policy, no client privilege (only the owner, through the functions below, reads or writes it). */
+/**
+ * A private table: row level security on with no policy, no client privilege (only the owner,
+ * through the functions below, reads or writes it). Every statement that creates it is idempotent,
+ * so a changed comment, index or grant is applied in place (`replace`), never by dropping the sets.
+ * `create table if not exists` does not change columns: a change of columns is a new table.
+ */
 const privateTable = (name: string, columns: string, indexes: readonly string[], comment: string): DdlObject =>
   statement({
     key: `table app.${name}`,
@@ -188,7 +193,7 @@ const privateTable = (name: string, columns: string, indexes: readonly string[],
       `comment on table app.${name} is $comment$${comment}$comment$`,
     ],
     drop: [`drop table if exists app.${name}`],
-    onChange: 'recreate',
+    onChange: 'replace',
   });
 
 export const accessMaintenanceTable = privateTable(
@@ -238,7 +243,7 @@ export const accessSoftDeletedTable = privateTable(
 id uuid not null,
 constraint access_soft_deleted_pkey primary key (organization_id, id)`,
   [],
-  "Per organisation, the soft-deleted schools, students and sessions, and the students and sessions of a soft-deleted school: app.soft_deleted_ids() reads the user's organisations' here. Kept by the access-set triggers.",
+  "Per organisation, the soft-deleted schools, students and sessions: app.soft_deleted_ids() reads the user's organisations' here and adds the live students and sessions of a soft-deleted school. Kept by the access-set triggers.",
 );
 
 const privateFunction = (
@@ -315,7 +320,7 @@ end`,
   { plan_cache_mode: 'force_generic_plan' },
 );
 
-/** Recomputes every access set: after a restore with triggers off, or to check them (`app.access_sets_drift()`). */
+/** Recomputes every access set: after a restore with triggers disabled (`app.access_sets_drift()` shows what differs). */
 export const refreshAccessSets = privateFunction(
   'refresh_access_sets',
   [],

@@ -25,7 +25,8 @@ import { activeTherapist, STUDENT_VIA } from './access-sets';
  * every statement: reading them is a few index entries, where computing them was most of what RLS
  * cost per statement (issue #18).
  */
-const procedure = (name: string, returns: string, body: string, comment: string, args: { name: string; type: string; default?: string }[] = []) =>
+/** A helper: one query, wrapped in PL/pgSQL as `begin return (<query>); end`. */
+const helper = (name: string, returns: string, query: string, comment: string, args: { name: string; type: string; default?: string }[] = []) =>
   defineFunction({
     schema: 'app',
     name,
@@ -37,18 +38,12 @@ const procedure = (name: string, returns: string, body: string, comment: string,
     searchPath: '',
     executableBy: ['authenticated'],
     phase: 'pre',
-    body,
+    body: `begin\n  return (${indentSql(query, 4)}\n  );\nend`,
     comment,
   });
 
-
-/** A helper that is one query: `begin return (<query>); end`. */
-const helper = (name: string, returns: string, query: string, comment: string, args: { name: string; type: string; default?: string }[] = []) =>
-  procedure(name, returns, `begin\n  return (${indentSql(query, 4)}\n  );\nend`, comment, args);
-
 /** The signed-in user, as an SQL expression evaluated once per statement (a one-query helper's). */
 const SIGNED_IN = '(select auth.uid())';
-
 
 /**
  * The memberships of `uid` that count, as a derived table `(organization_id, role, school_id)`:
