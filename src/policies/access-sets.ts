@@ -502,6 +502,15 @@ const SOURCES: readonly AccessSource[] = [
   },
 ];
 
+/**
+ * The tables the access sets are computed from, each with the columns whose change recomputes
+ * them: a write that changes these columns without firing the triggers (a column type rewritten
+ * `using` an expression, triggers disabled) leaves the sets stale until `app.refresh_access_sets()`.
+ */
+export const accessSetSources: readonly { readonly table: string; readonly columns: readonly string[] }[] = Object.freeze(
+  SOURCES.map((source) => Object.freeze({ table: `public.${source.name}`, columns: Object.freeze([...source.columns]) })),
+);
+
 /** The rows of the statement whose projection on `columns` changed, for each trigger operation. */
 const changedRows = (columns: readonly string[]) => {
   const projection = columns.map((c) => `t.${c}`).join(', ');

@@ -36,7 +36,7 @@ export * from './integrations';
 export * from './audit';
 export { ACCESS_MATRIX_PATH, accessMatrixDocument } from './document';
 export { rlsHelpers } from './helpers';
-export { accessSetObjects } from './access-sets';
+export { accessSetObjects, accessSetSources } from './access-sets';
 export { identitySequences, sequenceGrants } from './sequences';
 
 /** Every table's access declaration, by area. */
