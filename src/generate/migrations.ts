@@ -102,7 +102,15 @@ async function lintWritten(options: GenerateOptions, before: readonly string[]):
 
 function emitPhase(options: GenerateOptions, snapshot: DdlSnapshot, phase: DdlPhase): DdlSnapshot {
   const diff = diffDdl(snapshot.objects, options.objects, phase);
-  if (diff.statements.length === 0) return snapshot;
+  if (diff.changes.length === 0) return snapshot;
+  if (diff.statements.length === 0) {
+    // Only objects whose removal takes no statement (a one-off statement such as a backfill, which
+    // has nothing to drop): the record forgets them, and no empty migration is written.
+    const next = advanceSnapshot(snapshot, options.objects, phase);
+    writeDdlSnapshot(options.migrationsFolder, next);
+    options.log(`recorded without a migration: ${diff.changes.map((c) => `${c.action} ${c.key}`).join(', ')}`);
+    return next;
+  }
   const suffix = phase === 'pre' ? 'prelude' : 'objects';
   const changed = diff.changes.map((c) => c.key);
   const touched = options.objects.filter((o) => changed.includes(o.key));

@@ -36,11 +36,18 @@ import { indentSql } from '../sql';
  * - `app.access_soft_deleted`: per organisation, the soft-deleted schools, students and sessions
  *   (what hangs off a soft-deleted school is added when the set is read).
  *
- * Concurrency: every recomputation first updates the single row of `app.access_maintenance`. Under
- * READ COMMITTED that serialises maintainers, and each later statement reads with a fresh
- * snapshot, so the last maintainer sees every earlier change; under REPEATABLE READ or SERIALIZABLE
- * a maintainer whose snapshot misses a concurrent maintainer's commit fails with 40001 (retry)
- * instead of writing sets from a stale snapshot.
+ * Concurrency, per organisation: a user's sets in organisation A are computed from A's rows and from
+ * the accounts (`profiles`) of the user and of A's supervisees, nothing else. So a recomputation
+ * takes the lock rows (`app.access_locks`) of the organisations its change is in, and rewrites only
+ * those organisations' rows of the sets; a change of an account first takes the account's own lock
+ * row, which a change of its memberships takes too, and then the lock rows of its organisations.
+ * Under READ COMMITTED that serialises exactly the maintainers whose rows overlap, each later
+ * statement reads with a fresh snapshot, and the last maintainer sees every earlier change; one
+ * organisation's long transaction never holds up another's writes. Under REPEATABLE READ or
+ * SERIALIZABLE a maintainer whose snapshot misses a concurrent maintainer's commit fails with 40001
+ * (retry) instead of writing sets from a stale snapshot. Locks are taken accounts first, then
+ * organisations, each in key order; only a transaction writing several organisations in separate
+ * statements can meet another in a deadlock (40P01, retry).
  *
  * The triggers fire in every `session_replication_role` (`enable always`): rows written by
  * privileged code with the ordinary triggers off (`replica`) are maintained too. Only triggers
@@ -49,11 +56,11 @@ import { indentSql } from '../sql';
  * `select * from app.access_sets_drift()` shows any difference (docs/security.md).
  */
 
-/** The memberships that count, for the users `userFilter` selects (an SQL condition on `m.user_id`). */
-export const countingMemberships = (userFilter: string) => `
+/** The memberships that count, of the rows `filter` selects (an SQL condition on `m`: its user, its organisation). */
+export const countingMemberships = (filter: string) => `
 select m.user_id, m.organization_id, m.role, m.school_id
   from public.organization_members m
- where ${userFilter} and m.status = 'active'
+ where ${filter} and m.status = 'active'
    and (m.role = 'org_admin'
         or not exists (select 1 from public.organizations o where o.id = m.organization_id and o.deleted_at is not null))
    and exists (select 1 from public.profiles a where a.id = m.user_id and a.deactivated_at is null)`;
@@ -76,7 +83,8 @@ export const activeTherapist = (organization: string, user: string) =>
 export const STUDENT_VIA = ['caseload', 'supervision', 'guardian', 'own'] as const;
 
 /**
- * The students of the users `userFilter` selects (an SQL condition on `x`, the user column), as
+ * The students of the users and organisations `filter` selects (an SQL condition on the user and the
+ * organisation columns it is given), as
  * `(user_id, organization_id, student_id, via, during)`, reading the users' counting memberships
  * from `app.access_memberships` (recomputed first). Only live students, and only in an organisation
  * where the user counts in the role:
@@ -86,13 +94,13 @@ export const STUDENT_VIA = ['caseload', 'supervision', 'guardian', 'own'] as con
  * - `guardian`: children whose link gives portal access, of a guardian record not soft-deleted;
  * - `own`: the student's own record.
  */
-export const studentAccess = (userFilter: (column: string) => string) => `
+export const studentAccess = (filter: (user: string, organization: string) => string) => `
 select c.therapist_id as user_id, c.organization_id, c.student_id, 'caseload' as via,
        pg_catalog.daterange(c.starts_on, c.ends_on, '[]') as during
   from public.caseload_assignments c
   join app.access_memberships m on m.user_id = c.therapist_id and m.organization_id = c.organization_id and m.role = 'therapist'
   join public.students st on st.id = c.student_id
- where ${userFilter('c.therapist_id')}
+ where ${filter('c.therapist_id', 'c.organization_id')}
    and ${indentSql(liveStudent('st'), 3)}
 union all
 select s.supervisor_id, s.organization_id, c.student_id, 'supervision',
@@ -101,7 +109,7 @@ select s.supervisor_id, s.organization_id, c.student_id, 'supervision',
   join app.access_memberships m on m.user_id = s.supervisor_id and m.organization_id = s.organization_id and m.role = 'therapist'
   join public.caseload_assignments c on c.therapist_id = s.supervisee_id and c.organization_id = s.organization_id
   join public.students st on st.id = c.student_id
- where ${userFilter('s.supervisor_id')}
+ where ${filter('s.supervisor_id', 's.organization_id')}
    and not pg_catalog.isempty(s.active_during * pg_catalog.daterange(c.starts_on, c.ends_on, '[]'))
    and ${indentSql(activeTherapist('s.organization_id', 's.supervisee_id'), 3)}
    and ${indentSql(liveStudent('st'), 3)}
@@ -111,13 +119,13 @@ select g.user_id, g.organization_id, sg.student_id, 'guardian', '(,)'::daterange
   join app.access_memberships m on m.user_id = g.user_id and m.organization_id = g.organization_id and m.role = 'guardian'
   join public.student_guardians sg on sg.guardian_id = g.id and sg.portal_access
   join public.students st on st.id = sg.student_id
- where ${userFilter('g.user_id')} and g.deleted_at is null
+ where ${filter('g.user_id', 'g.organization_id')} and g.deleted_at is null
    and ${indentSql(liveStudent('st'), 3)}
 union all
 select st.user_id, st.organization_id, st.id, 'own', '(,)'::daterange
   from public.students st
   join app.access_memberships m on m.user_id = st.user_id and m.organization_id = st.organization_id and m.role = 'student'
- where ${userFilter('st.user_id')}
+ where ${filter('st.user_id', 'st.organization_id')}
    and ${indentSql(liveStudent('st'), 3)}`;
 
 /**
@@ -132,7 +140,8 @@ const barredGuardian = (uid: string) =>
               and (not bsg.portal_access or bg.deleted_at is not null))`;
 
 /**
- * The conversations of the users `userFilter` selects (an SQL condition on `cp.user_id`), as
+ * The conversations of the participations `filter` selects (an SQL condition on `cp`: its user, its
+ * organisation), as
  * `(user_id, organization_id, conversation_id)`, reading their counting memberships from
  * `app.access_memberships`: taken part in and not left, in an organisation where they count as a
  * member, and — when the conversation is about a student — either as staff while the student is
@@ -140,12 +149,12 @@ const barredGuardian = (uid: string) =>
  * of that student who is cut off (`barredGuardian`), whatever their role. An org admin keeps the
  * conversations of soft-deleted students.
  */
-export const conversationAccess = (userFilter: string) => `
+export const conversationAccess = (filter: string) => `
 select cp.user_id, cp.organization_id, cp.conversation_id
   from public.conversation_participants cp
   join public.conversations c on c.id = cp.conversation_id
   join app.access_memberships m on m.user_id = cp.user_id and m.organization_id = cp.organization_id
- where ${userFilter} and cp.left_at is null
+ where ${filter} and cp.left_at is null
    and (c.student_id is null
         or not ${barredGuardian('cp.user_id')} and (m.role = 'org_admin'
         or (exists (select 1 from public.students st where st.id = c.student_id and ${liveStudent('st').replace(/\n\s*/g, ' ')})
@@ -196,12 +205,12 @@ const privateTable = (name: string, columns: string, indexes: readonly string[],
     onChange: 'replace',
   });
 
-export const accessMaintenanceTable = privateTable(
-  'access_maintenance',
-  `id boolean primary key default true constraint access_maintenance_one_row_check check (id),
+export const accessLocksTable = privateTable(
+  'access_locks',
+  `key uuid primary key,
 epoch bigint not null default 0`,
-  ['insert into app.access_maintenance (id) values (true) on conflict (id) do nothing'],
-  'One row, updated by every recomputation of the access sets: it serialises them, and under REPEATABLE READ turns a stale snapshot into a serialization failure.',
+  [],
+  "One row per organisation (and per account) whose access sets have been recomputed, keyed by its id: a recomputation updates the rows of the organisations (and accounts) its change is in before it reads anything, which serialises the recomputations that overlap and, under REPEATABLE READ, turns a stale snapshot into a serialization failure. app.lock_access() writes them.",
 );
 
 export const accessMembershipsTable = privateTable(
@@ -290,50 +299,83 @@ select ${columns.map((c) => `f.${c}`).join(', ')}
 on conflict do nothing;`;
 };
 
+/** The columns of each set, as the recomputations write them. */
+const MEMBERSHIP_COLUMNS = ['user_id', 'organization_id', 'role', 'school_id'];
+const STUDENT_COLUMNS = ['user_id', 'organization_id', 'student_id', 'via', 'during'];
+const CONVERSATION_COLUMNS = ['user_id', 'organization_id', 'conversation_id'];
+const SOFT_DELETED_COLUMNS = ['organization_id', 'id'];
+
 /**
- * Recomputes the access sets of `p_users` and the soft-deletion sets of `p_orgs`, after taking the
- * maintenance row (see above). Owner only: the triggers call it, and operators after a restore.
+ * Takes the lock rows of `p_keys` (organisations, or accounts), in key order, creating the missing
+ * ones: see "Concurrency" above. Held until the transaction ends.
+ */
+export const lockAccess = privateFunction(
+  'lock_access',
+  [{ name: 'p_keys', type: 'uuid[]' }],
+  'void',
+  `
+begin
+  insert into app.access_locks as l (key)
+  select k.key from (select distinct u as key from pg_catalog.unnest(p_keys) u where u is not null) k
+   order by k.key
+  on conflict (key) do update set epoch = l.epoch + 1;
+end`,
+  'Takes the access-set lock rows of p_keys (organisations or accounts) in key order, until the transaction ends. Called by the access-set triggers; not executable by API roles.',
+);
+
+/**
+ * Recomputes the access sets of the users `p_users` in the organisations `p_orgs` (their rows in
+ * other organisations are left alone), and the soft-deletion sets of `p_soft_deleted_orgs`. The
+ * caller holds the lock rows of `p_orgs` (`app.lock_access`). Owner only: the triggers call it, and
+ * `app.refresh_access_sets()`.
  */
 export const refreshAccess = privateFunction(
   'refresh_access',
   [
     { name: 'p_users', type: 'uuid[]' },
-    { name: 'p_orgs', type: 'uuid[]', default: "'{}'" },
+    { name: 'p_orgs', type: 'uuid[]' },
+    { name: 'p_soft_deleted_orgs', type: 'uuid[]' },
   ],
   'void',
   `
 begin
-  if pg_catalog.cardinality(p_users) = 0 and pg_catalog.cardinality(p_orgs) = 0 then
-    return;
+  if pg_catalog.cardinality(p_users) > 0 and pg_catalog.cardinality(p_orgs) > 0 then
+    -- Memberships first: the other sets read the users' memberships from the table.
+    ${indentSql(syncRows('access_memberships', MEMBERSHIP_COLUMNS, ['school_id'], countingMemberships('m.user_id = any (p_users) and m.organization_id = any (p_orgs)'), 'cur.user_id = any (p_users) and cur.organization_id = any (p_orgs)'), 4)}
+    ${indentSql(syncRows('access_students', STUDENT_COLUMNS, [], studentAccess((user, org) => `${user} = any (p_users) and ${org} = any (p_orgs)`), 'cur.user_id = any (p_users) and cur.organization_id = any (p_orgs)'), 4)}
+    ${indentSql(syncRows('access_conversations', CONVERSATION_COLUMNS, [], conversationAccess('cp.user_id = any (p_users) and cp.organization_id = any (p_orgs)'), 'cur.user_id = any (p_users) and cur.organization_id = any (p_orgs)'), 4)}
   end if;
-  update app.access_maintenance set epoch = epoch + 1;
-  -- Memberships first: the other sets read the users' memberships from the table.
-  ${indentSql(syncRows('access_memberships', ['user_id', 'organization_id', 'role', 'school_id'], ['school_id'], countingMemberships('m.user_id = any (p_users)'), 'cur.user_id = any (p_users)'), 2)}
-  ${indentSql(syncRows('access_students', ['user_id', 'organization_id', 'student_id', 'via', 'during'], [], studentAccess((column) => `${column} = any (p_users)`), 'cur.user_id = any (p_users)'), 2)}
-  ${indentSql(syncRows('access_conversations', ['user_id', 'organization_id', 'conversation_id'], [], conversationAccess('cp.user_id = any (p_users)'), 'cur.user_id = any (p_users)'), 2)}
-  ${indentSql(syncRows('access_soft_deleted', ['organization_id', 'id'], [], softDeletedAccess((column) => `${column} = any (p_orgs)`), 'cur.organization_id = any (p_orgs)'), 2)}
+  if pg_catalog.cardinality(p_soft_deleted_orgs) > 0 then
+    ${indentSql(syncRows('access_soft_deleted', SOFT_DELETED_COLUMNS, [], softDeletedAccess((column) => `${column} = any (p_soft_deleted_orgs)`), 'cur.organization_id = any (p_soft_deleted_orgs)'), 4)}
+  end if;
 end`,
-  'Recomputes the access sets of the users p_users and the soft-deletion sets of the organisations p_orgs. Called by the access-set triggers; not executable by API roles.',
+  'Recomputes the access sets of the users p_users in the organisations p_orgs, and the soft-deletion sets of the organisations p_soft_deleted_orgs; the caller holds the organisations\' lock rows (app.lock_access). Called by the access-set triggers; not executable by API roles.',
   'volatile',
   // The statements take arrays of ids: a custom plan at every call cost 6-8 ms of planning per
   // write at scale 10, the generic one (index lookups per id) 1-2 ms (docs/benchmarks.md).
   { plan_cache_mode: 'force_generic_plan' },
 );
 
-/** Recomputes every access set: after a restore with triggers disabled (`app.access_sets_drift()` shows what differs). */
+/**
+ * Recomputes every access set: after a restore with triggers disabled (`app.access_sets_drift()`
+ * shows what differs), and as the backfill. It waits for every recomputation in progress and holds
+ * off new ones (the table lock), and under REPEATABLE READ fails with 40001 if one committed after
+ * its snapshot (every lock row updated). Set-based, with no list of ids: `app.refresh_access`'s
+ * generic plans expect a few ids, and given every user they compared each stored row with every
+ * fresh one (a rerun of the backfill at scale 10 had not finished after 15 minutes).
+ */
 export const refreshAccessSets = privateFunction(
   'refresh_access_sets',
   [],
   'void',
   `
 begin
-  perform app.refresh_access(
-    array(select p.id from public.profiles p
-          union select m.user_id from app.access_memberships m
-          union select a.user_id from app.access_students a
-          union select a.user_id from app.access_conversations a),
-    array(select o.id from public.organizations o
-          union select d.organization_id from app.access_soft_deleted d));
+  lock table app.access_locks in exclusive mode;
+  update app.access_locks set epoch = epoch + 1;
+  ${indentSql(syncRows('access_memberships', MEMBERSHIP_COLUMNS, ['school_id'], countingMemberships('true'), 'true'), 2)}
+  ${indentSql(syncRows('access_students', STUDENT_COLUMNS, [], studentAccess(() => 'true'), 'true'), 2)}
+  ${indentSql(syncRows('access_conversations', CONVERSATION_COLUMNS, [], conversationAccess('true'), 'true'), 2)}
+  ${indentSql(syncRows('access_soft_deleted', SOFT_DELETED_COLUMNS, [], softDeletedAccess(() => 'true'), 'true'), 2)}
 end`,
   'Recomputes every access set (every profile, every organisation): after a restore that ran with triggers disabled. Not executable by API roles.',
 );
@@ -382,15 +424,24 @@ end`,
 /**
  * A table whose rows the access sets are computed from: which of its columns matter (`columns`,
  * the key first), and, given `r` (the rows whose projection on those columns changed, before or
- * after the statement), which users' sets (`users`) and which organisations' soft-deletion sets
- * (`orgs`) to recompute. Both are supersets: recomputing an unaffected user changes nothing.
+ * after the statement), the organisations the change is in (`scope`, whose lock rows are taken and
+ * whose rows of the sets are recomputed), which users' sets to recompute there (`users`), and which
+ * organisations' soft-deletion sets (`softDeleted`). All are supersets: recomputing an unaffected
+ * user or organisation changes nothing.
  */
 interface AccessSource {
   readonly name: string;
   readonly table: Parameters<typeof defineTrigger>[0]['table'];
   readonly columns: readonly string[];
+  /** The organisations of the change; `select r.organization_id from r` unless given. */
+  readonly scope?: string;
+  /**
+   * The accounts whose lock rows are taken before `scope` is read: a change of an account reads its
+   * organisations from the memberships, so it and a change of those memberships must serialise.
+   */
+  readonly accounts?: string;
   readonly users?: string;
-  readonly orgs?: string;
+  readonly softDeleted?: string;
   /**
    * Which changed rows matter at all, as a condition on `r` that reads nothing but the row: a
    * statement none of whose rows match takes no lock and recomputes nothing.
@@ -423,23 +474,32 @@ select a.user_id from app.access_students a where a.student_id in (${studentQuer
 /** Organisations of `r` whose soft-deletion set may change: a row soft-deleted before or after. */
 const ORGS_WITH_SOFT_DELETION = 'select r.organization_id from r where r.deleted_at is not null';
 
+/** The organisations of the change when the table is keyed by organisation. */
+const OWN_ORGANIZATION = 'select r.organization_id from r';
+
 const SOURCES: readonly AccessSource[] = [
   {
     name: 'organization_members',
     table: organizationMembers,
     columns: ['id', 'user_id', 'organization_id', 'role', 'status', 'school_id'],
+    accounts: 'select r.user_id from r',
     users: andTheirSupervisors('r.user_id'),
   },
   {
     name: 'profiles',
     table: profiles,
     columns: ['id', 'deactivated_at'],
+    accounts: 'select r.id from r',
+    // every organisation the account is a member of, in any status (a supervisee's supervisors are
+    // in the supervisee's organisations)
+    scope: 'select m.organization_id from public.organization_members m where m.user_id in (select r.id from r)',
     users: andTheirSupervisors('r.id'),
   },
   {
     name: 'organizations',
     table: organizations,
     columns: ['id', 'deleted_at'],
+    scope: 'select r.id from r',
     users: 'select m.user_id from public.organization_members m where m.organization_id in (select r.id from r)',
   },
   {
@@ -459,14 +519,14 @@ const SOURCES: readonly AccessSource[] = [
     table: students,
     columns: ['id', 'organization_id', 'school_id', 'user_id', 'deleted_at'],
     users: `select r.user_id from r where r.user_id is not null union ${usersOfStudents('select r.id from r')}`,
-    orgs: ORGS_WITH_SOFT_DELETION,
+    softDeleted: ORGS_WITH_SOFT_DELETION,
   },
   {
     name: 'schools',
     table: schools,
     columns: ['id', 'organization_id', 'deleted_at'],
     users: usersOfStudents('select st.id from public.students st where st.school_id in (select r.id from r)'),
-    orgs: ORGS_WITH_SOFT_DELETION,
+    softDeleted: ORGS_WITH_SOFT_DELETION,
     relevant: 'r.deleted_at is not null',
   },
   {
@@ -497,7 +557,7 @@ const SOURCES: readonly AccessSource[] = [
     name: 'therapy_sessions',
     table: therapySessions,
     columns: ['id', 'organization_id', 'deleted_at'],
-    orgs: ORGS_WITH_SOFT_DELETION,
+    softDeleted: ORGS_WITH_SOFT_DELETION,
     relevant: 'r.deleted_at is not null',
   },
 ];
@@ -523,21 +583,32 @@ const changedRows = (columns: readonly string[]) => {
   };
 };
 
-/** The maintenance trigger function of one source: the changed rows, then the maintenance row, then the affected users and organisations, then the recomputation. */
+/**
+ * The maintenance trigger function of one source: the changed rows; then the lock rows of their
+ * accounts (if any) and of their organisations; then, read after the locks, the affected users and
+ * soft-deletion sets; then the recomputation of those users' rows in those organisations.
+ */
 const maintenanceFunction = (source: AccessSource): DbFunction => {
   const all = changedRows(source.columns);
   const changed = source.relevant
     ? (Object.fromEntries(Object.entries(all).map(([op, rows]) => [op, `select r.* from (${rows}) r where ${source.relevant}`])) as typeof all)
     : all;
+  const none = 'select null::uuid where false';
   const recompute = (op: keyof typeof changed) => `
     if not exists (${indentSql(changed[op], 19)}) then
       return null;
-    end if;
-    update app.access_maintenance set epoch = epoch + 1;
+    end if;${
+      source.accounts
+        ? `
+    perform app.lock_access(array(with r as (${indentSql(changed[op], 15)}) ${source.accounts}));`
+        : ''
+    }
+    v_orgs := array(with r as (${indentSql(changed[op], 15)}) ${indentSql(source.scope ?? OWN_ORGANIZATION, 4)});
+    perform app.lock_access(v_orgs);
     with r as (${indentSql(changed[op], 15)})
-    select array(${source.users ? indentSql(source.users, 17) : 'select null::uuid where false'}),
-           array(${source.orgs ? indentSql(source.orgs, 17) : 'select null::uuid where false'})
-      into v_users, v_orgs;`;
+    select array(${source.users ? indentSql(source.users, 17) : none}),
+           array(${source.softDeleted ? indentSql(source.softDeleted, 17) : none})
+      into v_users, v_soft_deleted;`;
   return defineFunction({
     schema: 'app',
     name: `maintain_access_from_${source.name}`,
@@ -547,10 +618,11 @@ const maintenanceFunction = (source: AccessSource): DbFunction => {
     searchPath: '',
     body: `
 declare
-  v_users uuid[];
   v_orgs uuid[];
+  v_users uuid[];
+  v_soft_deleted uuid[];
 begin
-  -- Only a change of a column the sets are computed from; the maintenance row is taken before the
+  -- Only a change of a column the sets are computed from; the lock rows are taken before the
   -- affected users are read, so they are read with a snapshot no earlier maintainer is missing from.
   if tg_op = 'INSERT' then${recompute('INSERT')}
   elsif tg_op = 'DELETE' then${recompute('DELETE')}
@@ -558,7 +630,8 @@ begin
   end if;
   perform app.refresh_access(
     array(select distinct u from pg_catalog.unnest(v_users) u where u is not null),
-    array(select distinct o from pg_catalog.unnest(v_orgs) o where o is not null));
+    array(select distinct o from pg_catalog.unnest(v_orgs) o where o is not null),
+    array(select distinct o from pg_catalog.unnest(v_soft_deleted) o where o is not null));
   return null;
 end`,
     comment: `Recomputes the access sets a change of ${source.name} can touch (src/policies/access-sets.ts).`,
@@ -612,11 +685,12 @@ const truncateTriggers = SOURCES.map((source) =>
 
 /** Everything the stored sets are computed and kept by: the tables, the functions, the triggers. */
 const definitions: readonly DdlObject[] = [
-  accessMaintenanceTable,
+  accessLocksTable,
   accessMembershipsTable,
   accessStudentsTable,
   accessConversationsTable,
   accessSoftDeletedTable,
+  lockAccess,
   refreshAccess,
   refreshAccessSets,
   accessSetsDrift,

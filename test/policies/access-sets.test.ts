@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { seedFixture } from '../../src/demo';
 import { accessSetObjects, accessSetsBackfill } from '../../src/policies/access-sets';
+import { silentLogger } from '../../src/log';
+import { defaultMigrationsFolder, migrate, readJournalTags } from '../../src/migrate';
 import { thisYear } from '../../src/rows';
 import { createTestDatabase } from '../support/database';
 import { asOwner } from './support/probe';
@@ -155,6 +157,33 @@ describe('a migration that changes how the sets are computed computes them again
   });
 });
 
+describe('the per-organisation locks replace the maintenance row without a window (0065–0067)', () => {
+  it('writes between the prelude and the objects migration run the replaced trigger functions, and every set is exact after the last migration', async () => {
+    const db = await createTestDatabase({ migrated: false });
+    try {
+      const tags = readJournalTags(defaultMigrationsFolder())!;
+      const prelude = tags.find((t) => t.endsWith('_access_locks_per_organization_prelude'))!;
+      await migrate({ client: db.sql, to: tags[tags.indexOf(prelude) - 1]!, log: silentLogger });
+      const fx = await seedFixture(db.sql);
+      await migrate({ client: db.sql, to: prelude, log: silentLogger });
+      // the trigger functions of 0061 still run: they take the legacy row and call the two-argument refresh
+      await db.sql`update public.organization_members set status = 'suspended' where user_id = ${fx.a.users.therapist}`;
+      await db.sql`delete from public.caseload_assignments where therapist_id = ${fx.a.users.supervisee}`;
+      expect(await db.sql`select * from app.access_sets_drift()`).toEqual([]);
+      const rest = await migrate({ client: db.sql, log: silentLogger });
+      expect(rest.applied.at(-1)).toBe(tags.at(-1));
+      const legacy = await db.sql`select to_regclass('app.access_maintenance') as t, to_regprocedure('app.refresh_access(uuid[], uuid[])') as f`;
+      expect(legacy).toEqual([{ t: null, f: null }]);
+      await db.sql`update public.organization_members set status = 'active' where user_id = ${fx.a.users.therapist}`;
+      expect(await db.sql`select * from app.access_sets_drift()`).toEqual([]);
+      const [locks] = await db.sql<{ n: number }[]>`select count(*)::int as n from app.access_locks where key in (${fx.a.organizationId}, ${fx.a.users.therapist})`;
+      expect(locks?.n).toBe(2);
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
+});
+
 describe('a change reaches the reader at the next statement', () => {
   it("org A's therapist reads student 1; their assignment deleted, the next statement reads nothing of student 1", async () => {
     await inRolledBack(async (tx) => {
@@ -180,7 +209,7 @@ describe('a change reaches the reader at the next statement', () => {
 });
 
 describe('no client holds the access sets', () => {
-  for (const table of ['access_maintenance', 'access_memberships', 'access_students', 'access_conversations', 'access_soft_deleted']) {
+  for (const table of ['access_locks', 'access_memberships', 'access_students', 'access_conversations', 'access_soft_deleted']) {
     it(`anon, authenticated and service_role hold no privilege on app.${table}`, async () => {
       await inRolledBack(async (tx) => {
         const rows = await tx<{ role: string; privilege: string }[]>`
@@ -194,7 +223,7 @@ describe('no client holds the access sets', () => {
     });
   }
 
-  for (const fn of ['app.refresh_access(uuid[], uuid[])', 'app.refresh_access_sets()', 'app.access_sets_drift()']) {
+  for (const fn of ['app.lock_access(uuid[])', 'app.refresh_access(uuid[], uuid[], uuid[])', 'app.refresh_access_sets()', 'app.access_sets_drift()']) {
     it(`anon, authenticated and service_role cannot execute ${fn}`, async () => {
       await inRolledBack(async (tx) => {
         const rows = await tx<{ role: string }[]>`
@@ -207,9 +236,10 @@ describe('no client holds the access sets', () => {
 });
 
 /**
- * Two sessions change rows of the same sets at once. The maintenance row serialises them; the
- * later one reads with a fresh snapshot (READ COMMITTED), or fails with 40001 instead of writing
- * sets from a stale one (REPEATABLE READ). PostgreSQL only (PGlite serves one session).
+ * Two sessions change rows of the same sets at once. The lock rows of their organisations (and of
+ * an account and its memberships) serialise them; the later one reads with a fresh snapshot (READ
+ * COMMITTED), or fails with 40001 instead of writing sets from a stale one (REPEATABLE READ). Two
+ * organisations' writes do not wait for each other. PostgreSQL only (PGlite serves one session).
  */
 describe.skipIf(!onServer)('concurrent changes (PostgreSQL)', () => {
   it('one session adds a supervision while another deletes the supervisee\'s assignments: the supervisor keeps none of them (READ COMMITTED)', async () => {
@@ -238,6 +268,75 @@ describe.skipIf(!onServer)('concurrent changes (PostgreSQL)', () => {
       await Promise.all([first, second]);
       const [supervised] = await db.sql<{ n: number }[]>`select count(*)::int as n from app.access_students where user_id = ${fx.a.users.therapist} and via = 'supervision'`;
       expect(supervised?.n).toBe(0);
+      expect(await db.sql`select * from app.access_sets_drift()`).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("org B's caseload write does not wait for org A's open transaction that changed a caseload", async () => {
+    const db = await createTestDatabase();
+    try {
+      const fx = await seedFixture(db.sql);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let changed!: () => void;
+      const hasChanged = new Promise<void>((resolve) => (changed = resolve));
+      // org A's session changes its therapist's assignments and holds its transaction open …
+      const first = db.sql.begin(async (tx) => {
+        await tx`delete from public.caseload_assignments where therapist_id = ${fx.a.users.supervisee}`;
+        changed();
+        await held;
+      });
+      await hasChanged;
+      try {
+        // … while org B's session changes its own: refused after 2 s if it waited on org A's locks
+        const outcome = await db.sql
+          .begin(async (tx) => {
+            await tx`set local lock_timeout = '2s'`;
+            await tx`delete from public.caseload_assignments where therapist_id = ${fx.b.users.therapist}`;
+          })
+          .then(
+            () => 'committed',
+            (error: { code?: string }) => error.code,
+          );
+        expect(outcome).toBe('committed');
+      } finally {
+        release();
+        await first;
+      }
+      expect(await db.sql`select * from app.access_sets_drift()`).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("an account deactivated while it is made a member of another organisation: the new membership does not count (READ COMMITTED)", async () => {
+    const db = await createTestDatabase();
+    try {
+      const fx = await seedFixture(db.sql);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let joined!: () => void;
+      const hasJoined = new Promise<void>((resolve) => (joined = resolve));
+      // one session makes org A's therapist an active member of org B and holds its transaction open …
+      const first = db.sql.begin(async (tx) => {
+        await tx`insert into public.organization_members (organization_id, user_id, role, status)
+                 values (${fx.b.organizationId}, ${fx.a.users.therapist}, 'therapist', 'active')`;
+        joined();
+        await held;
+      });
+      await hasJoined;
+      // … while another deactivates the account: it reads the account's organisations only after
+      // the membership's session commits, so it recomputes the new organisation too
+      const second = db.sql.begin(async (tx) => {
+        await tx`update public.profiles set deactivated_at = now() where id = ${fx.a.users.therapist}`;
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      release();
+      await Promise.all([first, second]);
+      const [counting] = await db.sql<{ n: number }[]>`select count(*)::int as n from app.access_memberships where user_id = ${fx.a.users.therapist}`;
+      expect(counting?.n).toBe(0);
       expect(await db.sql`select * from app.access_sets_drift()`).toEqual([]);
     } finally {
       await db.close();
