@@ -185,6 +185,18 @@ select ts.organization_id, ts.id from public.therapy_sessions ts
  where ${orgFilter('ts.organization_id')} and ts.deleted_at is not null`;
 
 /**
+ * Each set and the rule that computes all of it: the full recomputation and the drift check run
+ * these, and a test proves from PostgreSQL's dependency catalogue that every column they read is a
+ * column whose change recomputes the sets (`accessSetSources`).
+ */
+export const accessSetRules = Object.freeze({
+  access_memberships: countingMemberships('true'),
+  access_students: studentAccess(() => 'true'),
+  access_conversations: conversationAccess('true'),
+  access_soft_deleted: softDeletedAccess(() => 'true'),
+});
+
+/**
  * A private table: row level security on with no policy, no client privilege (only the owner,
  * through the functions below, reads or writes it). Every statement that creates it is idempotent,
  * so a changed comment, index or grant is applied in place (`replace`), never by dropping the sets.
@@ -372,10 +384,10 @@ export const refreshAccessSets = privateFunction(
 begin
   lock table app.access_locks in exclusive mode;
   update app.access_locks set epoch = epoch + 1;
-  ${indentSql(syncRows('access_memberships', MEMBERSHIP_COLUMNS, ['school_id'], countingMemberships('true'), 'true'), 2)}
-  ${indentSql(syncRows('access_students', STUDENT_COLUMNS, [], studentAccess(() => 'true'), 'true'), 2)}
-  ${indentSql(syncRows('access_conversations', CONVERSATION_COLUMNS, [], conversationAccess('true'), 'true'), 2)}
-  ${indentSql(syncRows('access_soft_deleted', SOFT_DELETED_COLUMNS, [], softDeletedAccess(() => 'true'), 'true'), 2)}
+  ${indentSql(syncRows('access_memberships', MEMBERSHIP_COLUMNS, ['school_id'], accessSetRules.access_memberships, 'true'), 2)}
+  ${indentSql(syncRows('access_students', STUDENT_COLUMNS, [], accessSetRules.access_students, 'true'), 2)}
+  ${indentSql(syncRows('access_conversations', CONVERSATION_COLUMNS, [], accessSetRules.access_conversations, 'true'), 2)}
+  ${indentSql(syncRows('access_soft_deleted', SOFT_DELETED_COLUMNS, [], accessSetRules.access_soft_deleted, 'true'), 2)}
 end`,
   'Recomputes every access set (every profile, every organisation): after a restore that ran with triggers disabled. Not executable by API roles.',
 );
@@ -393,13 +405,13 @@ export const accessSetsDrift = privateFunction(
 begin
   return query
   with fresh_memberships as (
-    ${indentSql(countingMemberships('true'), 4)}
+    ${indentSql(accessSetRules.access_memberships, 4)}
   ), fresh_students as (
-    ${indentSql(studentAccess(() => 'true').replaceAll('app.access_memberships', 'fresh_memberships'), 4)}
+    ${indentSql(accessSetRules.access_students.replaceAll('app.access_memberships', 'fresh_memberships'), 4)}
   ), fresh_conversations as (
-    ${indentSql(conversationAccess('true').replaceAll('app.access_memberships', 'fresh_memberships'), 4)}
+    ${indentSql(accessSetRules.access_conversations.replaceAll('app.access_memberships', 'fresh_memberships'), 4)}
   ), fresh_soft_deleted as (
-    ${indentSql(softDeletedAccess(() => 'true'), 4)}
+    ${indentSql(accessSetRules.access_soft_deleted, 4)}
   )
   select 'access_memberships', 'missing', x::text from (select * from fresh_memberships except select * from app.access_memberships) x
   union all
