@@ -77,6 +77,12 @@ describe('every column the access-set rules read recomputes the sets when it cha
     });
   }
 
+  it('every source table is read by a rule (a trigger on a table no rule reads would recompute for nothing)', async () => {
+    const read = new Set<string>();
+    for (const rule of Object.values(accessSetRules)) for (const used of await columnsRead(rule)) read.add(`public.${used.split('.')[0]}`);
+    expect([...read].sort()).toEqual(accessSetSources.map((s) => s.table).sort());
+  });
+
   it('a rule that reads an unlisted column is named, with the table and the column (the check bites)', async () => {
     const rule = `${countingMemberships('true')}\n   and m.invited_by is not null`;
     expect(await unlisted('access_memberships', rule)).toEqual(['access_memberships reads public.organization_members.invited_by, which accessSetSources does not list']);
