@@ -19,6 +19,7 @@ export const SAFETY_RULES = [
   'dml-without-where',
   'cluster',
   'disable-rls',
+  'stale-access-sets',
   // The trace's rule (check --trace): a statement that reads an existing table under a lock that
   // blocks writes. Allowed only where PostgreSQL has no other way, e.g. an exclusion constraint,
   // which cannot be built concurrently nor adopt a prebuilt index.

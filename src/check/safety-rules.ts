@@ -2,8 +2,9 @@ import type { SafetyRule } from './allow-marker';
 import { blocksWrites, lockName, MIGRATION_LOCK_TIMEOUT, tableLocks, type TableLock } from './locks';
 import type { ParsedStatement } from './migrations';
 import type { AlterTableAction, MigrationStatementKind } from './sql/classify';
-import { isPunct } from '../sql';
-import { formatName, type QualifiedName } from './sql/names';
+import { accessSetSources } from '../policies';
+import { isPunct, isWord, type Token } from '../sql';
+import { formatName, isIdentifier, type QualifiedName } from './sql/names';
 
 /** A statement that would lock or destroy production data. */
 export interface SafetyViolation {
@@ -14,6 +15,51 @@ export interface SafetyViolation {
   readonly fix: string;
   /** For `drop-policy`: the dropped policy, to look for its replacement. */
   readonly droppedPolicy?: { readonly table: QualifiedName; readonly name: string };
+  /** For `stale-access-sets` of a dropped trigger: the trigger, which the file may create again. */
+  readonly droppedTrigger?: { readonly table: QualifiedName; readonly name: string };
+}
+
+/**
+ * The columns the access sets are computed from, by table (`public.x`). A change of one of them
+ * that fires no statement trigger leaves the sets (who may read which student, conversation,
+ * organisation) stale until `app.refresh_access_sets()` runs: docs/security.md.
+ */
+const ACCESS_SET_COLUMNS: ReadonlyMap<string, ReadonlySet<string>> = new Map(accessSetSources.map((s) => [s.table, new Set(s.columns)]));
+
+/** The access-set triggers are named `<table>_access_sets_<event>` (src/policies/access-sets.ts). */
+const isAccessSetTrigger = (name: string): boolean => /_access_sets_(insert|update|delete|truncate)$/.test(name);
+
+/**
+ * What an `enable`/`disable trigger` action does to the access-set triggers of a source table, or
+ * undefined when it leaves them firing always: `disable trigger all|user|<one of them>`, and
+ * `enable [replica] trigger …` (which turn them from `always` to firing only outside, or only in,
+ * replica mode).
+ */
+function accessSetTriggerState(tokens: readonly Token[]): string | undefined {
+  const enable = isWord(tokens[0], 'enable');
+  const mode = isWord(tokens[1], 'replica', 'always') ? tokens[1]!.value.toLowerCase() : undefined;
+  const name = tokens[mode ? 3 : 2];
+  if (!name || !isWord(tokens[mode ? 2 : 1], 'trigger')) return undefined;
+  const which =
+    name.kind === 'word' && isWord(name, 'all', 'user')
+      ? name.value.toLowerCase() === 'all'
+        ? 'every trigger'
+        : 'every user trigger'
+      : isIdentifier(name) && isAccessSetTrigger(name.kind === 'quoted' ? name.value : name.value.toLowerCase())
+        ? `trigger ${name.value}`
+        : undefined;
+  if (!which || (enable && mode === 'always')) return undefined;
+  return enable ? `sets ${which} to fire ${mode === 'replica' ? 'only in' : 'only outside'} replica mode` : `disables ${which}`;
+}
+
+/** `token` names `name` (an unquoted word in any case, or exactly when quoted). */
+const names = (token: Token | undefined, name: string): boolean =>
+  isIdentifier(token) && (token.kind === 'quoted' ? token.value === name : token.value.toLowerCase() === name);
+
+/** The statement calls `app.refresh_access_sets()`, which recomputes every access set. */
+export function refreshesAccessSets(statement: ParsedStatement): boolean {
+  const t = statement.tokens;
+  return t.some((token, i) => names(token, 'refresh_access_sets') && isPunct(t[i - 1], '.') && names(t[i - 2], 'app') && isPunct(t[i + 1], '('));
 }
 
 /**
@@ -225,6 +271,18 @@ export function statementViolations(statement: ParsedStatement, state: FileState
       }
       break;
     }
+    case 'drop-trigger':
+      if (ACCESS_SET_COLUMNS.has(formatName(what.table)) && isAccessSetTrigger(what.trigger) && existing(what.table)) {
+        out.push({
+          rule: 'stale-access-sets',
+          object: `${formatName(what.table)} trigger ${what.trigger}`,
+          line: statement.line,
+          message: `drops trigger ${what.trigger} on ${formatName(what.table)}, which keeps the access sets: until it is created again, a write to the table leaves who may read what stale`,
+          fix: `create it again in the same migration (then nothing is missed), or end the migration with \`select app.refresh_access_sets();\`, ${allow('stale-access-sets')}`,
+          droppedTrigger: { table: what.table, name: what.trigger },
+        });
+      }
+      break;
     case 'alter-table': {
       if (!existing(what.table)) break;
       const table = formatName(what.table);
@@ -240,6 +298,15 @@ export function statementViolations(statement: ParsedStatement, state: FileState
             });
             break;
           case 'alter-column-type':
+            if (ACCESS_SET_COLUMNS.get(table)?.has(action.column)) {
+              out.push({
+                rule: 'stale-access-sets',
+                object: `${table}.${action.column}`,
+                line: action.line,
+                message: `changes the type of ${table}.${action.column}, a column the access sets are computed from: the rewrite fires no trigger, so a value the conversion changes leaves who may read what stale`,
+                fix: `follow it with \`select app.refresh_access_sets();\` in the same migration, ${allow('stale-access-sets')}`,
+              });
+            }
             out.push({
               rule: 'alter-column-type',
               object: `${table}.${action.column}`,
@@ -279,6 +346,19 @@ export function statementViolations(statement: ParsedStatement, state: FileState
               fix: `backfill, add \`check (${action.column} is not null) not valid\`, validate it in a later migration, then set NOT NULL (Postgres skips the scan); ${allow('add-not-null')}`,
             });
             break;
+          case 'trigger-state': {
+            const change = ACCESS_SET_COLUMNS.has(table) ? accessSetTriggerState(action.tokens) : undefined;
+            if (change) {
+              out.push({
+                rule: 'stale-access-sets',
+                object: table,
+                line: action.line,
+                message: `${change} on ${table}, whose writes keep the access sets: a write the triggers miss leaves who may read what stale`,
+                fix: `keep the access-set triggers \`enable always\`; if the migration must write without them, end it with \`select app.refresh_access_sets();\`, ${allow('stale-access-sets')}`,
+              });
+            }
+            break;
+          }
           case 'row-level-security':
             if (action.setting === 'disable' || action.setting === 'no force') {
               out.push({

@@ -5,7 +5,7 @@ import type { ParsedMigration } from './migrations';
 import type { Check, Finding } from './model';
 import { NO_TRANSACTION_MARKER } from '../migrate';
 import { sameName } from './sql/names';
-import { fileState, statementViolations, type SafetyViolation } from './safety-rules';
+import { fileState, refreshesAccessSets, statementViolations, type SafetyViolation } from './safety-rules';
 
 /** The directive written some way the runner does not read (indented, in a block comment, …). */
 const LOOSE_NO_TRANSACTION = /therapy-db\s*:\s*no-transaction/i;
@@ -26,6 +26,18 @@ interface Position {
 }
 
 const before = (a: Position, b: Position): boolean => a.file < b.file || (a.file === b.file && a.statement < b.statement);
+
+/**
+ * A change that leaves the access sets stale is repaired by a later statement of the same file:
+ * `app.refresh_access_sets()` recomputes them all, and a dropped trigger created again misses no
+ * write (the file runs in one transaction, which holds the table from the drop to the create).
+ */
+function repaired(violation: SafetyViolation, later: readonly ParsedMigration['statements'][number][]): boolean {
+  const dropped = violation.droppedTrigger;
+  return later.some(
+    (s) => refreshesAccessSets(s) || (dropped !== undefined && s.what.kind === 'create-trigger' && s.what.trigger === dropped.name && sameName(s.what.table, dropped.table)),
+  );
+}
 
 /**
  * The safety lint of the migrations added since `--base`: statements that lock or destroy
@@ -83,8 +95,10 @@ export const safetyCheck: Check<SafetyContext> = {
             });
           }
         }
+        const later = migration.statements.slice(statementIndex + 1);
         for (const violation of statementViolations(statement, state)) {
           if (violation.rule === 'drop-policy' && replaced(violation, { file: fileIndex, statement: statementIndex })) continue;
+          if (violation.rule === 'stale-access-sets' && repaired(violation, later)) continue;
           if (markers.some((m) => !m.problem && m.rules.includes(violation.rule))) continue;
           findings.push({
             rule: violation.rule,

@@ -286,6 +286,52 @@ describe.skipIf(embeddedOnly)('safety lint of the migrations added since --base'
     expect(result.findings).toEqual([]);
   });
 
+  // students and schools are tables the access sets are computed from (accessSetSources): the
+  // sets say who may read which student, so a write that fires no trigger leaves them stale.
+  it('flags a write to an access-set source that fires no trigger: a column type rewritten, the access-set triggers disabled, dropped or set to one replication mode', async () => {
+    const result = await lint(
+      sqlFile(
+        'ALTER TABLE "students" ALTER COLUMN "school_id" SET DATA TYPE uuid USING "school_id"::text::uuid',
+        'ALTER TABLE "students" DISABLE TRIGGER ALL',
+        'ALTER TABLE "schools" ENABLE REPLICA TRIGGER "schools_access_sets_update"',
+        'ALTER TABLE students ENABLE TRIGGER students_access_sets_insert',
+        'DROP TRIGGER IF EXISTS "students_access_sets_delete" ON "public"."students"',
+      ),
+    );
+    expect(result.findings.filter((f) => f.rule === 'stale-access-sets').map((f) => [f.object, f.line])).toEqual([
+      ['public.students.school_id', 1],
+      ['public.students', 2],
+      ['public.schools', 3],
+      ['public.students', 4],
+      ['public.students trigger students_access_sets_delete', 5],
+    ]);
+    const [rewrite, disabled, replica, origin] = result.findings.filter((f) => f.rule === 'stale-access-sets');
+    expect(rewrite!.message).toContain('a column the access sets are computed from');
+    expect(rewrite!.fix).toContain('select app.refresh_access_sets();');
+    expect(disabled!.message).toContain('disables every trigger on public.students');
+    expect(replica!.message).toContain('sets trigger schools_access_sets_update to fire only in replica mode');
+    expect(origin!.message).toContain('only outside replica mode');
+    // the type change is also the ordinary rewrite it is
+    expect(rules(result)).toContain('alter-column-type');
+  });
+
+  it('passes what leaves the access sets exact: other columns and tables, other triggers, enable always, a trigger created again, a file that recomputes the sets, an allow marker', async () => {
+    const result = await lint(
+      sqlFile(
+        'ALTER TABLE "students" ALTER COLUMN "notes" SET DATA TYPE varchar(200)',
+        'ALTER TABLE "students" DISABLE TRIGGER "students_audit"',
+        'ALTER TABLE "students" ENABLE ALWAYS TRIGGER "students_access_sets_update"',
+        'DROP TRIGGER "students_access_sets_insert" ON "students"',
+        'CREATE TRIGGER "students_access_sets_insert" AFTER INSERT ON "public"."students" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION app.maintain_access_from_students()',
+        'CREATE TABLE "scratch" ("id" uuid)',
+        'ALTER TABLE "scratch" DISABLE TRIGGER ALL',
+      ),
+      sqlFile('ALTER TABLE "students" DISABLE TRIGGER USER', 'UPDATE "students" SET "school_id" = NULL WHERE "school_id" = \'0c6a2b5e-0000-4000-8000-000000000000\'', 'SELECT app.refresh_access_sets()'),
+      `${TIMEOUT}-- therapy-db: allow stale-access-sets, alter-column-type (reason: the conversion keeps every value; the sets are recomputed by the next migration)\nALTER TABLE "students" ALTER COLUMN "deleted_at" SET DATA TYPE timestamptz;\n`,
+    );
+    expect(result.findings.filter((f) => f.rule === 'stale-access-sets')).toEqual([]);
+  });
+
   it('lints nothing already at the base, and is skipped without a base', async () => {
     const result = await lint();
     expect(result.status).toBe('passed');
