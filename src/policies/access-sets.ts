@@ -374,7 +374,7 @@ end`,
  * off new ones (the table lock), and under REPEATABLE READ fails with 40001 if one committed after
  * its snapshot (every lock row updated). Set-based, with no list of ids: `app.refresh_access`'s
  * generic plans expect a few ids, and given every user they compared each stored row with every
- * fresh one (a rerun of the backfill at scale 10 had not finished after 15 minutes).
+ * fresh one (a rerun of the backfill at scale 10 had not finished after 11 minutes, when it was cancelled).
  */
 export const refreshAccessSets = privateFunction(
   'refresh_access_sets',
